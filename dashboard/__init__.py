@@ -1,0 +1,1 @@
+"""RtoP Monitor: queries, scoring, charts, maps and exports (plain Python, no Streamlit)."""

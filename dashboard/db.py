@@ -1,0 +1,74 @@
+"""Engine creation and schema migration (Alembic), for SQLite files and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from dashboard import models
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "loaders" / "migrations"
+
+
+def make_engine(*, url: str) -> Engine:
+    """Create an engine; SQLite files get their folder created and foreign keys switched on."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False}
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    return engine
+
+
+def alembic_config(*, engine: Engine) -> Any:
+    """An Alembic config pointing at the project's migrations and the given engine."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(*, engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine=engine), "head")
+
+
+def is_initialised(*, engine: Engine) -> bool:
+    """True when the schema exists and the reference participants are loaded."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table("participant"):
+        return False
+    with Session(engine) as s:
+        return bool(s.scalar(select(func.count()).select_from(models.Participant)))
+
+
+def data_version(*, engine: Engine) -> str:
+    """A cheap token that changes whenever a write happens (every write records a load run)."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table("load_run"):
+        return "empty"
+    with Session(engine) as s:
+        runs = s.scalar(select(func.max(models.LoadRun.id))) or 0
+        last = s.scalar(select(func.max(models.LoadRun.finished_at)))
+    return f"{engine.url.render_as_string()}:{runs}:{last}"

@@ -1,0 +1,257 @@
+"""SQLModel tables: frameworks and their items, participants, indicators, observations, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STATUS_LABELS: dict[int, str] = {
+    0: "Not started",
+    1: "Under consideration",
+    2: "Initiated",
+    3: "Substantial progress",
+    4: "Implemented",
+}
+NO_DATA = "No data"
+PRECISIONS = ("year", "month", "day")
+
+
+class Pillar(SQLModel, table=True):
+    """One of the three RtoP pillars."""
+
+    number: int = Field(primary_key=True)
+    short_name: str
+    meaning: str
+    source_code: str = ""
+
+
+class Framework(SQLModel, table=True):
+    """A set of items progress is tracked against (CSCAP Memo 18, the 2011 SG report, ...)."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    title: str
+    publisher: str = ""
+    date: str = ""
+    source_code: str = ""
+
+
+class FrameworkItem(SQLModel, table=True):
+    """A recommendation, sub-item, next step or role; sub-items point to their parent."""
+
+    __tablename__ = "framework_item"
+
+    code: str = Field(primary_key=True, max_length=32)
+    framework_code: str = Field(foreign_key="framework.code", index=True, max_length=32)
+    parent_code: str | None = Field(default=None, foreign_key="framework_item.code", max_length=32)
+    ordinal: int = 0
+    kind: str = Field(max_length=32)
+    addressee: str = ""
+    level: str = Field(default="participant", max_length=16)
+    short_name: str
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_code: str = ""
+
+
+class ItemPillar(SQLModel, table=True):
+    """Links an item to a pillar, as primary or secondary, with the reason."""
+
+    __tablename__ = "item_pillar"
+
+    item_code: str = Field(foreign_key="framework_item.code", primary_key=True, max_length=32)
+    pillar: int = Field(foreign_key="pillar.number", primary_key=True)
+    role: str = Field(max_length=16)
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_code: str = ""
+
+
+class ItemLink(SQLModel, table=True):
+    """Links items of two frameworks (an SG-report role addressed by a CSCAP recommendation)."""
+
+    __tablename__ = "item_link"
+
+    from_item: str = Field(foreign_key="framework_item.code", primary_key=True, max_length=32)
+    to_item: str = Field(foreign_key="framework_item.code", primary_key=True, max_length=32)
+    relation: str = Field(default="addresses", max_length=32)
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_code: str = ""
+
+
+class Participant(SQLModel, table=True):
+    """An ARF participant: a State or a regional organisation."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    name: str
+    kind: str = Field(default="State", max_length=32)
+    grouping: str = Field(default="", max_length=32)
+    arf_joined: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    source_code: str = ""
+
+
+class ParticipantAlias(SQLModel, table=True):
+    """Another way people write a participant's name (matched case-insensitively)."""
+
+    __tablename__ = "participant_alias"
+
+    alias: str = Field(primary_key=True, max_length=128)
+    participant_code: str = Field(foreign_key="participant.code", max_length=8)
+
+
+class Group(SQLModel, table=True):
+    """A grouping with dated memberships (ARF, ASEAN, CSCAP)."""
+
+    __tablename__ = "participant_group"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str
+    source_code: str = ""
+
+
+class Membership(SQLModel, table=True):
+    """A participant's membership of a group, with the dates known."""
+
+    group_code: str = Field(foreign_key="participant_group.code", primary_key=True, max_length=16)
+    participant_code: str = Field(foreign_key="participant.code", primary_key=True, max_length=8)
+    joined: str = ""
+    left: str = ""
+    source_code: str = ""
+
+
+class Source(SQLModel, table=True):
+    """Where a figure comes from; synthetic sources are sample data and say so everywhere."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=200)
+    title: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    seed_file: str = ""
+    synthetic: bool = False
+
+
+class Indicator(SQLModel, table=True):
+    """A measurable sign of progress on an item, with the thresholds that turn it into a status."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    item_code: str = Field(foreign_key="framework_item.code", index=True, max_length=32)
+    name: str
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    level: str = Field(default="participant", max_length=16)
+    value_type: str = Field(max_length=16)
+    unit: str = ""
+    levels: str = ""
+    thresholds: str = ""
+    source_code: str = ""
+
+
+class LoadRun(SQLModel, table=True):
+    """One attempt to load a file: what it was, what happened, and every error found."""
+
+    __tablename__ = "load_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    sha256: str = Field(default="", max_length=64)
+    kind: str = Field(default="", max_length=32)
+    file_format: str = Field(default="", max_length=16)
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status: str = Field(default="ok", max_length=16)
+    errors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    user: str = ""
+
+
+class Observation(SQLModel, table=True):
+    """A dated value of an indicator for a participant, or for the region (participant null)."""
+
+    __table_args__ = (
+        UniqueConstraint("participant_code", "indicator_code", "date", "source_id", name="uq_obs"),
+        Index("ix_observation_indicator_date", "indicator_code", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_code: str | None = Field(
+        default=None, foreign_key="participant.code", index=True, max_length=8
+    )
+    indicator_code: str = Field(foreign_key="indicator.code", max_length=32)
+    date: dt.date
+    precision: str = Field(default="year", max_length=8)
+    value: float
+    source_id: int = Field(foreign_key="source.id", index=True)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    synthetic: bool = Field(default=False, index=True)
+    load_run_id: int | None = Field(default=None, foreign_key="load_run.id")
+
+
+class Assessment(SQLModel, table=True):
+    """An expert-assessed status of a participant (or the region) on an item; overrides the rule."""
+
+    __table_args__ = (
+        UniqueConstraint("participant_code", "item_code", "date", "source_id", name="uq_assess"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_code: str | None = Field(
+        default=None, foreign_key="participant.code", index=True, max_length=8
+    )
+    item_code: str = Field(foreign_key="framework_item.code", max_length=32)
+    date: dt.date
+    precision: str = Field(default="year", max_length=8)
+    status: int
+    source_id: int = Field(foreign_key="source.id")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    synthetic: bool = False
+    load_run_id: int | None = Field(default=None, foreign_key="load_run.id")
+
+
+class Event(SQLModel, table=True):
+    """A dated event (a decision, report, dialogue, commitment), with its date's precision."""
+
+    __table_args__ = (UniqueConstraint("date", "title", "source_id", name="uq_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(index=True)
+    precision: str = Field(default="day", max_length=8)
+    end_date: dt.date | None = None
+    title: str
+    kind: str = Field(default="", max_length=32)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    url: str = ""
+    source_id: int = Field(foreign_key="source.id")
+    synthetic: bool = False
+    load_run_id: int | None = Field(default=None, foreign_key="load_run.id")
+
+
+class EventParticipant(SQLModel, table=True):
+    """Which participants an event involves."""
+
+    __tablename__ = "event_participant"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    participant_code: str = Field(foreign_key="participant.code", primary_key=True, max_length=8)
+
+
+class EventItem(SQLModel, table=True):
+    """Which framework items an event bears on."""
+
+    __tablename__ = "event_item"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    item_code: str = Field(foreign_key="framework_item.code", primary_key=True, max_length=32)
+
+
+class EventPillar(SQLModel, table=True):
+    """Which pillars an event bears on."""
+
+    __tablename__ = "event_pillar"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    pillar: int = Field(foreign_key="pillar.number", primary_key=True)

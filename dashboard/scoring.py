@@ -1,0 +1,179 @@
+"""The status rule: indicator values -> indicator status -> recommendation status, with overrides.
+
+Documented in docs/methodology.md. In short:
+
+1. An indicator value reaches status s (1-4) when it is at least the s-th threshold of the
+   indicator; an empty threshold slot means that status cannot be reached by that indicator.
+2. For a participant (or the region), a recommendation and a date, each of the recommendation's
+   indicators (including those of its sub-items) contributes the status of its latest
+   observation on or before that date.
+3. The recommendation's computed status is the mean of those statuses rounded down; with no
+   observed indicator it is "no data".
+4. An expert-assessed status for the same participant and recommendation overrides the computed
+   one when it is at least as recent as the newest indicator observation used ("basis": expert).
+5. Aggregates (averages over participants) are shown only when at least half of the participants
+   in the selection have data (the minimum-data rule); otherwise they are "insufficient data".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+MIN_DATA_SHARE = 0.5
+INITIATED = 2
+
+
+def parse_thresholds(text: str) -> list[float]:
+    """``"1|2||4"`` -> [1.0, 2.0, inf, 4.0]: the minimum value for statuses 1 to 4."""
+    slots = (text.split("|") + ["", "", "", ""])[:4]
+    return [float(s) if s.strip() else math.inf for s in slots]
+
+
+def indicator_status(*, values: pd.Series, thresholds: pd.Series) -> pd.Series:
+    """Status 0-4 of each value against its indicator's thresholds (a Series of 4-lists)."""
+    matrix = np.array(thresholds.tolist(), dtype=float).reshape(len(values), 4)
+    reached = values.to_numpy(dtype=float)[:, None] >= matrix
+    return pd.Series(reached.sum(axis=1), index=values.index, dtype="int64")
+
+
+REGION = "ARF"  # participant_code used in frames for observations of the region as a whole
+
+
+def yearly_latest(
+    *, observations: pd.DataFrame, code_column: str, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """For each (participant, code) and year, the latest observation on or before 31 December.
+
+    ``observations`` has participant_code (REGION for the region), ``code_column``, date
+    (datetime64), value, synthetic, source. Returns the same columns plus ``year``; years
+    before a pair's first observation are absent (no data), later years carry the value forward.
+    """
+    cols = ["participant_code", code_column, "year", "date", "value", "synthetic", "source"]
+    if observations.empty:
+        return pd.DataFrame(columns=cols)
+    obs = observations[observations["date"].dt.year <= last_year]
+    if obs.empty:
+        return pd.DataFrame(columns=cols)
+    obs = obs.assign(year=obs["date"].dt.year.astype("int64"))
+    obs = obs.sort_values(["date", "synthetic"], ascending=[True, False], kind="stable")
+    key = ["participant_code", code_column]
+    last = obs.drop_duplicates([*key, "year"], keep="last")[cols]
+    start = int(min(first_year, last["year"].min()))
+    years = pd.RangeIndex(start, last_year + 1, name="year")
+    pairs = last[key].drop_duplicates()
+    full = pairs.merge(pd.DataFrame({"year": years}), how="cross")
+    panel = full.merge(last, on=[*key, "year"], how="left")
+    panel = panel.sort_values([*key, "year"], kind="stable")
+    filled = panel.groupby(key, sort=False)[["date", "value", "synthetic", "source"]].ffill()
+    panel[["date", "value", "synthetic", "source"]] = filled
+    panel = panel[panel["date"].notna() & (panel["year"] >= first_year)]
+    panel["synthetic"] = panel["synthetic"].astype(bool)
+    return panel[cols].reset_index(drop=True)
+
+
+def with_indicator_status(*, latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add recommendation and the indicator's status (0-4) to a yearly_latest frame."""
+    joined = latest.merge(
+        indicators[["code", "recommendation", "thresholds_list"]],
+        left_on="indicator_code",
+        right_on="code",
+    ).drop(columns=["code"])
+    joined["ind_status"] = indicator_status(
+        values=joined["value"], thresholds=joined["thresholds_list"]
+    )
+    return joined.drop(columns=["thresholds_list"])
+
+
+def item_status(*, scored: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
+    """Status per (participant, recommendation, year): floor of the mean indicator status,
+    overridden by an expert assessment at least as recent as the newest observation used.
+
+    ``scored``: with_indicator_status output. ``assessments``: yearly_latest output over
+    assessments with code column ``recommendation`` and the status in ``value``.
+    """
+    key = ["participant_code", "recommendation", "year"]
+    cols = [*key, "status", "basis", "last_date", "n_indicators", "synthetic", "sources"]
+    if scored.empty:
+        computed = pd.DataFrame(columns=cols)
+    else:
+        computed = (
+            scored.groupby(key, sort=False)
+            .agg(
+                mean_status=("ind_status", "mean"),
+                last_date=("date", "max"),
+                n_indicators=("indicator_code", "nunique"),
+                synthetic=("synthetic", "any"),
+                sources=("source", lambda s: "; ".join(sorted(set(s)))),
+            )
+            .reset_index()
+        )
+        computed["status"] = np.floor(computed["mean_status"] + 1e-9).astype("int64")
+        computed["basis"] = "computed"
+        computed = computed[cols]
+    if assessments.empty:
+        return computed.reset_index(drop=True)
+    a = assessments.rename(
+        columns={"value": "a_status", "date": "a_date", "source": "a_source", "synthetic": "a_syn"}
+    )
+    merged = computed.merge(a, on=key, how="outer")
+    override = merged["a_status"].notna() & (
+        merged["last_date"].isna() | (merged["a_date"] >= merged["last_date"])
+    )
+    merged.loc[override, "status"] = merged.loc[override, "a_status"]
+    merged.loc[override, "basis"] = "expert"
+    merged.loc[override, "last_date"] = merged.loc[override, "a_date"]
+    merged.loc[override, "sources"] = merged.loc[override, "a_source"]
+    merged.loc[override, "synthetic"] = merged.loc[override, "a_syn"]
+    merged["n_indicators"] = merged["n_indicators"].fillna(0).astype("int64")
+    merged["status"] = merged["status"].astype("int64")
+    merged["synthetic"] = merged["synthetic"].astype(bool)
+    return merged[cols].reset_index(drop=True)
+
+
+def mean_with_minimum(*, statuses: pd.Series, expected: int) -> float | None:
+    """The mean status if at least half of the ``expected`` units have data, else None."""
+    have = statuses.dropna()
+    if expected <= 0 or len(have) < MIN_DATA_SHARE * expected or have.empty:
+        return None
+    return float(have.mean())
+
+
+def trend_symbol(*, now: float | None, before: float | None) -> str:
+    """▲ up, ▼ down, ► unchanged, '' when either side is missing."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return ""
+    if now > before:
+        return "▲ up"
+    if now < before:
+        return "▼ down"
+    return "► same"
+
+
+def indicator_panel(
+    *, inputs: dict[str, pd.DataFrame], first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Yearly latest value and status of every indicator for every participant (and region)."""
+    latest = yearly_latest(
+        observations=inputs["observations"],
+        code_column="indicator_code",
+        first_year=first_year,
+        last_year=last_year,
+    )
+    return with_indicator_status(latest=latest, indicators=inputs["indicators"])
+
+
+def status_from_inputs(
+    *, inputs: dict[str, pd.DataFrame], first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Status per (participant, recommendation, year) from the scoring inputs (see item_status)."""
+    scored = indicator_panel(inputs=inputs, first_year=first_year, last_year=last_year)
+    assess = yearly_latest(
+        observations=inputs["assessments"],
+        code_column="recommendation",
+        first_year=first_year,
+        last_year=last_year,
+    )
+    return item_status(scored=scored, assessments=assess)

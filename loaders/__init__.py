@@ -1,0 +1,1 @@
+"""Loaders: the only writers of the database. CLI: ``python -m loaders --help``."""

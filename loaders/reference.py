@@ -1,0 +1,237 @@
+"""Load the shipped reference data (frameworks, pillars, participants, indicators) and evidence."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, select
+
+from dashboard import models
+from dashboard.config import get_settings
+from dashboard.db import migrate
+from loaders.errors import Problem, Rejected
+from loaders.store import LoadResult, load_path
+
+Row = dict[str, str]
+
+
+def read_csv(path: Path) -> list[Row]:
+    """Read a reference CSV as a list of stripped string dicts."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k.strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh)]
+
+
+def _bool(text: str) -> bool:
+    return text.strip().casefold() in ("true", "1", "yes")
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+# file name -> (model, row converter); order matters for foreign keys.
+def _tables(points: dict[str, Row]) -> list[tuple[str, Callable[[Row], SQLModel]]]:
+    return [
+        (
+            "sources.csv",
+            lambda r: models.Source(
+                code=r["code"],
+                title=r["title"],
+                publisher=r.get("publisher", ""),
+                date=r.get("date", ""),
+                url=r.get("url", ""),
+                seed_file=r.get("seed_file", ""),
+                synthetic=_bool(r.get("synthetic", "")),
+            ),
+        ),
+        (
+            "pillars.csv",
+            lambda r: models.Pillar(
+                number=int(r["number"]),
+                short_name=r["short_name"],
+                meaning=r["meaning"],
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "frameworks.csv",
+            lambda r: models.Framework(
+                code=r["code"],
+                title=r["title"],
+                publisher=r.get("publisher", ""),
+                date=r.get("date", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "framework_items.csv",
+            lambda r: models.FrameworkItem(
+                code=r["code"],
+                framework_code=r["framework"],
+                parent_code=r.get("parent") or None,
+                ordinal=int(r.get("ordinal") or 0),
+                kind=r["kind"],
+                addressee=r.get("addressee", ""),
+                level=r.get("level") or "participant",
+                short_name=r["short_name"],
+                text=r.get("text", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "item_pillars.csv",
+            lambda r: models.ItemPillar(
+                item_code=r["item"],
+                pillar=int(r["pillar"]),
+                role=r["role"],
+                rationale=r.get("rationale", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "item_links.csv",
+            lambda r: models.ItemLink(
+                from_item=r["from_item"],
+                to_item=r["to_item"],
+                relation=r.get("relation") or "addresses",
+                rationale=r.get("rationale", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "participants.csv",
+            lambda r: models.Participant(
+                code=r["code"],
+                name=r["name"],
+                kind=r.get("kind") or "State",
+                grouping=r.get("grouping", ""),
+                arf_joined=_int(r.get("arf_joined", "")),
+                lat=_float(points.get(r["code"], {}).get("lat", "")),
+                lon=_float(points.get(r["code"], {}).get("lon", "")),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "participant_aliases.csv",
+            lambda r: models.ParticipantAlias(
+                alias=r["alias"],
+                participant_code=r["code"],
+            ),
+        ),
+        (
+            "groups.csv",
+            lambda r: models.Group(
+                code=r["code"],
+                name=r["name"],
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "memberships.csv",
+            lambda r: models.Membership(
+                group_code=r["group"],
+                participant_code=r["participant"],
+                joined=r.get("joined", ""),
+                left=r.get("left", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+        (
+            "indicators.csv",
+            lambda r: models.Indicator(
+                code=r["code"],
+                item_code=r["item"],
+                name=r["name"],
+                description=r.get("description", ""),
+                level=r.get("level") or "participant",
+                value_type=r["value_type"],
+                unit=r.get("unit", ""),
+                levels=r.get("levels", ""),
+                thresholds=r.get("thresholds", ""),
+                source_code=r.get("source", ""),
+            ),
+        ),
+    ]
+
+
+def load_reference(*, engine: Engine, data_dir: Path) -> int:
+    """Upsert every reference table from data/reference (one transaction); return rows read."""
+    ref_dir = data_dir / "reference"
+    points = {r["code"]: r for r in read_csv(data_dir / "geo" / "points.csv")}
+    started = dt.datetime.now(dt.UTC)
+    digest = hashlib.sha256()
+    total = 0
+    with Session(engine) as session:
+        for file_name, convert in _tables(points):
+            path = ref_dir / file_name
+            rows = read_csv(path)
+            digest.update(path.read_bytes())
+            seen: set[Any] = set()
+            for number, row in enumerate(rows, start=2):
+                try:
+                    obj = convert(row)
+                except (KeyError, ValueError) as exc:
+                    raise Rejected(
+                        [Problem(str(path), number, None, f"bad reference row: {exc}")]
+                    ) from None
+                if file_name == "participant_aliases.csv":
+                    key = row["alias"].casefold()
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                session.merge(_with_source_id(session, obj))
+                total += 1
+            session.flush()
+        session.add(
+            models.LoadRun(
+                file_name=str(ref_dir),
+                sha256=digest.hexdigest(),
+                kind="reference",
+                file_format="csv",
+                rows_read=total,
+                status="ok",
+                errors="[]",
+                started_at=started,
+                finished_at=dt.datetime.now(dt.UTC),
+                user=get_settings().user,
+            )
+        )
+        session.commit()
+    return total
+
+
+def _with_source_id(session: Session, obj: SQLModel) -> SQLModel:
+    """Sources are keyed by code: reuse the existing row's id so merge updates, not duplicates."""
+    if isinstance(obj, models.Source):
+        existing = session.exec(select(models.Source).where(models.Source.code == obj.code)).first()
+        if existing is not None:
+            obj.id = existing.id
+    return obj
+
+
+def load_evidence(*, engine: Engine, data_dir: Path) -> list[LoadResult]:
+    """Load the documented evidence (events, then observations) through the normal loader."""
+    evidence = data_dir / "evidence"
+    results = []
+    for name, kind in (("events.csv", "events"), ("observations.csv", "observations")):
+        path = evidence / name
+        if path.exists():
+            results.append(load_path(engine=engine, path=path, kind=kind))
+    return results
+
+
+def init(*, engine: Engine, data_dir: Path) -> tuple[int, list[LoadResult]]:
+    """Create or migrate the schema, then load reference data and evidence (idempotent)."""
+    migrate(engine=engine)
+    rows = load_reference(engine=engine, data_dir=data_dir)
+    return rows, load_evidence(engine=engine, data_dir=data_dir)

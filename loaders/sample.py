@@ -1,0 +1,185 @@
+"""A deterministic synthetic dataset for demonstration, stored under a source marked synthetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from dashboard import models
+from dashboard.config import get_settings
+from dashboard.queries import table
+from dashboard.scoring import parse_thresholds
+from loaders.errors import NotInitialised
+
+SAMPLE_SOURCE_CODE = "sample-synthetic"
+SAMPLE_FIRST_YEAR = 2011
+
+
+def _sample_source(session: Session, *, seed: int) -> models.Source:
+    source = session.scalars(
+        select(models.Source).where(table(models.Source).c.code == SAMPLE_SOURCE_CODE)
+    ).first()
+    if source is not None:
+        return source
+    source = models.Source(
+        code=SAMPLE_SOURCE_CODE,
+        title=f"SAMPLE DATA: synthetic demonstration dataset (RtoP Monitor generator, seed {seed})",
+        publisher="RtoP Monitor",
+        date=dt.date.today().isoformat(),
+        synthetic=True,
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def _value_for(
+    *, value_type: str, thresholds: list[float], levels: int, status: int, frac: float
+) -> float:
+    """A value that the status rule maps to ``status`` (or as close as the indicator allows)."""
+    if value_type == "binary":
+        one = sum(1 for t in thresholds if t <= 1)
+        return 1.0 if status >= max(one, 1) else 0.0
+    reachable = [s for s in range(5) if s == 0 or math.isfinite(thresholds[s - 1])]
+    s = max(x for x in reachable if x <= status)
+    low = 0.0 if s == 0 else thresholds[s - 1]
+    nxt = [t for t in thresholds[s:] if math.isfinite(t) and t > low]
+    high = nxt[0] if nxt else (low * 1.6 if low > 0 else 1.0)
+    value = low + frac * (high - low) * 0.999
+    if value_type in ("count", "ordinal"):
+        value = math.floor(value)
+        if value_type == "ordinal":
+            value = min(value, levels)
+    if value_type == "percent":
+        value = min(round(value, 1), 100.0)
+    if value_type == "amount":
+        value = round(value, 1)
+    return float(value)
+
+
+def sample_frame(
+    *,
+    participants: list[str],
+    indicators: list[models.Indicator],
+    first_year: int,
+    last_year: int,
+    periods_per_year: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Observations whose progress mostly rises, with some setbacks and gaps (fixed seed)."""
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[str | None, str, dt.date, str, float]] = []
+    months = [1 + 12 * k // periods_per_year for k in range(periods_per_year)]
+    precision = "year" if periods_per_year == 1 else "month"
+    steps = [(y, m) for y in range(first_year, last_year + 1) for m in months]
+    propensity = {p: rng.uniform(0.1, 0.55) for p in participants}
+    for ind in indicators:
+        thresholds = parse_thresholds(ind.thresholds)
+        levels = max(len([x for x in ind.levels.split(";") if x.strip()]) - 1, 4)
+        owners: list[str | None] = list(participants) if ind.level == "participant" else [None]
+        for owner in owners:
+            speed = (propensity[owner] if owner else 0.35) / periods_per_year
+            latent = rng.uniform(0.0, 1.2)
+            frac = rng.uniform(0.1, 0.9)
+            for year, month in steps:
+                latent += rng.normal(speed, 0.25 / math.sqrt(periods_per_year))
+                if rng.random() < 0.04:
+                    latent -= rng.uniform(0.5, 1.5)
+                latent = min(max(latent, 0.0), 4.99)
+                if rng.random() < 0.15:
+                    continue
+                value = _value_for(
+                    value_type=ind.value_type,
+                    thresholds=thresholds,
+                    levels=levels,
+                    status=int(latent),
+                    frac=frac,
+                )
+                rows.append((owner, ind.code, dt.date(year, month, 1), precision, value))
+    return pd.DataFrame(
+        rows, columns=["participant_code", "indicator_code", "date", "precision", "value"]
+    )
+
+
+def _record(session: Session, *, kind: str, inserted: int, seed: int) -> None:
+    now = dt.datetime.now(dt.UTC)
+    session.add(
+        models.LoadRun(
+            file_name=f"(synthetic sample, seed {seed})",
+            kind=kind,
+            file_format="generated",
+            rows_read=inserted,
+            inserted=inserted if kind == "sample" else 0,
+            status="ok",
+            errors="[]",
+            started_at=now,
+            finished_at=now,
+            user=get_settings().user,
+        )
+    )
+
+
+def add_sample(
+    *, engine: Engine, seed: int, last_year: int | None = None, periods_per_year: int = 1
+) -> int:
+    """Replace the synthetic sample with a freshly generated one; return observations written."""
+    with Session(engine) as session:
+        participants = list(session.scalars(select(table(models.Participant).c.code)))
+        if not participants:
+            raise NotInitialised()
+        indicators = list(session.scalars(select(models.Indicator)))
+        _delete_sample(session)
+        source = _sample_source(session, seed=seed)
+        frame = sample_frame(
+            participants=sorted(participants),
+            indicators=sorted(indicators, key=lambda i: i.code),
+            first_year=SAMPLE_FIRST_YEAR,
+            last_year=last_year or dt.date.today().year,
+            periods_per_year=periods_per_year,
+            seed=seed,
+        )
+        frame = frame.assign(source_id=source.id, synthetic=True, note="")
+        frame["participant_code"] = (
+            frame["participant_code"].astype(object).where(frame["participant_code"].notna(), None)
+        )
+        records = frame.to_dict("records")
+        for start in range(0, len(records), 50_000):
+            session.execute(insert(models.Observation), records[start : start + 50_000])
+        _record(session, kind="sample", inserted=len(records), seed=seed)
+        session.commit()
+        return len(records)
+
+
+def _delete_sample(session: Session) -> int:
+    ids = list(
+        session.exec(select(models.Source.id).where(models.Source.synthetic.is_(True))).scalars()  # type: ignore[call-overload, attr-defined]
+    )
+    if not ids:
+        return 0
+    obs = table(models.Observation)
+    removed = session.scalar(select(func.count()).select_from(obs).where(obs.c.source_id.in_(ids)))
+    ev = table(models.Event)
+    event_ids = select(ev.c.id).where(ev.c.source_id.in_(ids))
+    for link in (models.EventParticipant, models.EventItem, models.EventPillar):
+        lt = table(link)
+        session.execute(delete(lt).where(lt.c.event_id.in_(event_ids)))
+    for model in (models.Observation, models.Assessment, models.Event, models.Source):
+        t = table(model)
+        key = t.c.id if model is models.Source else t.c.source_id
+        session.execute(delete(t).where(key.in_(ids)))
+    return int(removed or 0)
+
+
+def remove_sample(*, engine: Engine) -> int:
+    """Delete exactly the synthetic data (observations, assessments, events, source)."""
+    with Session(engine) as session:
+        removed = _delete_sample(session)
+        _record(session, kind="sample-remove", inserted=removed, seed=get_settings().sample_seed)
+        session.commit()
+        return removed

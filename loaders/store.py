@@ -1,0 +1,331 @@
+"""Write checked tables to the database in one transaction, recording a load run for each file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from dashboard import models
+from dashboard.config import get_settings
+from dashboard.db import is_initialised
+from dashboard.queries import table
+from loaders.errors import NotInitialised, Problem, Rejected
+from loaders.readers import Format, read_table
+from loaders.validate import Checked, Reference, check_events, check_observations
+
+KINDS = ("observations", "events")
+
+
+@dataclass
+class LoadResult:
+    """What loading one file did (or would do, for a dry run)."""
+
+    file_name: str
+    kind: str
+    file_format: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+    load_run_id: int | None = None
+
+    def summary(self) -> str:
+        """One line for a person: what happened to the file's rows."""
+        verb = "would load" if self.dry_run else "loaded"
+        text = (
+            f"{self.file_name}: {verb} {self.rows_read} {self.kind} rows: "
+            f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged"
+        )
+        if not self.dry_run and self.inserted == 0 and self.updated == 0:
+            text += " (already loaded: nothing added)"
+        return text
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def sniff_kind(*, columns: list[str]) -> str:
+    """Guess observations or events from the header when no kind is given."""
+    cols = set(columns)
+    if {"title"} <= cols and "indicator" not in cols:
+        return "events"
+    return "observations"
+
+
+def record_run(
+    *,
+    engine: Engine,
+    result: LoadResult,
+    sha256: str,
+    status: str,
+    errors: list[str],
+    started: dt.datetime,
+) -> int:
+    """Append to the load-run log (the only write a rejected file causes)."""
+    with Session(engine) as session:
+        run = models.LoadRun(
+            file_name=result.file_name,
+            sha256=sha256,
+            kind=result.kind,
+            file_format=result.file_format,
+            rows_read=result.rows_read,
+            inserted=result.inserted,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            status=status,
+            errors=json.dumps(errors),
+            started_at=started,
+            finished_at=_now(),
+            user=get_settings().user,
+        )
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
+
+
+def _source_ids(session: Session, ref: Reference, texts: pd.Series) -> dict[str, int]:
+    """Map each row's source text to a Source id, creating plain (non-synthetic) sources."""
+    ids: dict[str, int] = {}
+    for text in sorted(set(texts)):
+        found = ref.sources.get(text.casefold())
+        if found is None:
+            found = models.Source(code=text[:200], title=text)
+            session.add(found)
+            session.flush()
+            ref.sources[text.casefold()] = found
+        assert found.id is not None
+        ids[text] = found.id
+    return ids
+
+
+def _synthetic_ids(ref: Reference) -> set[int]:
+    return {s.id for s in ref.sources.values() if s.synthetic and s.id is not None}
+
+
+def _write_observations(
+    session: Session, ref: Reference, checked: Checked, run_id: int | None
+) -> tuple[int, int, int]:
+    frame = checked.frame
+    ids = _source_ids(session, ref, frame["source"])
+    frame = frame.assign(source_id=frame["source"].map(ids))
+    synthetic = _synthetic_ids(ref)
+    counts = [0, 0, 0]
+    for is_assessment, part in frame.groupby("is_assessment"):
+        model = models.Assessment if is_assessment else models.Observation
+        code_col = "item_code" if is_assessment else "indicator_code"
+        value_col = "status" if is_assessment else "value"
+        t = table(model).c
+        code_c, value_c = t[code_col], t[value_col]
+        wanted = sorted(set(part["indicator_code"]))
+        existing = pd.DataFrame(
+            session.execute(
+                select(
+                    t.id, t.participant_code, code_c, t.date, t.source_id, value_c, t.note
+                ).where(code_c.in_(wanted))
+            ).all(),
+            columns=[
+                "id",
+                "participant_code",
+                "indicator_code",
+                "date_value",
+                "source_id",
+                "old",
+                "old_note",
+            ],
+        )
+        part = part.assign(
+            new=part["status_number"] if is_assessment else part["value_number"],
+            participant_code=part["participant_code"]
+            .astype(object)
+            .where(part["participant_code"].notna(), None),
+        )
+        key = ["participant_code", "indicator_code", "date_value", "source_id"]
+        if not existing.empty:
+            existing["participant_code"] = existing["participant_code"].astype(object)
+            part = part.merge(existing, on=key, how="left")
+        else:
+            part = part.assign(id=None, old=None, old_note=None)
+        is_new = part["id"].isna()
+        changed = ~is_new & (
+            (part["old"].astype(float) != part["new"].astype(float))
+            | (part["old_note"] != part["note"])
+        )
+        rows_new = [
+            {
+                "participant_code": r.participant_code,
+                code_col: r.indicator_code,
+                "date": r.date_value,
+                "precision": r.precision,
+                value_col: int(r.new) if is_assessment else float(r.new),
+                "source_id": int(r.source_id),
+                "note": r.note,
+                "synthetic": int(r.source_id) in synthetic,
+                "load_run_id": run_id,
+            }
+            for r in part[is_new].itertuples()
+        ]
+        if rows_new:
+            session.execute(insert(model), rows_new)
+        for r in part[changed].itertuples():
+            session.execute(
+                update(model)
+                .where(model.id == int(r.id))  # type: ignore[arg-type]
+                .values({value_col: r.new, "note": r.note, "load_run_id": run_id})
+            )
+        counts[0] += len(rows_new)
+        counts[1] += int(changed.sum())
+        counts[2] += int((~is_new & ~changed).sum())
+    return counts[0], counts[1], counts[2]
+
+
+def _write_events(
+    session: Session, ref: Reference, checked: Checked, run_id: int | None
+) -> tuple[int, int, int]:
+    frame = checked.frame
+    ids = _source_ids(session, ref, frame["source"])
+    synthetic = _synthetic_ids(ref)
+    inserted = updated = unchanged = 0
+    for r in frame.itertuples():
+        source_id = ids[r.source]
+        ev = table(models.Event).c
+        event = session.scalars(
+            select(models.Event).where(
+                ev.date == r.date_value, ev.title == r.title, ev.source_id == source_id
+            )
+        ).first()
+        fields = {
+            "precision": r.precision,
+            "end_date": r.end_value,
+            "kind": r.kind,
+            "description": r.description,
+            "url": r.url,
+            "synthetic": source_id in synthetic,
+        }
+        links = (list(r.participant_codes), list(r.item_codes), list(r.pillar_numbers))
+        if event is None:
+            event = models.Event(
+                date=r.date_value, title=r.title, source_id=source_id, load_run_id=run_id, **fields
+            )
+            session.add(event)
+            session.flush()
+            inserted += 1
+        else:
+            old_links = tuple(
+                sorted(
+                    session.scalars(select(table(m).c[col]).where(table(m).c.event_id == event.id))
+                )
+                for m, col in (
+                    (models.EventParticipant, "participant_code"),
+                    (models.EventItem, "item_code"),
+                    (models.EventPillar, "pillar"),
+                )
+            )
+            same = all(getattr(event, k) == v for k, v in fields.items()) and old_links == links
+            if same:
+                unchanged += 1
+                continue
+            for k, v in fields.items():
+                setattr(event, k, v)
+            event.load_run_id = run_id
+            for link_model in (models.EventParticipant, models.EventItem, models.EventPillar):
+                session.execute(delete(link_model).where(link_model.event_id == event.id))  # type: ignore[arg-type]
+            updated += 1
+        assert event.id is not None
+        session.add_all(
+            [models.EventParticipant(event_id=event.id, participant_code=c) for c in links[0]]
+        )
+        session.add_all([models.EventItem(event_id=event.id, item_code=c) for c in links[1]])
+        session.add_all([models.EventPillar(event_id=event.id, pillar=p) for p in links[2]])
+    return inserted, updated, unchanged
+
+
+def load_bytes(
+    *,
+    engine: Engine,
+    data: bytes,
+    name: str,
+    kind: str | None = None,
+    file_format: Format | None = None,
+    dry_run: bool = False,
+) -> LoadResult:
+    """Validate a whole file, then write it in one transaction; on any problem write nothing."""
+    started = _now()
+    sha = hashlib.sha256(data).hexdigest()
+    if not is_initialised(engine=engine):
+        raise NotInitialised()
+    if kind is not None and kind not in KINDS:
+        raise Rejected(
+            [Problem(name, None, None, f"unknown kind '{kind}': use one of {', '.join(KINDS)}")]
+        )
+    result = LoadResult(file_name=name, kind=kind or "", file_format=(file_format or "").__str__())
+    try:
+        table = read_table(data=data, name=name, file_format=file_format, kind=kind)
+        result.file_format = table.file_format.value
+        result.kind = kind or sniff_kind(columns=list(table.frame.columns))
+        result.rows_read = len(table.frame)
+        with Session(engine) as session:
+            ref = Reference.from_session(session)
+            checker = check_events if result.kind == "events" else check_observations
+            checked = checker(table=table, ref=ref)
+            result.notes = checked.notes
+            run = models.LoadRun(
+                file_name=name,
+                sha256=sha,
+                kind=result.kind,
+                file_format=result.file_format,
+                rows_read=result.rows_read,
+                status="ok",
+                errors="[]",
+                started_at=started,
+                user=get_settings().user,
+            )
+            session.add(run)
+            session.flush()
+            writer = _write_events if result.kind == "events" else _write_observations
+            counts = writer(session, ref, checked, run.id)
+            result.inserted, result.updated, result.unchanged = counts
+            if dry_run:
+                result.dry_run = True
+                session.rollback()
+            else:
+                run.inserted, run.updated, run.unchanged = counts
+                run.finished_at = _now()
+                session.add(run)
+                session.commit()
+                result.load_run_id = run.id
+    except Rejected as exc:
+        record_run(
+            engine=engine,
+            result=result,
+            sha256=sha,
+            status="rejected",
+            errors=[str(p) for p in exc.problems],
+            started=started,
+        )
+        raise
+    return result
+
+
+def load_path(
+    *, engine: Engine, path: Path, kind: str | None = None, dry_run: bool = False
+) -> LoadResult:
+    """Load one file from disk (see load_bytes)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Rejected(
+            [Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")]
+        ) from None
+    return load_bytes(engine=engine, data=data, name=str(path), kind=kind, dry_run=dry_run)
