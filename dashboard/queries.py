@@ -134,6 +134,17 @@ def memberships(*, engine: Engine, participant: str) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
+def all_memberships(*, engine: Engine) -> pd.DataFrame:
+    """Every membership with the group's name, ordered by group."""
+    m, g = table(models.Membership).c, table(models.Group).c
+    stmt = (
+        select(m.participant_code, m.group_code, g.name.label("group"), m.joined, m.left)
+        .join_from(table(models.Membership), table(models.Group), g.code == m.group_code)
+        .order_by(m.group_code)
+    )
+    return _frame(engine, stmt)
+
+
 def pillars(*, engine: Engine) -> pd.DataFrame:
     """The three pillars."""
     return _frame(engine, select(models.Pillar).order_by(models.Pillar.number))  # type: ignore[arg-type]

@@ -1,7 +1,22 @@
-"""Entry point: `streamlit run pages/app.py` (what `make run` does)."""
+"""Entry point: `streamlit run pages/app.py` (what `make run` does). Registers the pages."""
 
 import streamlit as st
 
-st.set_page_config(page_title="RtoP Monitor", layout="wide")
-st.title("RtoP Monitor")
-st.write("Implementation of the Responsibility to Protect across the ARF's 27 participants.")
+from dashboard import ui
+
+st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
+
+PAGES = [
+    st.Page("overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("map.py", title="Map", url_path="map"),
+    st.Page("country.py", title="Participant profile", url_path="country"),
+    st.Page("recommendations.py", title="Recommendation tracker", url_path="recommendations"),
+    st.Page("timeline.py", title="Timeline", url_path="timeline"),
+    st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
+    st.Page("upload.py", title="Load data", url_path="upload"),
+    st.Page("methodology.py", title="Methodology", url_path="methodology"),
+]
+navigation = st.navigation(PAGES)
+ui.require_data()
+st.session_state["filters"] = ui.sidebar_filters()
+navigation.run()

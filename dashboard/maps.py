@@ -1,0 +1,224 @@
+"""Maps from the shipped geometry only: pydeck for the screen, Plotly for static export.
+
+No base-map tiles are ever requested: pydeck runs with ``map_provider=None`` and Plotly with
+``map_style="white-bg"``, so the maps work on a closed network.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+
+from dashboard.charts import (
+    NO_DATA_COLOR,
+    STATUS_COLORS,
+    ChartMeta,
+    _esc,
+    _layout,
+)
+from dashboard.config import get_settings
+from dashboard.models import NO_DATA, STATUS_LABELS
+
+POLYGON_LAYER = "participants-polygons"
+POINT_LAYER = "participants-points"
+INITIAL_VIEW = {"latitude": 15.0, "longitude": 120.0, "zoom": 1.4}
+
+
+@lru_cache(maxsize=2)
+def _geometry(path: str) -> dict[str, Any]:
+    with Path(path).open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def geometry() -> dict[str, Any]:
+    """The participants' Natural Earth polygons (a GeoJSON FeatureCollection, read once)."""
+    return _geometry(str(get_settings().data_dir / "geo" / "participants.geojson"))
+
+
+def _rgb(hex_color: str) -> list[int]:
+    h = hex_color.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def status_rgb(status: float | None) -> list[int]:
+    """Fill colour of a status (grey for no data)."""
+    if status is None or pd.isna(status):
+        return _rgb(NO_DATA_COLOR)
+    return _rgb(STATUS_COLORS[int(status)])
+
+
+def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Deck:
+    """A choropleth of status with a pickable point for every participant (SGP, EU included).
+
+    ``values``: map_values output (code, name, lat, lon, status, status_label, value, date,
+    source, selected). Tooltip fields are plain data; Streamlit's deck.gl escapes them.
+    """
+    by_code = values.set_index("code")
+    features = []
+    for feature in geometry()["features"]:
+        code = feature["properties"]["code"]
+        if code not in by_code.index:
+            continue
+        row = by_code.loc[code]
+        f = copy.deepcopy(feature)
+        alpha = 235 if bool(row["selected"]) else 70
+        f["properties"] = {
+            **_tooltip_fields(code, row),
+            "fill": [*status_rgb(row["status"]), alpha],
+        }
+        features.append(f)
+    points = values.dropna(subset=["lat", "lon"]).copy()
+    points["fill"] = [
+        [*status_rgb(s), 255 if sel else 90]
+        for s, sel in zip(points["status"], points["selected"], strict=True)
+    ]
+    tip = points.apply(lambda r: _tooltip_fields(str(r["code"]), r), axis=1, result_type="expand")
+    points = pd.concat([points[["lat", "lon", "fill"]], tip], axis=1)
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id=POLYGON_LAYER,
+            data={"type": "FeatureCollection", "features": features},
+            get_fill_color="properties.fill",
+            get_line_color=[60, 60, 60, 200],
+            line_width_min_pixels=1,
+            stroked=True,
+            filled=True,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id=POINT_LAYER,
+            data=points,
+            get_position=["lon", "lat"],
+            get_fill_color="fill",
+            get_line_color=[20, 20, 20, 255],
+            stroked=True,
+            line_width_min_pixels=1.5,
+            radius_min_pixels=7,
+            radius_max_pixels=14,
+            get_radius=60000,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="participants-labels",
+            data=points,
+            get_position=["lon", "lat"],
+            get_text="code",
+            get_size=13,
+            get_color=[20, 20, 20, 255],
+            get_pixel_offset=[0, -16],
+            pickable=False,
+        ),
+    ]
+    if synthetic:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id="sample-mark",
+                data=[{"text": "SAMPLE DATA", "lon": 120.0, "lat": -38.0}],
+                get_position=["lon", "lat"],
+                get_text="text",
+                get_size=34,
+                get_color=[176, 0, 0, 200],
+                pickable=False,
+            )
+        )
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+        map_provider=None,
+        tooltip={
+            "html": "<b>{name}</b> ({code})<br/>Status: {status_label}<br/>Value: {value}"
+            "<br/>Date: {date}<br/>Source: {source}",
+            "style": {"fontSize": "15px", "maxWidth": "360px"},
+        },
+        height=height,
+    )
+
+
+def _tooltip_fields(code: str, row: pd.Series) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": str(row["name"]),
+        "status_label": str(row["status_label"]),
+        "value": str(row["value"]) or "—",
+        "date": str(row["date"]) or "—",
+        "source": (str(row["source"]) or "—")[:200],
+    }
+
+
+def picked_code(selection: Any) -> str | None:
+    """The participant code clicked on the deck, from Streamlit's selection state."""
+    try:
+        objects = selection["selection"]["objects"]
+    except (KeyError, TypeError):
+        return None
+    for layer in (POINT_LAYER, POLYGON_LAYER):
+        for obj in objects.get(layer, []) or []:
+            code = obj.get("code") or (obj.get("properties") or {}).get("code")
+            if code:
+                return str(code)
+    return None
+
+
+def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+    """The same map as a Plotly figure for PNG/SVG export (white background, no tiles)."""
+    fig = go.Figure()
+    frame = values.assign(z=values["status"].fillna(-1))
+    scale: list[list[object]] = [[0.0, NO_DATA_COLOR], [1 / 6, NO_DATA_COLOR]]
+    for s in range(5):
+        scale += [[(s + 1) / 6, STATUS_COLORS[s]], [(s + 2) / 6, STATUS_COLORS[s]]]
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson=geometry(),
+            locations=frame["code"],
+            z=frame["z"],
+            featureidkey="properties.code",
+            zmin=-1.5,
+            zmax=4.5,
+            colorscale=scale,
+            marker={"line": {"width": 0.6, "color": "#444"}},
+            text=frame["name"].map(_esc) + ": " + frame["status_label"],
+            hoverinfo="text",
+            colorbar={
+                "title": {"text": "Status"},
+                "tickvals": [-1, 0, 1, 2, 3, 4],
+                "ticktext": [NO_DATA] + [STATUS_LABELS[i] for i in range(5)],
+            },
+        )
+    )
+    pts = frame.dropna(subset=["lat", "lon"])
+    fig.add_trace(
+        go.Scattermap(
+            lat=pts["lat"],
+            lon=pts["lon"],
+            mode="markers+text",
+            text=pts["code"],
+            textposition="top center",
+            marker={
+                "size": 11,
+                "color": [
+                    NO_DATA_COLOR if pd.isna(s) else STATUS_COLORS[int(s)] for s in pts["status"]
+                ],
+            },
+            hovertext=pts["name"].map(_esc) + ": " + pts["status_label"],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        map={"style": "white-bg", "center": {"lat": 15, "lon": 125}, "zoom": 1.05},
+    )
+    return _layout(fig, meta, height=620)

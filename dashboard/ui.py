@@ -1,0 +1,374 @@
+"""The thin Streamlit layer: cached engine and data, sidebar filters mirrored in the URL."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard import views
+from dashboard.charts import ChartMeta
+from dashboard.config import get_settings
+from dashboard.db import data_version, is_initialised, make_engine
+from dashboard.filters import (
+    FILTER_KEYS,
+    FIRST_YEAR,
+    PILLARS,
+    RECOMMENDATIONS,
+    Filters,
+    parse_query,
+    this_year,
+)
+
+NO_CACHE = os.environ.get("RTOP_NO_CACHE") == "1"  # for the benchmark's naive baseline
+SHORTCUTS = ("All participants", "ASEAN members", "CSCAP members")
+PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return make_engine(url=url)
+
+
+def engine() -> Engine:
+    """The database engine for RTOP_DATABASE_URL (one per URL, kept across reruns)."""
+    return _engine(get_settings().database_url)
+
+
+def version() -> str:
+    """The data version token (changes on every load); part of every cache key."""
+    return data_version(engine=engine())
+
+
+@st.cache_resource(show_spinner="Reading the database…", max_entries=4)
+def _dataset(url: str, data_version_: str, include_sample: bool) -> views.Dataset:
+    return views.load_dataset(engine=_engine(url), include_sample=include_sample)
+
+
+def dataset(*, include_sample: bool) -> views.Dataset:
+    """The whole dataset for the current data version, loaded once and shared."""
+    if NO_CACHE:
+        return views.load_dataset(engine=engine(), include_sample=include_sample)
+    return _dataset(get_settings().database_url, version(), include_sample)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _compute(
+    name: str,
+    url: str,
+    data_version_: str,
+    include_sample: bool,
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    ds = _dataset(url, data_version_, include_sample)
+    return getattr(views, name)(ds=ds, **dict(kwargs))
+
+
+def compute(name: str, *, filters: Filters, **kwargs: Any) -> Any:
+    """Call views.<name>(ds=..., **kwargs), cached by data version and the arguments."""
+    if "filters" in inspect.signature(getattr(views, name)).parameters:
+        kwargs["filters"] = filters
+    if NO_CACHE:
+        ds = views.load_dataset(engine=engine(), include_sample=filters.sample)
+        return getattr(views, name)(ds=ds, **kwargs)
+    key = tuple(sorted(kwargs.items()))
+    return _compute(name, get_settings().database_url, version(), filters.sample, key)
+
+
+def require_data() -> None:
+    """Stop the page with a helpful message when the database has no schema or reference data."""
+    try:
+        ready = is_initialised(engine=engine())
+    except Exception as exc:  # noqa: BLE001 - shown to the user instead of a stack trace
+        st.error(f"Cannot open the database ({type(exc).__name__}). Check RTOP_DATABASE_URL.")
+        st.stop()
+    if not ready:
+        st.info(
+            "The database is empty. Run `make run` (or `python -m loaders init` and "
+            "`python -m loaders sample`) to load the reference data, the documented evidence "
+            "and the sample dataset, then reload this page."
+        )
+        st.stop()
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _known_participants(ds: views.Dataset) -> dict[str, str]:
+    known = {c.upper(): c for c in ds.participants["code"]}
+    known.update(
+        {
+            n.upper(): c
+            for c, n in zip(ds.participants["code"], ds.participants["name"], strict=True)
+        }
+    )
+    return known
+
+
+def _shortcut_codes(ds: views.Dataset, choice: str) -> list[str]:
+    p = ds.participants
+    if choice == "ASEAN members":
+        return list(p[p["asean"]]["code"])
+    if choice == "CSCAP members":
+        return list(p[p["cscap"]]["code"])
+    if choice.startswith("Sub-region: "):
+        return list(p[p["grouping"] == choice.removeprefix("Sub-region: ")]["code"])
+    return []
+
+
+def _apply_shortcut(ds: views.Dataset) -> None:
+    choice = st.session_state.get("f_shortcut", "")
+    if choice:
+        st.session_state["f_participants"] = _shortcut_codes(ds, choice)
+        st.session_state["f_shortcut"] = ""
+
+
+def _query_dict() -> dict[str, str | list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _write_query(updates: dict[str, str], managed: tuple[str, ...]) -> None:
+    for key in managed:
+        if key in st.query_params and key not in updates:
+            del st.query_params[key]
+    for key, value in updates.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters; read them from the URL on arrival and keep the URL in step."""
+    state = st.session_state
+    ds_ref = dataset(include_sample=True)
+    query = {k: v for k, v in _query_dict().items() if k in FILTER_KEYS}
+    if "f_init" not in state or (query and query != state.get("f_last_query")):
+        filters, notices = parse_query(query=query, known_participants=_known_participants(ds_ref))
+        state["f_participants"] = list(filters.participants)
+        state["f_pillars"] = list(filters.pillars)
+        state["f_recs"] = list(filters.recommendations)
+        state["f_period"] = (filters.from_year, filters.to_year)
+        state["f_sample"] = filters.sample
+        state["f_notices"] = notices
+        state["f_init"] = True
+    names = dict(zip(ds_ref.participants["code"], ds_ref.participants["name"], strict=True))
+    groupings = sorted(set(ds_ref.participants["grouping"]))
+    with st.sidebar:
+        st.header("Filters")
+        st.selectbox(
+            "Quick select participants",
+            ["", *SHORTCUTS, *[f"Sub-region: {g}" for g in groupings]],
+            key="f_shortcut",
+            on_change=_apply_shortcut,
+            args=(ds_ref,),
+            format_func=lambda x: x or "Choose a group…",
+        )
+        st.multiselect(
+            "Participants (none = all)",
+            list(names),
+            key="f_participants",
+            format_func=lambda c: f"{names.get(c, c)} ({c})",
+        )
+        st.multiselect(
+            "Pillars", list(PILLARS), key="f_pillars", format_func=lambda p: f"Pillar {p}"
+        )
+        st.multiselect(
+            "Recommendations",
+            list(RECOMMENDATIONS),
+            key="f_recs",
+            format_func=lambda r: f"{r} {views.rec_names(ds_ref).get(r, '')}",
+        )
+        st.slider("Period", FIRST_YEAR, this_year(), key="f_period")
+        st.checkbox(
+            "Include sample data",
+            key="f_sample",
+            help="The synthetic demonstration dataset; charts that include it say SAMPLE DATA.",
+        )
+    period = state["f_period"]
+    filters = Filters(
+        participants=tuple(state["f_participants"]),
+        pillars=tuple(sorted(state["f_pillars"])),
+        recommendations=tuple(sorted(state["f_recs"], key=lambda r: int(r[1:]))),
+        from_year=int(period[0]),
+        to_year=int(period[1]),
+        sample=bool(state["f_sample"]),
+    )
+    q = filters.to_query()
+    _write_query(q, FILTER_KEYS)
+    state["f_last_query"] = {k: [v] for k, v in q.items()}
+    return filters
+
+
+def show_notices() -> None:
+    """Show (once) what was ignored in the link the page was opened with."""
+    for notice in st.session_state.pop("f_notices", []) or []:
+        st.warning(notice, icon="⚠️")
+
+
+def current_filters() -> Filters:
+    """The filters the sidebar set on this run."""
+    got = st.session_state.get("filters")
+    return got if isinstance(got, Filters) else Filters()
+
+
+def page_param(
+    key: str, *, options: list[str], default: str, label: Callable[[str], str] | None = None
+) -> str:
+    """A page-specific URL parameter (e.g. participant=VNM), validated against options."""
+    raw = st.query_params.get(key)
+    state_key = f"p_{key}"
+    if raw is not None and raw != st.session_state.get(f"{state_key}_last"):
+        if raw in options:
+            st.session_state[state_key] = raw
+        else:
+            st.warning(f"Ignored unknown {key} '{raw}' in the link.", icon="⚠️")
+    if st.session_state.get(state_key) not in options:
+        st.session_state[state_key] = default
+    return str(st.session_state[state_key])
+
+
+def sync_param(key: str, value: str) -> None:
+    """Write a page-specific parameter back to the URL."""
+    st.session_state[f"p_{key}_last"] = value
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def sample_banner(ds: views.Dataset) -> None:
+    """A visible notice on every page whose data include the synthetic sample."""
+    if ds.include_sample and ds.has_synthetic:
+        st.warning(
+            "**SAMPLE DATA** is included: synthetic demonstration values, not real assessments. "
+            "Untick *Include sample data* in the sidebar to see documented evidence only.",
+            icon="🧪",
+        )
+
+
+def meta(
+    title: str,
+    *,
+    filters: Filters,
+    ds: views.Dataset,
+    sources: list[str] | pd.Series | None = None,
+    synthetic: bool = False,
+    stem: str = "rtop-chart",
+) -> ChartMeta:
+    """ChartMeta for a chart drawn under the current filters."""
+    srcs: list[str] = []
+    for s in list(sources if sources is not None else []):
+        for part in str(s).split("; "):
+            if part and part not in srcs:
+                srcs.append(part)
+    return ChartMeta(
+        title=title,
+        subtitle=filters.describe(names=ds.names),
+        sources=tuple(srcs),
+        synthetic=synthetic and filters.sample,
+        file_stem=stem,
+    )
+
+
+def plot(fig: go.Figure, *, chart_meta: ChartMeta, key: str, on_select: str = "ignore") -> Any:
+    """Draw a Plotly figure with a sensible download name and print-size image button."""
+    config = {
+        **PLOTLY_CONFIG_BASE,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": chart_meta.file_stem,
+            "scale": 2,
+            "width": 1600,
+            "height": int(fig.layout.height or 600),
+        },
+    }
+    return st.plotly_chart(
+        fig,
+        key=key,
+        config=config,
+        on_select=on_select,  # type: ignore[call-overload]
+        selection_mode="points",
+        width="stretch",
+    )
+
+
+def status_table(
+    frame: pd.DataFrame, *, columns: dict[str, str], key: str, height: int | None = None
+) -> None:
+    """A read-only table with plain column names (text is shown as text, never HTML)."""
+    shown = frame[list(columns)].rename(columns=columns)
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+
+
+def names(ds: views.Dataset) -> dict[str, str]:
+    """Participant code -> name (with the region)."""
+    return ds.names
+
+
+def clicked_cell(event: Any) -> tuple[str, str] | None:
+    """(participant, recommendation) of a newly clicked heatmap cell, once per click."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple) and len(data) == 2:
+            cell = (str(data[0]), str(data[1]))
+            if st.session_state.get("cell_last_click") != cell:
+                st.session_state["cell_last_click"] = cell
+                return cell
+    return None
+
+
+def rule_text(doc: str) -> str:
+    """The numbered rule from a module docstring, as Markdown (drops the first summary line)."""
+    lines = doc.strip().splitlines()[1:]
+    return "\n".join(
+        line.strip() if line.strip()[:2].rstrip(".").isdigit() else "   " + line.strip()
+        for line in lines
+        if line.strip()
+    )
+
+
+class LoadOutcome:
+    """What a check or load of an uploaded file said, ready to show."""
+
+    def __init__(self, *, ok: bool, message: str, notes: list[str], problems: pd.DataFrame) -> None:
+        self.ok, self.message, self.notes, self.problems = ok, message, notes, problems
+
+
+def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcome:
+    """Check (dry run) or load an uploaded file through the loaders; never raises to the page."""
+    from loaders.errors import LoaderError, Rejected
+    from loaders.store import load_bytes
+
+    empty = pd.DataFrame(columns=["row", "column", "reason"])
+    try:
+        result = load_bytes(engine=engine(), data=data, name=name, kind=kind, dry_run=dry_run)
+    except Rejected as exc:
+        problems = pd.DataFrame(
+            [
+                {
+                    "row": "-" if p.row is None else str(p.row),
+                    "column": p.column or "",
+                    "reason": p.reason,
+                }
+                for p in exc.problems
+            ]
+        )
+        return LoadOutcome(
+            ok=False,
+            message=f"{name} was rejected: {len(exc.problems)} problem(s); nothing was written.",
+            notes=[],
+            problems=problems,
+        )
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc), notes=[], problems=empty)
+    return LoadOutcome(ok=True, message=result.summary(), notes=result.notes, problems=empty)

@@ -1,0 +1,57 @@
+"""Participant profile: memberships, scorecard, status by pillar, events and evidence."""
+
+import streamlit as st
+
+from dashboard import charts, ui
+
+filters = ui.current_filters()
+ds = ui.dataset(include_sample=filters.sample)
+names = dict(zip(ds.participants["code"], ds.participants["name"], strict=True))
+codes = list(names)
+default = filters.participants[0] if filters.participants else "AUS"
+code = ui.page_param("participant", options=codes, default=default)
+code = st.selectbox("Participant", codes, format_func=lambda c: f"{names[c]} ({c})", key="p_participant")
+ui.sync_param("participant", code)
+info = ds.participants.set_index("code").loc[code]
+
+st.title(names[code])
+ui.show_notices()
+ui.sample_banner(ds)
+st.markdown(f"**{info['kind']}** · {info['grouping']} · ARF participant since {info['arf_joined']}")
+members = ui.compute("memberships_of", filters=filters, participant=code)
+st.markdown("**Memberships:** " + " · ".join(members["text"]))
+
+year = filters.to_year
+st.subheader(f"Scorecard of the twelve recommendations, {year}")
+card = ui.compute("scorecard", filters=filters, participant=code, year=year)
+if card["status"].isna().all():
+    st.info("No observations for this participant in this period yet.")
+ui.status_table(
+    card, key="scorecard", height=460,
+    columns={"recommendation": "Rec.", "name": "Recommendation", "level": "Level",
+             "status_label": "Status", "trend": "Trend", "last_update": "Last update",
+             "basis": "Basis", "source": "Source"},
+)
+if card["synthetic"].any():
+    st.caption("⚠️ SAMPLE DATA: rows based on the synthetic sample are included.")
+
+left, right = st.columns(2)
+with left:
+    frame = ui.compute("pillar_status_for", participant=code, filters=filters, year=year)
+    m = ui.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
+                sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars")
+    ui.plot(charts.profile_pillars(frame=frame, meta=m), chart_meta=m, key="profile_pillars")
+with right:
+    events = ui.compute("participant_events", filters=filters, participant=code)
+    m = ui.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
+                synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events")
+    ui.plot(charts.timeline(events=events, color_by="kind", meta=m), chart_meta=m, key="profile_events")
+
+st.subheader("Evidence")
+ev = ui.compute("evidence", filters=filters, participant=code, from_year=filters.from_year, to_year=year)
+if ev.empty:
+    st.info("No observations recorded for this participant in this period.")
+else:
+    ui.status_table(ev, key="evidence", columns={
+        "date": "Date", "recommendation": "Rec.", "indicator": "Indicator", "indicator_name": "Measures",
+        "value": "Value", "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})

@@ -1,0 +1,48 @@
+"""Map: status of a recommendation, pillar or indicator at a year; click opens the profile."""
+
+import streamlit as st
+
+from dashboard import maps, ui
+
+filters = ui.current_filters()
+ds = ui.dataset(include_sample=filters.sample)
+st.title("Implementation map")
+ui.show_notices()
+ui.sample_banner(ds)
+
+layers = ui.compute("map_layers", filters=filters)
+keys = list(layers)
+c1, c2 = st.columns([3, 2])
+with c1:
+    layer = ui.page_param("layer", options=keys, default="R1")
+    layer = st.selectbox("Show", keys, format_func=lambda k: layers[k], key="p_layer")
+with c2:
+    year_options = [str(y) for y in range(filters.from_year, filters.to_year + 1)]
+    year = int(ui.page_param("year", options=year_options, default=str(filters.to_year)))
+    year = st.select_slider("Year", options=[int(y) for y in year_options], value=year, key="map_year")
+ui.sync_param("layer", layer)
+ui.sync_param("year", str(year))
+
+values = ui.compute("map_values", filters=filters, layer=layer, year=year)
+regional = ui.compute("regional_value", filters=filters, layer=layer, year=year)
+if regional is not None:
+    st.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
+            f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
+synthetic = bool(values["synthetic"].any())
+event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map",
+                        on_select="rerun", selection_mode="single-object")
+st.markdown(
+    "**Legend** — ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
+    "● Implemented · grey: no data. Points mark every participant (Singapore and the EU have no "
+    "polygon). Click a participant to open its profile."
+)
+picked = maps.picked_code(event)
+if picked and picked in set(ds.participants["code"]):
+    st.switch_page("country.py", query_params={**filters.to_query(), "participant": picked})
+
+with st.expander("Values behind the map", expanded=False):
+    ui.status_table(
+        values, key="map_table",
+        columns={"name": "Participant", "status_label": "Status", "value": "Value", "date": "Date",
+                 "source": "Source"},
+    )

@@ -1,0 +1,42 @@
+"""Overview: headline figures with change, a small status map, latest events, freshness."""
+
+import streamlit as st
+
+from dashboard import maps, ui
+
+filters = ui.current_filters()
+ds = ui.dataset(include_sample=filters.sample)
+st.title("Responsibility to Protect in the ARF region")
+st.caption("Implementation of the twelve recommendations of CSCAP Memorandum No. 18 (2011)")
+ui.show_notices()
+ui.sample_banner(ds)
+
+since = st.select_slider(
+    "Compare with", options=list(range(filters.from_year, filters.to_year + 1)),
+    value=filters.from_year, key="overview_since",
+)
+figures = ui.compute("headlines", filters=filters, since=since)
+for row_start in range(0, len(figures), 3):
+    cols = st.columns(3)
+    for col, h in zip(cols, figures[row_start : row_start + 3]):
+        col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f"Average status of the selected recommendations, {filters.to_year}")
+    values = ui.compute("overview_map", filters=filters, year=filters.to_year)
+    st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
+                    key="overview_map")
+    st.caption("Colour and label give the status; grey means no data. Open the Map page for detail.")
+with right:
+    st.subheader("Latest events")
+    events = ui.compute("latest_events", filters=filters)
+    if events.empty:
+        st.info("No events in this period for this selection.")
+    else:
+        ui.status_table(events, columns={"when": "When", "title": "Event", "source": "Source"},
+                        key="overview_events")
+    st.subheader("Data freshness")
+    fresh = ui.compute("freshness", filters=filters)
+    for label, value in fresh.items():
+        st.markdown(f"- **{label.capitalize()}**: {value}")

@@ -1,0 +1,54 @@
+"""Recommendation tracker: participants x recommendations heatmap, regional track, evidence."""
+
+import streamlit as st
+
+from dashboard import charts, ui
+
+filters = ui.current_filters()
+ds = ui.dataset(include_sample=filters.sample)
+st.title("Recommendation tracker")
+ui.show_notices()
+ui.sample_banner(ds)
+
+c1, c2 = st.columns([2, 3])
+sort = c1.radio("Sort participants by", ["grouping", "score"], horizontal=True, key="tracker_sort",
+                format_func=lambda s: {"grouping": "sub-region", "score": "average status"}[s])
+year = c2.select_slider("Year", options=list(range(filters.from_year, filters.to_year + 1)),
+                        value=filters.to_year, key="tracker_year")
+
+matrix = ui.compute("tracker_matrix", filters=filters, year=year, sort=sort)
+m = ui.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
+            sources=matrix["sources"].dropna() if "sources" in matrix else None,
+            synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
+event = ui.plot(charts.status_heatmap(matrix=matrix, meta=m), chart_meta=m, key="tracker_heatmap",
+                on_select="rerun")
+st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
+           "● Implemented · – No data. Hover a cell for the indicator values; click it for the evidence.")
+
+st.subheader(f"Regional progress track, {year}")
+track = ui.compute("regional_track", filters=filters, year=year)
+ui.status_table(track, key="regional_track", columns={
+    "code": "Item", "name": "Name", "kind": "Kind", "status_label": "Status",
+    "last_update": "Last update", "events": "Related events", "source": "Source"})
+
+st.subheader("Evidence behind a cell")
+clicked = ui.clicked_cell(event)
+names = ui.names(ds)
+people = list(matrix["participant_code"].drop_duplicates()) if len(matrix) else []
+recs = list(matrix["recommendation"].drop_duplicates()) if len(matrix) else []
+if people and recs:
+    if clicked:
+        st.session_state["cell_participant"], st.session_state["cell_rec"] = clicked
+    a, b = st.columns(2)
+    who = a.selectbox("Participant", people, format_func=lambda c: names.get(c, c), key="cell_participant")
+    rec = b.selectbox("Recommendation", recs, key="cell_rec")
+    ev = ui.compute("evidence", filters=filters, participant=who, recommendation=rec,
+                    from_year=filters.from_year, to_year=year)
+    if ev.empty:
+        st.info(f"No observations for {names.get(who, who)} on {rec} up to {year}.")
+    else:
+        ui.status_table(ev, key="cell_evidence", columns={
+            "date": "Date", "indicator": "Indicator", "indicator_name": "Measures", "value": "Value",
+            "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
+else:
+    st.info("No national recommendations in this selection.")

@@ -1,0 +1,29 @@
+"""Load data: check a spreadsheet of observations or events, then load it (all or nothing)."""
+
+import streamlit as st
+
+from dashboard import ui
+
+st.title("Load progress indicators")
+st.markdown(
+    "Upload a CSV (comma or semicolon, UTF-8), XLSX or JSON file of **observations** "
+    "(participant, indicator, date, value, source, note) or **events** (date, title, source, …). "
+    "The whole file is checked first; a file with any problem loads nothing. See the README for "
+    "the formats and the Methodology page for indicator codes."
+)
+kind = st.radio("The file holds", ["observations", "events"], horizontal=True, key="upload_kind")
+upload = st.file_uploader("File", type=["csv", "xlsx", "json"], key="upload_file")
+if upload is not None:
+    data = upload.getvalue()
+    check = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=True)
+    if check.ok:
+        st.success(check.message)
+        for note in check.notes:
+            st.caption(f"note: {note}")
+        if st.button("Load into the database", type="primary", key="upload_go"):
+            done = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
+            (st.success if done.ok else st.error)(done.message)
+    else:
+        st.error(check.message)
+        ui.status_table(check.problems, key="upload_problems",
+                        columns={"row": "Row", "column": "Column", "reason": "Problem"})
