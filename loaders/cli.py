@@ -144,7 +144,7 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             _print_table(frame[cols].to_dict("records"), cols)
         return 0
     if args.command == "export":
-        from dashboard import export
+        from dashboard.export import cli_export
 
-        return export.cli_export(args=args, engine=engine)
+        return cli_export(args=args, engine=engine)
     return 2

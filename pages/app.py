@@ -13,6 +13,7 @@ PAGES = [
     st.Page("recommendations.py", title="Recommendation tracker", url_path="recommendations"),
     st.Page("timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
+    st.Page("exports.py", title="Exports", url_path="exports"),
     st.Page("upload.py", title="Load data", url_path="upload"),
     st.Page("methodology.py", title="Methodology", url_path="methodology"),
 ]

@@ -1,0 +1,108 @@
+"""Streamlit widgets for exports: lazy chart/data downloads and briefing-pack buttons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import export, views
+from dashboard.charts import ChartMeta
+from dashboard.filters import Filters
+
+
+def file_stem(meta: ChartMeta, *, filters: Filters) -> str:
+    """'rtop-tracker-2011-2026' (safe characters only)."""
+    stem = f"{meta.file_stem}-{filters.from_year}-{filters.to_year}"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
+
+
+def downloads(
+    *,
+    fig: go.Figure | None,
+    meta: ChartMeta,
+    data: pd.DataFrame | None,
+    filters: Filters,
+    key: str,
+) -> None:
+    """PNG/SVG of the chart (rendered on the server when clicked) and CSV/XLSX of its data."""
+    stem = file_stem(meta, filters=filters)
+    buttons: list[tuple[str, str, Callable[[], bytes]]] = []
+    if fig is not None:
+        exported = export.for_export(fig, meta=meta)
+        buttons.append(("PNG", "png", lambda: export.render(exported, fmt="png")))
+        buttons.append(("SVG", "svg", lambda: export.render(exported, fmt="svg", scale=1)))
+    if data is not None:
+        frame = data.copy()
+        buttons.append(("CSV", "csv", lambda: export.table_bytes(frame, fmt="csv", meta=meta)))
+        buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(frame, fmt="xlsx", meta=meta)))
+    cols = st.columns(len(buttons) + 2)
+    for col, (label, fmt, make) in zip(cols, buttons, strict=False):
+        col.download_button(
+            f"⬇ {label}",
+            data=make,
+            file_name=f"{stem}.{fmt}",
+            mime=export.MIME[fmt],
+            key=f"dl_{key}_{fmt}",
+            on_click="ignore",
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _data_export(url: str, data_version: str, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
+    from dashboard import ui
+
+    ds = ui._dataset(url, data_version, filters.sample)
+    return export.data_export(ds=ds, filters=filters)
+
+
+def data_for_export(*, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
+    """The observations in the selection, ready for CSV/XLSX (cached per data version)."""
+    from dashboard import ui
+    from dashboard.config import get_settings
+
+    return _data_export(get_settings().database_url, ui.version(), filters)
+
+
+def briefing_buttons(
+    *, ds: views.Dataset, filters: Filters, participant: str | None, key: str
+) -> None:
+    """Build a briefing pack (PPTX or PDF) with a progress bar, then offer it for download."""
+    who = participant or "region"
+    fmt = st.radio(
+        "Format",
+        ["pptx", "pdf"],
+        horizontal=True,
+        key=f"{key}_fmt",
+        format_func=lambda f: {"pptx": "PowerPoint (PPTX)", "pdf": "PDF"}[f],
+    )
+    state_key = f"{key}_pack"
+    if st.button(f"Build the briefing pack ({fmt.upper()})", type="primary", key=f"{key}_build"):
+        bar = st.progress(0.0, text="Starting…")
+
+        def progress(fraction: float, text: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+        try:
+            payload = export.build_briefing(
+                ds=ds, filters=filters, participant=participant, fmt=fmt, progress=progress
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the person, not a stack trace
+            st.error(f"The briefing pack could not be built ({type(exc).__name__}: {exc}).")
+            return
+        st.session_state[state_key] = (fmt, payload, filters, participant)
+    built = st.session_state.get(state_key)
+    if built and built[0] == fmt and built[2] == filters and built[3] == participant:
+        name = f"rtop-briefing-{who}-{filters.from_year}-{filters.to_year}.{fmt}"
+        st.success(f"Ready: {name} ({len(built[1]) / 1e6:.1f} MB)")
+        st.download_button(
+            f"⬇ Download {name}",
+            data=built[1],
+            file_name=name,
+            mime=export.MIME[fmt],
+            key=f"{key}_download",
+            on_click="ignore",
+        )

@@ -1,0 +1,213 @@
+"""Exports: images, data files and briefing packs, checked by opening what was produced."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard import charts, export, maps, views
+from dashboard.charts import ChartMeta
+from dashboard.db import make_engine
+from dashboard.export import briefing
+from dashboard.filters import Filters
+from loaders.sample import remove_sample
+from loaders.store import load_bytes
+from tests.conftest import IN_CI, need
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+FILTERS = Filters(from_year=2011, to_year=2024)
+
+
+@pytest.fixture(scope="module")
+def sample_ds(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> views.Dataset:
+    path = tmp_path_factory.mktemp("exp") / "sample.sqlite"
+    shutil.copy(template_dir / "sample.sqlite", path)
+    return views.load_dataset(engine=make_engine(url=f"sqlite:///{path}"), include_sample=True)
+
+
+@pytest.fixture(scope="module")
+def real_ds(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> views.Dataset:
+    """The sample removed through the loaders, plus a hostile note and source to export."""
+    path = tmp_path_factory.mktemp("exp") / "real.sqlite"
+    shutil.copy(template_dir / "sample.sqlite", path)
+    engine = make_engine(url=f"sqlite:///{path}")
+    remove_sample(engine=engine)
+    hostile = (
+        "participant,indicator,date,value,source,note\n"
+        'VNM,R2.1,2020,2,"<script>alert(1)</script> Ministry","=HYPERLINK(""http://x"",""y"")"\n'
+        "THA,R2.1,2021,1,+cmd source,@SUM(A1)\n"
+    ).encode()
+    load_bytes(engine=engine, data=hostile, name="hostile.csv")
+    return views.load_dataset(engine=engine, include_sample=False)
+
+
+@pytest.fixture(scope="module")
+def region_pack(sample_ds: views.Dataset) -> briefing.Pack:
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    return briefing.build_pack(ds=sample_ds, filters=FILTERS)
+
+
+@pytest.fixture(scope="module")
+def participant_pack(real_ds: views.Dataset) -> briefing.Pack:
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    return briefing.build_pack(ds=real_ds, filters=FILTERS, participant="VNM")
+
+
+def test_png_has_requested_pixel_size_and_svg_parses(sample_ds: views.Dataset) -> None:
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    matrix = views.tracker_matrix(ds=sample_ds, filters=FILTERS, year=2024, sort="grouping")
+    meta = ChartMeta(title="Tracker", subtitle="all participants", sources=("src",), synthetic=True)
+    fig = export.for_export(charts.status_heatmap(matrix=matrix, meta=meta), meta=meta)
+    png = export.render(fig, fmt="png", width=800, height=450, scale=2)
+    assert export.png_size(png) == (1600, 900)
+    svg = export.render(fig, fmt="svg", width=800, height=450, scale=1)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "SAMPLE DATA" in svg.decode()
+    assert "exported" in svg.decode()
+
+
+def test_static_map_renders_offline_geometry(sample_ds: views.Dataset) -> None:
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    values = views.overview_map(ds=sample_ds, filters=FILTERS, year=2024)
+    meta = ChartMeta(title="Map", synthetic=True)
+    fig = maps.static_map(values=values, meta=meta)
+    assert {t.type for t in fig.data} == {"choroplethmap", "scattermap"}
+    assert fig.layout.map.style == "white-bg"
+    assert len(fig.data[1].lat) == 27  # every participant has a point, SGP and the EU included
+    png = export.render(fig, fmt="png", width=640, height=360, scale=1)
+    assert export.png_size(png) == (640, 360)
+
+
+def test_region_pptx_slides_titles_and_notes(region_pack: briefing.Pack) -> None:
+    prs = Presentation(io.BytesIO(briefing.to_pptx(region_pack)))
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
+    titles = [s.shapes[0].text_frame.text for s in prs.slides]
+    assert titles[0] == "Implementing the Responsibility to Protect: the ARF region"
+    assert titles[1:] == [
+        "Key figures, 2024", "Status map", "Recommendation tracker", "Regional progress track, 2024",
+        "Pillar coverage", "Recent events", "Methodology and sources",
+    ]
+    pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides]
+    assert pictures == [0, 0, 1, 1, 0, 1, 1, 0]
+    notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
+    assert notes[2].startswith("Source:")
+    assert "All sources:" in notes[-1] and "CSCAP Memorandum No. 18" in notes[-1]
+    all_text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "SAMPLE DATA" in all_text
+
+
+def test_region_pdf_pages_and_text(region_pack: briefing.Pack) -> None:
+    reader = PdfReader(io.BytesIO(briefing.to_pdf(region_pack)))
+    assert len(reader.pages) >= len(region_pack.slides)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for title in ("Key figures, 2024", "Recommendation tracker", "Methodology and sources"):
+        assert title in text
+    assert "CSCAP Memorandum" in text  # a source named
+    assert "SAMPLE DATA" in text
+    assert reader.metadata is not None and reader.metadata.title == region_pack.title
+
+
+def test_participant_pack_without_sample_escapes_html(participant_pack: briefing.Pack) -> None:
+    prs = Presentation(io.BytesIO(briefing.to_pptx(participant_pack)))
+    titles = [s.shapes[0].text_frame.text for s in prs.slides]
+    assert "Viet Nam: scorecard, 2024" in titles and "Viet Nam: evidence" in titles
+    pptx_text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    table_text = " ".join(
+        c.text for s in prs.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells
+    )
+    assert "SAMPLE DATA" not in pptx_text + table_text
+    assert "<script>alert(1)</script> Ministry" in table_text  # plain text in PPTX, never markup
+    pdf = briefing.to_pdf(participant_pack)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "SAMPLE DATA" not in text
+    assert "<script>alert(1)</script>" in text  # escaped for reportlab, so shown literally
+
+
+def _csv_rows(payload: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
+
+
+def test_data_csv_and_xlsx_neutralise_formulas(real_ds: views.Dataset) -> None:
+    frame, meta = export.data_export(ds=real_ds, filters=FILTERS)
+    assert {"participant", "indicator", "recommendation", "pillar", "date", "value", "status", "source"} <= set(frame.columns)
+    rows = _csv_rows(export.table_bytes(frame, fmt="csv", meta=meta))
+    about = [r for r in rows if r and r[0].startswith("#")]
+    assert [r[0] for r in about][:4] == ["# Title", "# Filters", "# Sources", "# Exported"]
+    assert not any(r[0] == "# SAMPLE DATA" for r in about)
+    header = rows[len(about)]
+    data = [dict(zip(header, r, strict=True)) for r in rows[len(about) + 1 :]]
+    notes = {d["note"] for d in data}
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in notes and "'@SUM(A1)" in notes
+    assert "'+cmd source" in {d["source"] for d in data}
+    assert not any(v.startswith(("=", "+", "@")) for d in data for v in d.values())
+    wb = load_workbook(io.BytesIO(export.table_bytes(frame, fmt="xlsx", meta=meta)))
+    ws = wb["Data"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    assert all(c.data_type != "f" for c in cells), "no cell may be a formula"
+    values = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in values and "'+cmd source" in values
+    assert ws.cell(row=1, column=1).value == "participant_code"
+    assert [r[0].value for r in wb["About"].iter_rows()][:3] == ["Title", "Filters", "Sources"]
+
+
+def test_data_export_marks_sample(sample_ds: views.Dataset) -> None:
+    frame, meta = export.data_export(ds=sample_ds, filters=FILTERS)
+    assert meta.synthetic and frame["sample_data"].any()
+    rows = _csv_rows(export.table_bytes(frame, fmt="csv", meta=meta))
+    assert ["# SAMPLE DATA", "Includes synthetic sample data: not real assessments."] in rows
+    wb = load_workbook(io.BytesIO(export.table_bytes(frame, fmt="xlsx", meta=meta)))
+    assert "SAMPLE DATA" in [r[0].value for r in wb["About"].iter_rows()]
+
+
+def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
+    """The CLI writes a briefing and data with no network at all (a new network namespace)."""
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        if IN_CI:
+            pytest.fail("unshare -n is required in CI to prove exports need no network")
+        pytest.skip("unshare -n is not permitted here")
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{sqlite_sample_path}"}
+    out = tmp_path / "pack.pdf"
+    run = subprocess.run(
+        ["unshare", "-n", sys.executable, "-m", "loaders", "export", "briefing", "--participant", "AUS",
+         "--from", "2011", "--to", "2024", "--format", "pdf", "--out", str(out)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "includes SAMPLE DATA" in run.stdout
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Australia: scorecard, 2024" in text and "SAMPLE DATA" in text
+    data = tmp_path / "obs.xlsx"
+    run = subprocess.run(
+        ["unshare", "-n", sys.executable, "-m", "loaders", "export", "data", "--format", "xlsx",
+         "--no-sample", "--out", str(data)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    frame = pd.read_excel(data, sheet_name="Data")
+    assert len(frame) == 10 and set(frame["participant_code"]) == {"AUS", "CHN"}  # the evidence
+
+
+def test_cli_rejects_bad_arguments(sqlite_sample_path: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{sqlite_sample_path}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "loaders", "export", "briefing", "--participant", "XXX", "--format", "pptx",
+         "--out", str(tmp_path / "x.pptx")],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 2 and "unknown participant 'XXX'" in run.stderr
+    assert not (tmp_path / "x.pptx").exists()
