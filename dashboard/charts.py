@@ -29,6 +29,25 @@ PILLAR_COLORS = {"Pillar 1": "#0072B2", "Pillar 2": "#E69F00", "Pillar 3": "#009
 PILLAR_PATTERNS = {"Pillar 1": "", "Pillar 2": "/", "Pillar 3": "x"}
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 16, "color": "#111111"}
 SAMPLE_TEXT = "SAMPLE DATA"
+SAMPLE_COLOR = "#B00000"
+# Sizes for a projector: nothing below 13 px; tick labels and legends at 15 px.
+TITLE_SIZE = 22
+SUBTITLE_SIZE = 16
+TICK_SIZE = 15
+SOURCE_SIZE = 13
+AXIS_COLOR = "#222222"
+SOURCE_COLOR = "#333333"
+GRID_COLOR = "#E3E3E3"
+# Fixed pixel geometry (margins do not scale with the figure height, so a re-sized export keeps
+# title, legend, ticks and source line apart): header lines, then the plot, then the source.
+HEADER_PAD = 12
+TITLE_LINE = 30
+SUBTITLE_LINE = 22
+SOURCE_LINE = 18
+# Characters per line (title, subtitle, source) for a full-width chart and for one in a column
+# of two: a line that does not fit would be clipped, so long ones are wrapped instead.
+WRAP_WIDE = (80, 115, 100)
+WRAP_NARROW = (40, 58, 60)
 
 
 @dataclass(frozen=True)
@@ -51,36 +70,89 @@ class ChartMeta:
         return "Source: " + "; ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _layout(fig: go.Figure, meta: ChartMeta, *, height: int = 520) -> go.Figure:
+def _wrap(text: str, width: int) -> list[str]:
+    """Plain text broken into lines of at most about `width` characters (at spaces)."""
+    lines: list[str] = []
+    current = ""
+    for word in str(text).split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _font(size: int, color: str = "#111111") -> dict[str, object]:
+    return {"family": FONT["family"], "size": size, "color": color}
+
+
+def _layout(
+    fig: go.Figure,
+    meta: ChartMeta,
+    *,
+    height: int = 520,
+    top: int = 0,
+    bottom: int = 0,
+    narrow: bool = False,
+) -> go.Figure:
+    """Title block on top, source line at the foot, fonts and margins fixed in pixels.
+
+    ``top`` and ``bottom`` are the pixels the chart needs between the header and the plot
+    (a legend row, top tick labels) and below the plot (tick labels); ``narrow`` wraps the
+    words for a chart drawn in one of two columns. Every font and colour is set explicitly so
+    Streamlit's chart theme cannot shrink or grey them.
+    """
+    wrap_title, wrap_subtitle, wrap_source = WRAP_NARROW if narrow else WRAP_WIDE
+    title_lines = _wrap(meta.title, wrap_title) or [""]
+    subtitle_lines = _wrap(meta.subtitle, wrap_subtitle) if meta.subtitle else []
+    source_lines = _wrap(meta.source_line() + f" · RtoP Monitor, {meta.exported}", wrap_source)
+    header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
+    foot = SOURCE_LINE * len(source_lines) + 14
     fig.update_layout(
         title={
-            "text": meta.title
-            + (
-                f"<br><span style='font-size:14px'>{_esc(meta.subtitle)}</span>"
-                if meta.subtitle
-                else ""
-            ),
-            "x": 0.01,
+            "text": "<br>".join(f"<b>{_esc(line)}</b>" for line in title_lines),
+            "subtitle": {
+                "text": "<br>".join(_esc(line) for line in subtitle_lines),
+                "font": _font(SUBTITLE_SIZE, "#333333"),
+            },
+            "font": _font(TITLE_SIZE),
+            "x": 0,
+            "xref": "container",
             "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            # Plotly anchors a multi-line title by its first line: push it down by the rest.
+            "pad": {"t": HEADER_PAD + TITLE_LINE * (len(title_lines) - 1), "l": 14},
         },
         font=FONT,
         height=height,
-        margin={"l": 20, "r": 20, "t": 90, "b": 80},
+        margin={"l": 16, "r": 24, "t": header + 18 + top, "b": bottom + foot, "pad": 4},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        hoverlabel={"font_size": 15},
+        hoverlabel={"font": _font(15), "bgcolor": "white", "bordercolor": "#555555"},
+        legend={"font": _font(TICK_SIZE), "bgcolor": "rgba(255,255,255,0.9)"},
     )
+    axis_font = {"tickfont_color": AXIS_COLOR, "tickfont_family": FONT["family"]}
+    fig.update_xaxes(**axis_font, title_font=_font(TICK_SIZE, AXIS_COLOR), automargin=True)
+    fig.update_yaxes(**axis_font, title_font=_font(TICK_SIZE, AXIS_COLOR), automargin=True)
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.tickfont.size is None:
+            axis.tickfont.size = TICK_SIZE
     fig.add_annotation(
-        text=_esc(meta.source_line()) + f" · RtoP Monitor, {meta.exported}",
+        text="<br>".join(_esc(line) for line in source_lines),
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.02,
-        yshift=-50,
+        y=0,
+        yshift=-(bottom + 8),
         xanchor="left",
         yanchor="top",
         showarrow=False,
-        font={"size": 12, "color": "#444444"},
+        font=_font(SOURCE_SIZE, SOURCE_COLOR),
         align="left",
     )
     if meta.synthetic:
@@ -88,8 +160,45 @@ def _layout(fig: go.Figure, meta: ChartMeta, *, height: int = 520) -> go.Figure:
     return fig
 
 
+def _legend_top(fig: go.Figure) -> None:
+    """One horizontal legend row just above the plot, under the title (needs top=LEGEND_ROW)."""
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "font": _font(TICK_SIZE),
+        }
+    )
+
+
+def _legend_right(fig: go.Figure) -> None:
+    """A vertical legend right of the plot (long or many entries; the plot narrows to fit)."""
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 1.01,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "font": _font(TICK_SIZE),
+        }
+    )
+
+
+LEGEND_ROW = 36
+TICK_ROW = 30
+
+
 def mark_sample(fig: go.Figure) -> go.Figure:
-    """Write SAMPLE DATA across the figure (and a badge by the title) so no one mistakes it."""
+    """Mark the figure SAMPLE DATA: a red line under the title and a faint watermark.
+
+    The red line takes its own header row (the top margin grows to keep it off the plot); the
+    watermark is translucent so the data underneath stay readable.
+    """
     fig.add_annotation(
         text=SAMPLE_TEXT,
         xref="paper",
@@ -98,23 +207,19 @@ def mark_sample(fig: go.Figure) -> go.Figure:
         y=0.5,
         showarrow=False,
         textangle=-20,
-        font={"size": 64, "color": "rgba(200, 30, 30, 0.22)"},
+        font={"family": FONT["family"], "size": 60, "color": "rgba(176, 0, 0, 0.16)"},
     )
-    fig.add_annotation(
-        text=f"<b>{SAMPLE_TEXT}</b>",
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=1,
-        yshift=60,
-        xanchor="right",
-        showarrow=False,
-        font={"size": 16, "color": "#B00000"},
-        bordercolor="#B00000",
-        borderwidth=2,
-        borderpad=4,
-        bgcolor="white",
-    )
+    subtitle = fig.layout.title.subtitle.text or ""
+    if SAMPLE_TEXT not in subtitle:
+        line = (
+            f"<span style='color:{SAMPLE_COLOR}'><b>■ {SAMPLE_TEXT}</b>"
+            " — synthetic values, not real assessments</span>"
+        )
+        fig.layout.title.subtitle.text = line + ("<br>" + subtitle if subtitle else "")
+        if fig.layout.title.subtitle.font.size is None:
+            fig.layout.title.subtitle.font = _font(SUBTITLE_SIZE, "#333333")
+        if fig.layout.margin.t is not None:
+            fig.layout.margin.t += SUBTITLE_LINE
     return fig
 
 
@@ -138,11 +243,11 @@ def empty_figure(meta: ChartMeta, message: str) -> go.Figure:
         xref="paper",
         yref="paper",
         showarrow=False,
-        font={"size": 20},
+        font=_font(20),
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, meta, height=320)
+    return _layout(fig, meta, height=320, narrow=True)
 
 
 def _status_colorscale() -> list[list[object]]:
@@ -154,6 +259,19 @@ def _status_colorscale() -> list[list[object]]:
         scale.append([i / n, c])
         scale.append([(i + 1) / n, c])
     return scale
+
+
+def _colorbar(title: str, **extra: object) -> dict[str, object]:
+    return {
+        "title": {"text": title, "font": _font(TICK_SIZE)},
+        "tickfont": _font(TICK_SIZE),
+        "outlinewidth": 0,
+        "thickness": 22,
+        **extra,
+    }
+
+
+STATUS_SYMBOLS = "○◔◑◕●"
 
 
 def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -197,17 +315,22 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             colorscale=_status_colorscale(),
             text=symbol.values,
             texttemplate="%{text}",
-            textfont={"size": 18},
+            textfont={"size": 22, "family": FONT["family"]},
             customdata=hover.values,
             hovertemplate="%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-            colorbar={
-                "title": {"text": "Status"},
-                "tickvals": [-1, 0, 1, 2, 3, 4],
-                "ticktext": [f"– {NO_DATA}"]
-                + [f"{s} {STATUS_LABELS[i]}" for i, s in zip(range(5), "○◔◑◕●", strict=True)],
-            },
+            xgap=3,
+            ygap=3,
+            colorbar=_colorbar(
+                "Status",
+                tickvals=[-1, 0, 1, 2, 3, 4],
+                ticktext=[f"– {NO_DATA}"]
+                + [f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)],
+                len=1,
+                lenmode="fraction",
+                y=1,
+                yanchor="top",
+                ypad=0,
+            ),
         )
     )
     cells = matrix.assign(x=matrix["recommendation"], y=matrix["name"])
@@ -223,9 +346,13 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             name="cells",
         )
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 15})
-    fig.update_xaxes(side="top", tickfont={"size": 16})
-    return _layout(fig, meta, height=max(420, 30 * len(people) + 200))
+    # Explicit ranges: the click markers would otherwise pad the axes past the cells.
+    fig.update_yaxes(range=[len(people) - 0.5, -0.5], tickfont={"size": TICK_SIZE}, showgrid=False)
+    fig.update_xaxes(
+        range=[-0.5, len(recs) - 0.5], side="top", tickfont={"size": 17}, showgrid=False
+    )
+    row = 34
+    return _layout(fig, meta, height=max(180, row * len(people)) + 190, top=TICK_ROW, bottom=0)
 
 
 def status_lines(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -239,26 +366,35 @@ def status_lines(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             go.Scatter(
                 x=grp["year"],
                 y=grp["status"],
-                name=str(name),
+                name=_esc(str(name)),
                 mode="lines+markers",
                 line={
                     "color": CATEGORICAL[i % len(CATEGORICAL)],
                     "width": 3,
                     "dash": ["solid", "dash", "dot", "dashdot"][i % 4],
                 },
-                marker={"symbol": markers[i % len(markers)], "size": 9},
+                marker={"symbol": markers[i % len(markers)], "size": 10},
                 hovertemplate="%{x}: %{y:.2f}<extra>" + _esc(str(name)) + "</extra>",
             )
         )
     fig.update_yaxes(
         range=[-0.2, 4.2],
         tickvals=list(range(5)),
-        ticktext=[f"{s} {STATUS_LABELS[i]}" for i, s in zip(range(5), "○◔◑◕●", strict=True)],
-        gridcolor="#E5E5E5",
+        ticktext=[f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)],
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+        zeroline=False,
     )
-    fig.update_xaxes(dtick=1, gridcolor="#F0F0F0")
-    fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    return _layout(fig, meta)
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    fig.update_xaxes(
+        range=[first - 0.4, last + 0.4],
+        dtick=1 if last - first <= 10 else 2,
+        showgrid=True,
+        gridcolor="#F0F0F0",
+        tickangle=0,
+    )
+    _legend_right(fig)
+    return _layout(fig, meta, height=560, bottom=TICK_ROW)
 
 
 def timeline(*, events: pd.DataFrame, color_by: str, meta: ChartMeta) -> go.Figure:
@@ -277,19 +413,21 @@ def timeline(*, events: pd.DataFrame, color_by: str, meta: ChartMeta) -> go.Figu
             go.Bar(
                 base=grp["start"],
                 x=width_ms,
-                y=grp["title"].map(lambda t: _esc(t[:60])),
+                y=grp["title"].map(lambda t: _esc(t if len(t) <= 50 else t[:48] + "…")),
                 orientation="h",
                 name=_esc(str(group)),
-                marker={"color": color},
+                marker={"color": color, "line": {"width": 1, "color": "#333333"}},
                 customdata=grp[["when", "source", "kind_label"]].map(_esc).values,
                 hovertemplate="<b>%{y}</b><br>%{customdata[0]} · %{customdata[2]}"
                 "<br>Source: %{customdata[1]}<extra></extra>",
             )
         )
-    fig.update_xaxes(type="date", gridcolor="#EEEEEE")
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
-    fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.12})
-    return _layout(fig, meta, height=max(420, 28 * len(events) + 200))
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#E8E8E8", tickangle=0)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
+    fig.update_layout(barmode="overlay")
+    _legend_right(fig)
+    height = max(300, 30 * len(events)) + 190
+    return _layout(fig, meta, height=height, bottom=TICK_ROW, narrow=True)
 
 
 def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.Figure:
@@ -306,22 +444,26 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
                 name=str(pillar),
                 marker={
                     "color": PILLAR_COLORS.get(str(pillar)),
-                    "pattern": {"shape": PILLAR_PATTERNS.get(str(pillar), "")},
+                    "pattern": {"shape": PILLAR_PATTERNS.get(str(pillar), ""), "solidity": 0.4},
+                    "line": {"width": 1, "color": PILLAR_COLORS.get(str(pillar))},
                 },
-                hovertemplate="%{x}: %{y:.0f}%<extra>" + str(pillar) + "</extra>",
+                hovertemplate="%{x}: %{y:.0f}%<extra>" + _esc(str(pillar)) + "</extra>",
             )
         )
     fig.update_yaxes(
         range=[0, 100],
         ticksuffix="%",
-        title=f"{measure} at or above 'Initiated'",
-        gridcolor="#E5E5E5",
+        title=f"{measure} at or above Initiated",
+        showgrid=True,
+        gridcolor=GRID_COLOR,
     )
-    fig.update_layout(
-        barmode="group", legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right"}
-    )
-    fig.update_xaxes(tickangle=-45)
-    return _layout(fig, meta, height=560)
+    names = [str(n) for n in dict.fromkeys(coverage["name"])]
+    fig.update_xaxes(tickangle=-45, tickfont={"size": 14})
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    _legend_top(fig)
+    # Labels at 45°: the longest name gives the drop below the axis (~8.7 px a character).
+    drop = int((max(len(n) for n in names) * 8.7 + 18) * 0.71) + 14
+    return _layout(fig, meta, height=400 + drop + 170, top=LEGEND_ROW, bottom=drop)
 
 
 def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -365,14 +507,16 @@ def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure
                 "colorscale": "Viridis_r",
                 "cmin": 0,
                 "cmax": 1,
-                "colorbar": {"title": {"text": "Share ≥ Initiated"}, "tickformat": ".0%"},
+                "line": {"width": 1, "color": "white"},
+                "colorbar": _colorbar("Share ≥<br>Initiated", tickformat=".0%"),
             },
             customdata=hovers,
             hovertemplate="%{customdata}<extra></extra>",
-            insidetextfont={"size": 14},
+            insidetextfont={"size": 15, "family": FONT["family"]},
+            insidetextorientation="radial",
         )
     )
-    return _layout(fig, meta, height=600)
+    return _layout(fig, meta, height=640, narrow=True)
 
 
 def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -394,6 +538,7 @@ def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             marker={"color": "#0072B2"},
             text=summary["covered"],
             textposition="inside",
+            textfont=_font(18, "#FFFFFF"),
         )
     )
     fig.add_trace(
@@ -401,16 +546,30 @@ def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             x=labels,
             y=summary["total"] - summary["covered"],
             name="Not yet covered",
-            marker={"color": "#D0D0D0", "pattern": {"shape": "/"}},
+            marker={
+                "color": "#E6E6E6",
+                "pattern": {"shape": "/", "fgcolor": "#9A9A9A"},
+                "line": {"width": 1, "color": "#777777"},
+            },
             text=summary["total"] - summary["covered"],
             textposition="inside",
+            textfont=_font(18, "#111111"),
         )
     )
-    fig.update_layout(
-        barmode="stack", legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right"}
-    )
-    fig.update_yaxes(title="regional roles (SG report 2011)", gridcolor="#E5E5E5")
-    return _layout(fig, meta, height=440)
+    fig.update_layout(barmode="stack")
+    _legend_top(fig)
+    fig.update_yaxes(title="regional roles (SG report 2011)", showgrid=True, gridcolor=GRID_COLOR)
+    fig.update_xaxes(tickfont={"size": 16})
+    return _layout(fig, meta, height=560, top=LEGEND_ROW, bottom=TICK_ROW, narrow=True)
+
+
+PROFILE_TICKS = [
+    "Not<br>started",
+    "Under<br>consideration",
+    "Initiated",
+    "Substantial<br>progress",
+    "Implemented",
+]
 
 
 def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -425,18 +584,26 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             orientation="h",
             marker={
                 "color": [PILLAR_COLORS.get(x) for x in labels],
-                "pattern": {"shape": [PILLAR_PATTERNS.get(x, "") for x in labels]},
+                "pattern": {"shape": [PILLAR_PATTERNS.get(x, "") for x in labels], "solidity": 0.4},
+                "line": {"width": 1, "color": [PILLAR_COLORS.get(x) for x in labels]},
             },
             text=frame["average_status"].map(
                 lambda v: "insufficient data" if pd.isna(v) else f"{v:.1f}"
             ),
             textposition="outside",
+            textfont=_font(16),
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
         )
     )
     fig.update_xaxes(
-        range=[0, 4.5],
+        range=[0, 4.6],
         tickvals=list(range(5)),
-        ticktext=[STATUS_LABELS[i] for i in range(5)],
-        gridcolor="#E5E5E5",
+        ticktext=PROFILE_TICKS,
+        tickangle=0,
+        tickfont={"size": 13},
+        showgrid=True,
+        gridcolor=GRID_COLOR,
     )
-    return _layout(fig, meta, height=340)
+    fig.update_yaxes(tickfont={"size": 16})
+    return _layout(fig, meta, height=440, bottom=44, narrow=True)

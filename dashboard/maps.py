@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from dashboard.charts import (
+    FONT,
     NO_DATA_COLOR,
     STATUS_COLORS,
+    TICK_SIZE,
     ChartMeta,
     _esc,
     _layout,
@@ -28,7 +31,14 @@ from dashboard.models import NO_DATA, STATUS_LABELS
 
 POLYGON_LAYER = "participants-polygons"
 POINT_LAYER = "participants-points"
-INITIAL_VIEW = {"latitude": 15.0, "longitude": 120.0, "zoom": 1.4}
+# Pacific-centred frame: from the EU point (Brussels, 4°E) to North America's east coast
+# (67°W, drawn at 293°E) and from New Zealand (47°S) to the Arctic coasts. deck.gl does not wrap
+# geometry across the antimeridian, so longitudes west of WRAP_WEST are drawn 360° further east.
+WRAP_WEST = -30.0
+FRAME = {"west": 0.0, "east": 296.0, "south": -52.0, "north": 74.0}
+ASSUMED_ASPECT = 1.6  # width / height of the chart area (the deck's width is not known here)
+FILL = 0.9  # share of the chart the frame fills, leaving room for labels at the edges
+SAMPLE_MARK_AT = {"lon": 240.0, "lat": -40.0}  # open Pacific, well east of New Zealand
 
 
 @lru_cache(maxsize=2)
@@ -55,6 +65,36 @@ def status_rgb(status: float | None) -> list[int]:
     return _rgb(STATUS_COLORS[int(status)])
 
 
+def _east(lon: float) -> float:
+    """A longitude in the Pacific-centred frame (the Americas east of the antimeridian)."""
+    return lon + 360.0 if lon < WRAP_WEST else lon
+
+
+def _shift_coords(coords: Any) -> Any:
+    if coords and isinstance(coords[0], int | float):
+        return [_east(float(coords[0])), *coords[1:]]
+    return [_shift_coords(c) for c in coords]
+
+
+def view_for(height: int, width: int | None = None) -> dict[str, float]:
+    """Centre and zoom that fit FRAME into a chart `height` px tall (~ASSUMED_ASPECT wide)."""
+    height = int(height * FILL)
+    width = int((width or ASSUMED_ASPECT * height / FILL) * FILL)
+    lon_zoom = math.log2(width * 360.0 / ((FRAME["east"] - FRAME["west"]) * 512.0))
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span = (merc(FRAME["north"]) - merc(FRAME["south"])) / (2 * math.pi)
+    lat_zoom = math.log2(height / (span * 512.0))
+    mid = (merc(FRAME["north"]) + merc(FRAME["south"])) / 2
+    return {
+        "latitude": round(math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2), 2),
+        "longitude": (FRAME["west"] + FRAME["east"]) / 2,
+        "zoom": round(min(lon_zoom, lat_zoom), 2),
+    }
+
+
 def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Deck:
     """A choropleth of status with a pickable point for every participant (SGP, EU included).
 
@@ -69,6 +109,7 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             continue
         row = by_code.loc[code]
         f = copy.deepcopy(feature)
+        f["geometry"]["coordinates"] = _shift_coords(f["geometry"]["coordinates"])
         alpha = 235 if bool(row["selected"]) else 70
         f["properties"] = {
             **_tooltip_fields(code, row),
@@ -76,6 +117,7 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
         }
         features.append(f)
     points = values.dropna(subset=["lat", "lon"]).copy()
+    points["lon"] = points["lon"].astype(float).map(_east)
     points["fill"] = [
         [*status_rgb(s), 255 if sel else 90]
         for s, sel in zip(points["status"], points["selected"], strict=True)
@@ -116,9 +158,12 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             data=points,
             get_position=["lon", "lat"],
             get_text="code",
-            get_size=13,
-            get_color=[20, 20, 20, 255],
-            get_pixel_offset=[0, -16],
+            get_size=14,
+            get_color=[17, 17, 17, 255],
+            get_pixel_offset=[0, -17],
+            background=True,
+            get_background_color=[255, 255, 255, 200],
+            background_padding=[3, 1],
             pickable=False,
         ),
     ]
@@ -127,17 +172,22 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             pdk.Layer(
                 "TextLayer",
                 id="sample-mark",
-                data=[{"text": "SAMPLE DATA", "lon": 120.0, "lat": -38.0}],
+                data=[{"text": "SAMPLE DATA", **SAMPLE_MARK_AT}],
                 get_position=["lon", "lat"],
                 get_text="text",
-                get_size=34,
-                get_color=[176, 0, 0, 200],
+                get_size=28 if height >= 500 else 20,
+                get_color=[176, 0, 0, 220],
+                background=True,
+                get_background_color=[255, 255, 255, 235],
+                get_border_color=[176, 0, 0, 255],
+                get_border_width=2,
+                background_padding=[8, 4],
                 pickable=False,
             )
         )
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+        initial_view_state=pdk.ViewState(**view_for(height)),
         map_provider=None,
         tooltip={
             "html": "<b>{name}</b> ({code})<br/>Status: {status_label}<br/>Value: {value}"
@@ -193,13 +243,17 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             text=frame["name"].map(_esc) + ": " + frame["status_label"],
             hoverinfo="text",
             colorbar={
-                "title": {"text": "Status"},
+                "title": {"text": "Status", "font": {**FONT, "size": TICK_SIZE}},
+                "tickfont": {**FONT, "size": TICK_SIZE},
                 "tickvals": [-1, 0, 1, 2, 3, 4],
                 "ticktext": [NO_DATA] + [STATUS_LABELS[i] for i in range(5)],
+                "outlinewidth": 0,
             },
         )
     )
     pts = frame.dropna(subset=["lat", "lon"])
+    # Sized for the briefing slide image (1600 x 900 px; plot area about 1380 x 760).
+    view = view_for(760, 1380)
     fig.add_trace(
         go.Scattermap(
             lat=pts["lat"],
@@ -207,8 +261,9 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             mode="markers+text",
             text=pts["code"],
             textposition="top center",
+            textfont={"size": 14, "color": "#111111"},
             marker={
-                "size": 11,
+                "size": 12,
                 "color": [
                     NO_DATA_COLOR if pd.isna(s) else STATUS_COLORS[int(s)] for s in pts["status"]
                 ],
@@ -219,6 +274,10 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         )
     )
     fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": 15, "lon": 125}, "zoom": 1.05},
+        map={
+            "style": "white-bg",
+            "center": {"lat": view["latitude"], "lon": view["longitude"]},
+            "zoom": view["zoom"],
+        },
     )
-    return _layout(fig, meta, height=620)
+    return _layout(fig, meta, height=900)

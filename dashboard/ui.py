@@ -142,6 +142,18 @@ def _write_query(updates: dict[str, str], managed: tuple[str, ...]) -> None:
             st.query_params[key] = value
 
 
+FILTER_WIDGETS = ("f_participants", "f_pillars", "f_recs", "f_period", "f_sample")
+
+
+def _set_filter_widgets(filters: Filters) -> None:
+    state = st.session_state
+    state["f_participants"] = list(filters.participants)
+    state["f_pillars"] = list(filters.pillars)
+    state["f_recs"] = list(filters.recommendations)
+    state["f_period"] = (filters.from_year, filters.to_year)
+    state["f_sample"] = filters.sample
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared filters; read them from the URL on arrival and keep the URL in step."""
     state = st.session_state
@@ -149,13 +161,13 @@ def sidebar_filters() -> Filters:
     query = {k: v for k, v in _query_dict().items() if k in FILTER_KEYS}
     if "f_init" not in state or (query and query != state.get("f_last_query")):
         filters, notices = parse_query(query=query, known_participants=_known_participants(ds_ref))
-        state["f_participants"] = list(filters.participants)
-        state["f_pillars"] = list(filters.pillars)
-        state["f_recs"] = list(filters.recommendations)
-        state["f_period"] = (filters.from_year, filters.to_year)
-        state["f_sample"] = filters.sample
+        _set_filter_widgets(filters)
         state["f_notices"] = notices
         state["f_init"] = True
+    elif any(k not in state for k in FILTER_WIDGETS) and isinstance(state.get("f_saved"), Filters):
+        # st.switch_page (the map's click) reruns without widget states, so Streamlit drops
+        # every widget's value: put back the filters of the previous run.
+        _set_filter_widgets(state["f_saved"])
     names = dict(zip(ds_ref.participants["code"], ds_ref.participants["name"], strict=True))
     groupings = sorted(set(ds_ref.participants["grouping"]))
     with st.sidebar:
@@ -201,6 +213,7 @@ def sidebar_filters() -> Filters:
     q = filters.to_query()
     _write_query(q, FILTER_KEYS)
     state["f_last_query"] = {k: [v] for k, v in q.items()}
+    state["f_saved"] = filters
     return filters
 
 
@@ -217,18 +230,32 @@ def current_filters() -> Filters:
 
 
 def page_param(
-    key: str, *, options: list[str], default: str, label: Callable[[str], str] | None = None
+    key: str,
+    *,
+    options: list[str],
+    default: str,
+    remember: bool = True,
+    label: Callable[[str], str] | None = None,
 ) -> str:
-    """A page-specific URL parameter (e.g. participant=VNM), validated against options."""
+    """A page-specific URL parameter (e.g. participant=VNM), validated against options.
+
+    The value lives in st.session_state["p_<key>"], the key of the page's widget. A new value in
+    the URL wins, then the widget's own value. Streamlit drops a widget's value when its page is
+    left (and on st.switch_page); then the URL's value, the value the page showed last
+    (``remember``) or the default is used, so coming back to a page shows what it showed.
+    """
     raw = st.query_params.get(key)
     state_key = f"p_{key}"
-    if raw is not None and raw != st.session_state.get(f"{state_key}_last"):
+    last = st.session_state.get(f"{state_key}_last")
+    if raw is not None and raw != last:
         if raw in options:
             st.session_state[state_key] = raw
         else:
             st.warning(f"Ignored unknown {key} '{raw}' in the link.", icon="⚠️")
     if st.session_state.get(state_key) not in options:
-        st.session_state[state_key] = default
+        candidates = (raw, last, default) if remember else (raw, default)
+        usable = [c for c in candidates if c in options]
+        st.session_state[state_key] = usable[0] if usable else options[0]
     return str(st.session_state[state_key])
 
 

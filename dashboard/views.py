@@ -419,7 +419,7 @@ def participant_events(*, ds: Dataset, filters: Filters, participant: str) -> pd
     )
     if ev.empty:
         return ev
-    mine = ev["participants"].map(lambda s: participant in s.split(";"))
+    mine = ev["participants"].map(lambda s: participant in s.split(";")).astype(bool)
     return ev[mine].reset_index(drop=True)
 
 
@@ -494,14 +494,15 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
     vals = p[
         (p["year"] == year) & p["participant_code"].isin(people) & p["recommendation"].isin(recs)
     ]
-    vals = vals.assign(
-        text=vals["indicator_code"]
-        + " = "
-        + vals["value"].map(lambda v: f"{v:g}")
-        + " ("
-        + vals["date"].dt.date.astype(str)
-        + ")"
-    )
+    # Built row by row: an empty selection must still give a text column (string + float
+    # Series arithmetic fails on empty frames under pandas 3's string dtype).
+    text = [
+        f"{code} = {value:g} ({pd.Timestamp(date).date()})"
+        for code, value, date in zip(
+            vals["indicator_code"], vals["value"], vals["date"], strict=True
+        )
+    ]
+    vals = vals.assign(text=pd.Series(text, index=vals.index, dtype=object))
     behind = vals.groupby(["participant_code", "recommendation"])["text"].agg("<br>".join)
     grid = pd.MultiIndex.from_product([people, recs], names=["participant_code", "recommendation"])
     frame = at.set_index(["participant_code", "recommendation"]).reindex(grid).reset_index()
@@ -534,10 +535,17 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
         r for r in selected_recommendations(ds=ds, filters=filters) if levels.get(r) == "region"
     ]
     steps = list(ds.items[ds.items["kind"] == "next_step"]["code"])
+    # An event linked to a sub-item (R10c) counts for its recommendation (R10) too.
+    top = dict(zip(ds.items["code"], ds.items["recommendation"], strict=True))
+    ev = ev.assign(
+        item_tops=ev["items"].map(
+            lambda s: {i for x in s.split(";") if x for i in (x, top.get(x, x))}
+        )
+    )
     rows = []
     for code in [*codes, *steps]:
         hit = region.loc[code] if code in region.index else None
-        related = ev[ev["items"].str.split(";").map(lambda xs, c=code: c in xs)]
+        related = ev[ev["item_tops"].map(lambda tops, c=code: c in tops).astype(bool)]
         related = related[related["date"].dt.year <= year]
         rows.append(
             {
@@ -578,15 +586,19 @@ def timeline_events(*, ds: Dataset, filters: Filters) -> pd.DataFrame:
         keep = ev["participants"].map(
             lambda s: not s or bool(set(s.split(";")) & set(filters.participants))
         )
-        ev = ev[keep]
+        ev = ev[keep.astype(bool)]
     recs = filters.recommendations
     if recs:
+        # astype(bool): on an empty frame map() gives an object Series, which pandas would
+        # take for a list of column labels instead of a row mask.
         ev = ev[
-            ev["items"].map(lambda s: any(i.rstrip("abcdef") in recs for i in s.split(";") if i))
+            ev["items"]
+            .map(lambda s: any(i.rstrip("abcdef") in recs for i in s.split(";") if i))
+            .astype(bool)
         ]
     if filters.pillars:
         wanted = {str(p) for p in filters.pillars}
-        ev = ev[ev["pillars"].map(lambda s: bool(set(s.split(";")) & wanted))]
+        ev = ev[ev["pillars"].map(lambda s: bool(set(s.split(";")) & wanted)).astype(bool)]
     offsets = {
         "year": pd.DateOffset(years=1),
         "month": pd.DateOffset(months=1),

@@ -7,7 +7,7 @@ from dashboard import ui
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
 
 PAGES = [
-    st.Page("overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("overview.py", title="Overview", url_path="", default=True),
     st.Page("map.py", title="Map", url_path="map"),
     st.Page("country.py", title="Participant profile", url_path="country"),
     st.Page("recommendations.py", title="Recommendation tracker", url_path="recommendations"),

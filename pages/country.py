@@ -9,7 +9,10 @@ ds = ui.dataset(include_sample=filters.sample)
 names = dict(zip(ds.participants["code"], ds.participants["name"], strict=True))
 codes = list(names)
 default = filters.participants[0] if filters.participants else "AUS"
-code = ui.page_param("participant", options=codes, default=default)
+# Back on this page, show the participant shown last, unless the sidebar now selects others.
+last = st.session_state.get("p_participant_last")
+remember = not filters.participants or last in filters.participants
+code = ui.page_param("participant", options=codes, default=default, remember=remember)
 code = st.selectbox("Participant", codes, format_func=lambda c: f"{names[c]} ({c})", key="p_participant")
 ui.sync_param("participant", code)
 info = ds.participants.set_index("code").loc[code]

@@ -18,8 +18,8 @@ with c1:
     layer = st.selectbox("Show", keys, format_func=lambda k: layers[k], key="p_layer")
 with c2:
     year_options = [str(y) for y in range(filters.from_year, filters.to_year + 1)]
-    year = int(ui.page_param("year", options=year_options, default=str(filters.to_year)))
-    year = st.select_slider("Year", options=[int(y) for y in year_options], value=year, key="map_year")
+    ui.page_param("year", options=year_options, default=str(filters.to_year))
+    year = int(st.select_slider("Year", options=year_options, key="p_year"))
 ui.sync_param("layer", layer)
 ui.sync_param("year", str(year))
 

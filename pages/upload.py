@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import ui
 
 st.title("Load progress indicators")
+ui.show_notices()
 st.markdown(
     "Upload a CSV (comma or semicolon, UTF-8), XLSX or JSON file of **observations** "
     "(participant, indicator, date, value, source, note) or **events** (date, title, source, …). "
@@ -15,15 +16,28 @@ kind = st.radio("The file holds", ["observations", "events"], horizontal=True, k
 upload = st.file_uploader("File", type=["csv", "xlsx", "json"], key="upload_file")
 if upload is not None:
     data = upload.getvalue()
-    check = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=True)
+    # Check each upload (and kind) once, not on every rerun: a rejected check is recorded as a
+    # load run, which would otherwise add a row and invalidate every cache on each rerun.
+    check_key = (upload.file_id, kind)
+    cached = st.session_state.get("upload_check")
+    if cached is not None and cached[0] == check_key:
+        check = cached[1]
+    else:
+        check = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=True)
+        st.session_state["upload_check"] = (check_key, check)
     if check.ok:
-        st.success(check.message)
-        for note in check.notes:
-            st.caption(f"note: {note}")
         if st.button("Load into the database", type="primary", key="upload_go"):
             done = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
+            st.session_state.pop("upload_check", None)  # re-check against the new data next run
             (st.success if done.ok else st.error)(done.message)
+        else:
+            st.success(check.message)
+        for note in check.notes:
+            st.caption(f"note: {note}")
     else:
         st.error(check.message)
-        ui.status_table(check.problems, key="upload_problems",
-                        columns={"row": "Row", "column": "Column", "reason": "Problem"})
+        ui.status_table(
+            check.problems,
+            key="upload_problems",
+            columns={"row": "Row", "column": "Column", "reason": "Problem"},
+        )

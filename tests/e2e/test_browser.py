@@ -1,0 +1,300 @@
+"""The real app in headless Chromium: every page renders, charts and the map draw, nothing leaves.
+
+One `streamlit run` subprocess and one browser serve the whole module. Every request a page
+makes is recorded (and any request off this machine is aborted, so the test needs no network);
+each test asserts that all of them went to 127.0.0.1/localhost. Screenshots of every page go to
+test-artifacts/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import need
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("RTOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1600, "height": 2000}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+START_TIMEOUT_S = 45.0
+RENDER_TIMEOUT_MS = 30_000
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PLOTLY_READY = '[data-testid="stPlotlyChart"] .main-svg'
+DECK_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+FILTERED = (
+    "recommendations?participants=VNM,THA&pillars=1,3&recommendations=R1,R4&from=2011&to=2024"
+    "&sample=0"
+)
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+
+    HAVE_PLAYWRIGHT = True
+except ImportError:  # pragma: no cover - depends on the machine
+    HAVE_PLAYWRIGHT = False
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@dataclass(frozen=True)
+class App:
+    """The running app: its base URL and the file its output goes to."""
+
+    url: str
+    log: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the server log (tracebacks are redacted in the browser)."""
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+@pytest.fixture(scope="session")
+def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """`streamlit run pages/app.py` on a free port over a private copy of the sample database."""
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "app.sqlite"
+    shutil.copy(template_dir / "sample.sqlite", db)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
+    log_path = work / "streamlit.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "pages/app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not become healthy at {url} (exit code {proc.poll()}):\n"
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
+            time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
+        yield App(url=url, log=log_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium driven by Playwright (skips on a laptop without it, fails in CI)."""
+    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
+    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """A loaded page and every URL it asked for."""
+
+    page: Page
+    app: App
+    requests: list[str] = field(default_factory=list)
+
+    def external(self) -> list[str]:
+        """Requests to anywhere but this machine (data:/blob: URLs never leave the browser)."""
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                continue
+            if parts.hostname not in LOCAL_HOSTS:
+                out.append(url)
+        return out
+
+
+@pytest.fixture
+def visit(browser: Browser, app: App) -> Iterator[Any]:
+    """Open a path of the app and wait until the script has finished and the page is idle."""
+    context = browser.new_context(viewport=VIEWPORT)
+    visits: list[Visit] = []
+
+    def _open(path: str) -> Visit:
+        page = context.new_page()
+        v = Visit(page=page, app=app)
+        page.on("request", lambda r: v.requests.append(r.url))
+        page.on("websocket", lambda ws: v.requests.append(ws.url))
+
+        def _route(route: Any) -> None:
+            if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+                route.continue_()
+            else:
+                route.abort()  # recorded above; aborted so the test itself needs no network
+
+        page.route("**/*", _route)
+        page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stApp"]', timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+        visits.append(v)
+        return v
+
+    yield _open
+    context.close()
+
+
+def _check_clean(v: Visit) -> None:
+    page = v.page
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{exceptions.all_inner_texts()}\n{v.app.log_tail()}"
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.all_inner_texts()
+    missing = page.locator('[data-testid="stDialog"]', has_text="Page not found")
+    assert missing.count() == 0, f"{page.url}: Streamlit says 'Page not found'"
+    assert v.external() == [], f"requests left the machine: {v.external()}"
+    assert any(urlsplit(u).hostname in LOCAL_HOSTS for u in v.requests)
+
+
+def _shoot(v: Visit, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _wait_plotly(page: Page, at_least: int = 1) -> int:
+    page.wait_for_selector(PLOTLY_READY, timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length >= n",
+        arg=[PLOTLY_READY, at_least],
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        box = charts.nth(i).locator(".main-svg").first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, (i, box)
+    return charts.count()
+
+
+def _wait_deck(page: Page) -> None:
+    canvas = page.locator(DECK_CANVAS).first
+    canvas.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    box = canvas.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 200, box
+    size = page.evaluate(
+        "(sel) => { const c = document.querySelector(sel); return [c.width, c.height]; }",
+        DECK_CANVAS,
+    )
+    assert size[0] > 0 and size[1] > 0, size
+
+
+def _main_text(page: Page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "shot", "heading", "plots", "deck", "sample_mark"),
+    [
+        pytest.param("", "overview", "Responsibility to Protect in the ARF region", 0, True, None, id="overview"),
+        pytest.param("map", "map", "Implementation map", 0, True, None, id="map"),
+        pytest.param(
+            "country?participant=VNM", "country", "Viet Nam", 2, False, None, id="country"
+        ),
+        pytest.param(
+            "recommendations", "recommendations", None, 1, False, True, id="recommendations"
+        ),
+        pytest.param("timeline", "timeline", None, 1, False, None, id="timeline"),
+        pytest.param("pillars", "pillars", None, 1, False, None, id="pillars"),
+        pytest.param("methodology", "methodology", "Methodology", 0, False, None, id="methodology"),
+        pytest.param("upload", "upload", None, 0, False, None, id="upload"),
+        pytest.param("exports", "exports", None, 0, False, None, id="exports"),
+        pytest.param(
+            FILTERED, "recommendations-filtered", None, 1, False, False, id="filtered-link"
+        ),
+    ],
+)
+def test_page_renders_offline(
+    visit: Any,
+    path: str,
+    shot: str,
+    heading: str | None,
+    plots: int,
+    deck: bool,
+    sample_mark: bool | None,
+) -> None:
+    """No exception or error; its charts and map draw; SAMPLE DATA iff the sample is included."""
+    v = visit(path)
+    page = v.page
+    try:
+        _check_clean(v)
+        if heading:
+            assert heading in page.inner_text('[data-testid="stMain"] h1')
+        if plots:
+            assert _wait_plotly(page, plots) >= plots
+        if deck:
+            _wait_deck(page)
+        page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+        text = _main_text(page)
+        if sample_mark is not None:
+            assert ("SAMPLE DATA" in text) is sample_mark, text[:2000]
+        if path == FILTERED:
+            assert "Viet Nam" in text and "Thailand" in text, text[:2000]
+        _check_clean(v)
+    finally:
+        if shot:
+            _shoot(v, shot)

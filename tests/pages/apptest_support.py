@@ -1,0 +1,117 @@
+"""Reading what an AppTest run drew: titles, charts, the sample marking, tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+SAMPLE = "SAMPLE DATA"
+
+# page file -> (title, plotly charts, deck maps) with the default filters
+PAGES: dict[str, tuple[str | None, int, int]] = {
+    "overview.py": ("Responsibility to Protect in the ARF region", 0, 1),
+    "map.py": ("Implementation map", 0, 1),
+    "country.py": (None, 2, 0),  # the title is the participant's name
+    "recommendations.py": ("Recommendation tracker", 1, 0),
+    "timeline.py": ("Timeline", 2, 0),
+    "pillars.py": ("Pillar coverage", 3, 0),
+    "exports.py": ("Exports for briefings", 0, 0),
+    "methodology.py": ("Methodology", 0, 0),
+    "upload.py": ("Load progress indicators", 0, 0),
+}
+DATA_PAGES = (
+    "overview.py",
+    "map.py",
+    "country.py",
+    "recommendations.py",
+    "timeline.py",
+    "pillars.py",
+    "exports.py",
+)
+
+
+def assert_ok(at: AppTest) -> None:
+    """No uncaught exception on the page (with the traceback in the failure message)."""
+    assert not at.exception, "\n".join(
+        e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception
+    )
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def plotly_figures(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def decks(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(el.proto.json) for el in at.get("deck_gl_json_chart")]
+
+
+def figure_marked(fig: dict[str, Any]) -> bool:
+    """The figure carries SAMPLE DATA in its layout annotations."""
+    return any(SAMPLE in str(a.get("text", "")) for a in fig["layout"].get("annotations", []))
+
+
+def deck_marked(deck: dict[str, Any]) -> bool:
+    """The deck map carries the SAMPLE DATA text layer."""
+    return any(
+        layer.get("id") == "sample-mark"
+        or any(
+            SAMPLE in str(d.get("text", "")) for d in layer.get("data", []) if isinstance(d, dict)
+        )
+        for layer in deck["layers"]
+    )
+
+
+def banner_shown(at: AppTest) -> bool:
+    return any(SAMPLE in w.value for w in at.warning)
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def table(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The one st.dataframe on the page that has all these column headings."""
+    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+    assert len(found) == 1, f"{len(found)} tables with columns {columns}"
+    return found[0]
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    """Metric label -> (value, delta); the delta is '' when there is none."""
+    return {m.label: (m.value, m.delta or "") for m in at.metric}
+
+
+def sidebar_state(at: AppTest) -> dict[str, Any]:
+    side = at.sidebar
+    return {
+        "participants": list(side.multiselect(key="f_participants").value),
+        "pillars": list(side.multiselect(key="f_pillars").value),
+        "recommendations": list(side.multiselect(key="f_recs").value),
+        "period": tuple(side.slider(key="f_period").value),
+        "sample": side.checkbox(key="f_sample").value,
+    }
+
+
+def query(at: AppTest) -> dict[str, str]:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def run_with_widget_value(at: AppTest, key: str, payload: dict[str, Any]) -> AppTest:
+    """Rerun as if the user had selected something on a chart (plotly / deck).
+
+    AppTest has no public API for chart selections (Streamlit 1.67): this sends the widget
+    state the frontend would send, through AppTest's private _run.
+    """
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    el = at.get_by_key(key)
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=el.proto.id, string_value=json.dumps(payload)))
+    return at._run(states)

@@ -1,0 +1,66 @@
+"""An empty database (no tables, or the schema with no rows) and an unreachable one: every page
+explains what to do instead of failing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apptest_support import PAGES, assert_ok, decks, plotly_figures, titles
+from conftest import OpenPage
+
+
+@pytest.mark.parametrize("kind", ["blank", "migrated"])
+def test_every_page_explains_an_empty_database(
+    open_page: OpenPage, sqlite_blank_path: Path, sqlite_migrated_path: Path, kind: str
+) -> None:
+    db = sqlite_blank_path if kind == "blank" else sqlite_migrated_path
+    at = open_page(db, query={"participants": "VNM"})
+    for page in PAGES:
+        if page != "overview.py":
+            at.switch_page(page).run()
+        assert_ok(at)
+        infos = [i.value for i in at.info]
+        assert len(infos) == 1 and "The database is empty" in infos[0], (page, infos)
+        assert "python -m loaders init" in infos[0]
+        assert titles(at) == [], page
+        assert plotly_figures(at) == [] and decks(at) == [], page
+        assert not at.error, page
+    # the check did not create the schema behind the person's back
+    assert kind == "migrated" or db.stat().st_size == 0
+
+
+def test_unreachable_database_shows_an_error(open_page: OpenPage) -> None:
+    at = open_page("nosuchdialect://nowhere/db", "map.py")
+    assert_ok(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Cannot open the database" in errors[0]
+    assert "RTOP_DATABASE_URL" in errors[0]
+    assert titles(at) == []
+
+
+def test_reference_data_without_observations_or_events(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(sqlite_reference_path) as conn:
+        for t in (
+            "observation",
+            "assessment",
+            "event_participant",
+            "event_item",
+            "event_pillar",
+            "event",
+        ):
+            conn.execute(f"DELETE FROM {t}")
+    at = open_page(sqlite_reference_path)
+    for page, (title, n_plotly, n_deck) in PAGES.items():
+        if page != "overview.py":
+            at.switch_page(page).run()
+        assert_ok(at)
+        assert titles(at) == [title or "Australia"], page
+        assert (len(plotly_figures(at)), len(decks(at))) == (n_plotly, n_deck), page
+    at.switch_page("overview.py").run()
+    assert at.metric[0].value == "0 of 27"
+    assert "No events in this period for this selection." in [i.value for i in at.info]

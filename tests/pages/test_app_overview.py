@@ -1,0 +1,94 @@
+"""Overview headline figures against a direct computation and a hand count of the evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from apptest_support import assert_ok, decks, metrics, table
+from conftest import OpenPage
+
+from dashboard import views
+from dashboard.db import make_engine
+from dashboard.filters import DEFAULT_FROM, Filters, this_year
+from dashboard.queries import observations, participants
+
+FOCAL = "Participants with an RtoP focal point"
+INITIATED = "Recommendations at or above 'Initiated'"
+
+
+def _focal_points_by_hand(db: Path, year: int) -> int:
+    """Participants whose latest R1.1 value up to `year` is 3 (appointed) or more."""
+    engine = make_engine(url=f"sqlite:///{db}")
+    obs = observations(engine=engine, include_sample=True)
+    engine.dispose()
+    r11 = obs[(obs["indicator_code"] == "R1.1") & (obs["date"].dt.year <= year)]
+    # latest per participant; on the same date the documented value wins over the sample
+    r11 = r11.sort_values(["date", "synthetic"], ascending=[True, False])
+    latest = r11.groupby("participant_code")["value"].last()
+    return int((latest >= 3).sum())
+
+
+def test_headlines_match_the_views_and_a_hand_count(
+    open_page: OpenPage, sqlite_sample_path: Path
+) -> None:
+    at = open_page(sqlite_sample_path)
+    assert_ok(at)
+    engine = make_engine(url=f"sqlite:///{sqlite_sample_path}")
+    ds = views.load_dataset(engine=engine, include_sample=True)
+    n = len(participants(engine=engine))
+    engine.dispose()
+    expected = {
+        h.label: (h.value, h.delta or "")
+        for h in views.headlines(ds=ds, filters=Filters(), since=DEFAULT_FROM)
+    }
+    shown = metrics(at)
+    assert shown == expected
+    assert list(shown)[:2] == [FOCAL, INITIATED]
+    now = _focal_points_by_hand(sqlite_sample_path, this_year())
+    then = _focal_points_by_hand(sqlite_sample_path, DEFAULT_FROM)
+    assert shown[FOCAL] == (f"{now} of {n}", f"{now - then:+d} since {DEFAULT_FROM}")
+    assert now > 1  # the sample adds focal points to the documented one
+    # the latest events and the freshness list
+    assert len(table(at, "When", "Event", "Source")) == 8
+    fresh = " ".join(m.value for m in at.markdown)
+    assert "Observations" in fresh and "sample)" in fresh
+    assert len(decks(at)) == 1
+
+
+def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    # Australia's focal point: R1.1 = 4 in November 2015, the only focal point on record.
+    at = open_page(sqlite_reference_path, query={"to": "2015"})
+    assert_ok(at)
+    shown = metrics(at)
+    assert shown[FOCAL] == ("1 of 27", "+1 since 2011")
+    assert shown[INITIATED] == ("0 of 12", "+0 since 2011")  # too few participants with data
+    assert shown["Average status, pillar 1"] == ("insufficient data", "")
+    at.select_slider(key="overview_since").set_value(2015).run()
+    assert_ok(at)
+    assert metrics(at)[FOCAL] == ("1 of 27", "+0 since 2015")
+    at.sidebar.slider(key="f_period").set_value((2011, 2014)).run()
+    assert_ok(at)
+    assert metrics(at)[FOCAL] == ("0 of 27", "+0 since 2011")
+    at.sidebar.multiselect(key="f_participants").set_value(["AUS", "CHN"])
+    at.sidebar.slider(key="f_period").set_value((2011, this_year())).run()
+    assert_ok(at)
+    assert metrics(at)[FOCAL] == ("1 of 2", "+1 since 2011")
+    fresh = {
+        m.value.split("**: ")[0].strip("- *"): m.value.split("**: ")[-1]
+        for m in at.markdown
+        if m.value.startswith("- **")
+    }
+    assert fresh["Latest observation"] == "2015-11-01"
+    assert fresh["Observations"] == "10"
+
+
+def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    at = open_page(sqlite_reference_path)
+    (deck,) = decks(at)
+    points = next(layer for layer in deck["layers"] if layer["id"] == "participants-points")
+    rows = pd.DataFrame(points["data"])
+    assert len(rows) == 27
+    aus = rows[rows["code"] == "AUS"].iloc[0]
+    assert aus["status_label"] != views.status_label(None)  # Australia has documented data
+    assert (rows["status_label"] == views.status_label(None)).sum() == 25  # all but AUS, CHN

@@ -1,0 +1,161 @@
+"""Every page from the real entry point with the default data: title, charts, SAMPLE DATA marking;
+then with the sample excluded (sidebar checkbox): the marking is gone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apptest_support import (
+    DATA_PAGES,
+    PAGES,
+    assert_ok,
+    banner_shown,
+    deck_marked,
+    decks,
+    figure_marked,
+    plotly_figures,
+    query,
+    table,
+    titles,
+)
+from conftest import OpenPage
+
+from dashboard.db import make_engine
+from dashboard.models import STATUS_LABELS
+from dashboard.queries import counts
+
+# how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
+MARKED_FIGURES = {
+    "country.py": 1,  # pillar averages (the events chart has only documented events)
+    "recommendations.py": 1,
+    "timeline.py": 1,  # status over time (the events are all documented)
+    "pillars.py": 3,
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_with_sample_then_without(
+    open_page: OpenPage, sqlite_sample_path: Path, page: str
+) -> None:
+    title, n_plotly, n_deck = PAGES[page]
+    expected_title = title or "Australia"  # the profile opens on Australia by default
+    at = open_page(sqlite_sample_path, page)
+    assert_ok(at)
+    assert titles(at) == [expected_title]
+    figs, maps = plotly_figures(at), decks(at)
+    assert (len(figs), len(maps)) == (n_plotly, n_deck)
+    if page in DATA_PAGES:
+        assert banner_shown(at), "the SAMPLE DATA banner is missing"
+        assert sum(figure_marked(f) for f in figs) == MARKED_FIGURES.get(page, 0)
+        assert all(deck_marked(d) for d in maps)
+    else:
+        assert not banner_shown(at)
+
+    at.sidebar.checkbox(key="f_sample").uncheck().run()
+    assert_ok(at)
+    assert titles(at) == [expected_title]
+    assert query(at).get("sample") == "0"
+    figs, maps = plotly_figures(at), decks(at)
+    assert (len(figs), len(maps)) == (n_plotly, n_deck)
+    assert not banner_shown(at)
+    assert not any(figure_marked(f) for f in figs)
+    assert not any(deck_marked(d) for d in maps)
+
+
+def test_reference_only_database_has_no_marking(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    at = open_page(sqlite_reference_path, "pillars.py")
+    assert_ok(at)
+    for page in ("pillars.py", "recommendations.py", "map.py"):
+        if page != "pillars.py":
+            at.switch_page(page).run()
+            assert_ok(at)
+        assert not banner_shown(at)
+        assert not any(figure_marked(f) for f in plotly_figures(at))
+        assert not any(deck_marked(d) for d in decks(at))
+    assert query(at).get("sample") is None  # nothing to exclude: the checkbox stays ticked
+
+
+def test_methodology_tables(open_page: OpenPage, sqlite_sample_path: Path) -> None:
+    at = open_page(sqlite_sample_path, "methodology.py")
+    assert_ok(at)
+    assert [h.value for h in at.main.header] == [
+        "Status scale",
+        "How a status is computed",
+        "Indicators and their thresholds",
+        "Recommendation to pillar mapping",
+        "Sources",
+        "Sample data",
+    ]
+    scale = table(at, "Status", "Symbol", "Label")
+    assert list(scale["Label"]) == list(STATUS_LABELS.values())
+    engine = make_engine(url=f"sqlite:///{sqlite_sample_path}")
+    n = counts(engine=engine)
+    engine.dispose()
+    thresholds = table(at, "Code", "Thresholds 1 | 2 | 3 | 4")
+    assert len(thresholds) == n["indicators"]
+    assert thresholds.set_index("Code").loc["R1.2", "Thresholds 1 | 2 | 3 | 4"] == "1 | 1 | 1 | —"
+    mapping = table(at, "Rec.", "Pillar", "Role")
+    assert set(mapping["Rec."]) == {f"R{i}" for i in range(1, 13)}
+    assert (mapping["Role"] == "primary").sum() == 12
+    sources = table(at, "Code", "Synthetic", "Observations")
+    assert len(sources) == n["sources"]
+    sample = sources[sources["Synthetic"]]
+    assert list(sample["Observations"]) == [n["observations_synthetic"]]
+    assert any("1." in m.value and "threshold" in m.value for m in at.markdown)  # the rule
+
+
+def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    at = open_page(sqlite_reference_path, "timeline.py", query={"participants": "AUS,CHN"})
+    assert_ok(at)
+    events_fig, lines_fig = plotly_figures(at)
+    events = table(at, "When", "Event", "Kind")
+    assert len(events) > 0
+    assert sum(len(t["y"]) for t in events_fig["data"]) == len(events)
+    assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia", "China"]
+    titles_shown = " | ".join(events["Event"])
+    assert "World Summit endorses" in titles_shown  # the timeline starts in 2005 (README)
+    assert "Australia's internal review" in titles_shown
+    # another participant: events naming only others go; global and regional events stay
+    at.sidebar.multiselect(key="f_participants").set_value(["VNM"])
+    at.radio(key="timeline_color").set_value("pillar").run()
+    assert_ok(at)
+    shown = table(at, "When", "Event", "Kind")
+    assert len(shown) < len(events)
+    assert "Australia's internal review" not in " | ".join(shown["Event"])
+    assert "World Summit endorses" in " | ".join(shown["Event"])
+    assert_ok(at)
+    legend = {t["name"] for t in plotly_figures(at)[0]["data"]}
+    assert legend and all(n.startswith("Pillar") or n == "No pillar" for n in legend)
+
+
+def test_pillars_measure_and_selection(open_page: OpenPage, sqlite_sample_path: Path) -> None:
+    at = open_page(sqlite_sample_path, "pillars.py", query={"participants": "VNM,THA"})
+    assert_ok(at)
+    bars = plotly_figures(at)[0]
+    assert "recommendations" in bars["layout"]["title"]["text"]
+    assert {t["name"] for t in bars["data"]} == {"Pillar 1", "Pillar 2", "Pillar 3"}
+    assert all(sorted(t["x"]) == ["Thailand", "Viet Nam"] for t in bars["data"])
+    at.radio(key="pillar_measure").set_value("indicators").run()
+    assert_ok(at)
+    assert "indicators" in plotly_figures(at)[0]["layout"]["title"]["text"]
+    roles = table(at, "Role", "Addressed by", "Covered")
+    assert len(roles) > 0
+
+
+def test_selection_without_any_event(open_page: OpenPage, sqlite_sample_path: Path) -> None:
+    query = {"pillars": "1", "recommendations": "R1,R4", "from": "2005", "to": "2005"}
+    at = open_page(sqlite_sample_path, query=query)
+    assert_ok(at)
+    assert "No events in this period for this selection." in [i.value for i in at.info]
+    at.switch_page("timeline.py").run()
+    assert_ok(at)
+    events_fig = plotly_figures(at)[0]
+    texts = [a["text"] for a in events_fig["layout"]["annotations"]]
+    assert "No events in this period for this selection." in texts
+    at.switch_page("recommendations.py").run()
+    assert_ok(at)
+    heat = plotly_figures(at)[0]["data"][0]
+    assert heat["x"] == ["R1"] and {s for row in heat["text"] for s in row} == {"–"}

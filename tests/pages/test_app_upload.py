@@ -1,0 +1,122 @@
+"""Load data page, through AppTest's file_uploader (supported in Streamlit 1.67)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from apptest_support import assert_ok, table, titles
+from conftest import OpenPage
+
+FIX = Path(__file__).parent.parent / "fixtures"
+BAD = (
+    b"participant,indicator,date,value,source,note\n"
+    b"Vietnan,R1.1,2019,2,Ministry report,\n"
+    b"THA,R99.1,2020,1,Ministry report,\n"
+)
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("observation", "event", "load_run")
+        }
+
+
+def test_rejected_file_lists_problems_and_writes_nothing(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    at = open_page(sqlite_reference_path, "upload.py")
+    assert_ok(at)
+    assert titles(at) == ["Load progress indicators"]
+    uploader = at.file_uploader(key="upload_file")
+    assert set(uploader.allowed_type) == {".csv", ".xlsx", ".json"}
+    before = _counts(sqlite_reference_path)
+    uploader.set_value(("bad.csv", BAD, "text/csv")).run()
+    assert_ok(at)
+    assert [e.value for e in at.error] == [
+        "bad.csv was rejected: 2 problem(s); nothing was written."
+    ]
+    problems = table(at, "Row", "Column", "Problem")
+    assert list(problems["Row"]) == ["2", "3"]
+    assert list(problems["Column"]) == ["participant", "indicator"]
+    assert "did you mean Viet Nam / VNM?" in problems["Problem"].iloc[0]
+    assert "R99.1" in problems["Problem"].iloc[1]
+    assert not at.button  # nothing to load
+    after = _counts(sqlite_reference_path)
+    assert (after["observation"], after["event"]) == (before["observation"], before["event"])
+    # a rerun with the same file does not check it again (the check records a rejected run)
+    at.run()
+    assert_ok(at)
+    assert _counts(sqlite_reference_path) == after
+    assert len(at.error) == 1
+    # a file that is not CSV/XLSX/JSON at all, under a .csv name
+    at.file_uploader(key="upload_file").set_value(
+        ("garbage.csv", (FIX / "garbage.bin").read_bytes(), "text/csv")
+    ).run()
+    assert_ok(at)
+    assert "garbage.csv was rejected" in at.error[0].value
+    assert table(at, "Row", "Column", "Problem")["Row"].tolist() == ["-"]
+    assert _counts(sqlite_reference_path)["observation"] == before["observation"]
+
+
+def test_good_file_is_checked_then_loaded(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    at = open_page(sqlite_reference_path, "upload.py")
+    before = _counts(sqlite_reference_path)
+    data = (FIX / "observations_good.csv").read_bytes()
+    at.file_uploader(key="upload_file").set_value(("good.csv", data, "text/csv")).run()
+    assert_ok(at)
+    assert [s.value for s in at.success] == [
+        "good.csv: would load 4 observations rows: 4 new, 0 updated, 0 unchanged"
+    ]
+    notes = [c.value for c in at.caption]
+    assert "note: read participant 'Viet Nam' as VNM" in notes
+    assert _counts(sqlite_reference_path)["observation"] == before["observation"]  # dry run
+    at.button(key="upload_go").click().run()
+    assert_ok(at)
+    assert [s.value for s in at.success] == [
+        "good.csv: loaded 4 observations rows: 4 new, 0 updated, 0 unchanged"
+    ]
+    assert _counts(sqlite_reference_path)["observation"] == before["observation"] + 4
+    at.run()  # checked again against the new data
+    assert [s.value for s in at.success] == [
+        "good.csv: would load 4 observations rows: 0 new, 0 updated, 4 unchanged"
+    ]
+    # the other pages see the new data at once (the data version is part of every cache key)
+    at.switch_page("country.py")
+    at.query_params["participant"] = "VNM"
+    at.run()
+    assert_ok(at)
+    assert titles(at) == ["Viet Nam"]
+    evidence = table(at, "Date", "Rec.", "Indicator", "Value")
+    assert list(evidence["Indicator"]) == ["R1.1"] and list(evidence["Value"]) == [2.0]
+
+
+def test_events_file(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    at = open_page(sqlite_reference_path, "recommendations.py")
+    track = table(at, "Item", "Related events").set_index("Item")["Related events"]
+    at.switch_page("upload.py").run()
+    data = (FIX / "events_good.csv").read_bytes()
+    # read as observations, the file is refused with the reason
+    at.file_uploader(key="upload_file").set_value(("events.csv", data, "text/csv")).run()
+    assert_ok(at)
+    reason = table(at, "Row", "Column", "Problem")["Problem"].iloc[0]
+    assert "missing required column(s) participant, indicator, value" in reason
+    at.radio(key="upload_kind").set_value("events").run()
+    assert_ok(at)
+    assert [s.value for s in at.success] == [
+        "events.csv: would load 2 events rows: 2 new, 0 updated, 0 unchanged"
+    ]
+    at.button(key="upload_go").click().run()
+    assert [s.value for s in at.success] == [
+        "events.csv: loaded 2 events rows: 2 new, 0 updated, 0 unchanged"
+    ]
+    # the regional track counts them, an event on a sub-item (R11c, R5a) for its recommendation
+    at.switch_page("recommendations.py").run()
+    assert_ok(at)
+    after = table(at, "Item", "Related events").set_index("Item")["Related events"]
+    assert after["R4"] == track["R4"] + 1  # items R4;R11c
+    assert after["R11"] == track["R11"] + 1
+    assert after["R5"] == track["R5"] + 1  # items R5;R5a: one event, counted once
+    assert after["R8"] == track["R8"]
