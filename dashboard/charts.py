@@ -280,7 +280,11 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     An invisible marker sits on each cell centre so a click selects (participant, recommendation).
     """
     if matrix.empty:
-        return empty_figure(meta, "No participants or recommendations in this selection.")
+        return empty_figure(
+            meta,
+            "Nothing to show: no participants or no national recommendations in this selection "
+            "(regional recommendations are in the regional track below).",
+        )
     people = list(dict.fromkeys(matrix["name"]))
     recs = list(dict.fromkeys(matrix["recommendation"]))
     z = matrix.pivot(index="name", columns="recommendation", values="status").reindex(

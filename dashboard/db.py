@@ -63,12 +63,14 @@ def is_initialised(*, engine: Engine) -> bool:
 
 
 def data_version(*, engine: Engine) -> str:
-    """A cheap token that changes whenever a write happens (every write records a load run)."""
+    """A cheap token that changes whenever data change (every accepted write records a load run)."""
     from sqlalchemy import inspect
 
     if not inspect(engine).has_table("load_run"):
         return "empty"
-    with Session(engine) as s:
-        runs = s.scalar(select(func.max(models.LoadRun.id))) or 0
-        last = s.scalar(select(func.max(models.LoadRun.finished_at)))
+    runs_table = models.LoadRun.__table__  # type: ignore[attr-defined]
+    ok = runs_table.c.status == "ok"
+    with engine.connect() as conn:
+        runs = conn.scalar(select(func.max(runs_table.c.id)).where(ok)) or 0
+        last = conn.scalar(select(func.max(runs_table.c.finished_at)).where(ok))
     return f"{engine.url.render_as_string()}:{runs}:{last}"

@@ -30,7 +30,8 @@ class Filters:
     sample: bool = True
 
     def to_query(self) -> dict[str, str]:
-        """The query-string form; defaults are left out so links stay short."""
+        """The query-string form. The period is always written, so a copied link shows the same
+        years next year too; other defaults are left out so links stay short."""
         q: dict[str, str] = {}
         if self.participants:
             q["participants"] = ",".join(self.participants)
@@ -38,10 +39,8 @@ class Filters:
             q["pillars"] = ",".join(map(str, self.pillars))
         if self.recommendations:
             q["recommendations"] = ",".join(self.recommendations)
-        if self.from_year != DEFAULT_FROM:
-            q["from"] = str(self.from_year)
-        if self.to_year != this_year():
-            q["to"] = str(self.to_year)
+        q["from"] = str(self.from_year)
+        q["to"] = str(self.to_year)
         if not self.sample:
             q["sample"] = "0"
         return q

@@ -89,6 +89,7 @@ def require_data() -> None:
         st.error(f"Cannot open the database ({type(exc).__name__}). Check RTOP_DATABASE_URL.")
         st.stop()
     if not ready:
+        st.title("RtoP Monitor")
         st.info(
             "The database is empty. Run `make run` (or `python -m loaders init` and "
             "`python -m loaders sample`) to load the reference data, the documented evidence "
@@ -220,7 +221,7 @@ def sidebar_filters() -> Filters:
 def show_notices() -> None:
     """Show (once) what was ignored in the link the page was opened with."""
     for notice in st.session_state.pop("f_notices", []) or []:
-        st.warning(notice, icon="⚠️")
+        st.warning(notice, icon=":material/warning:")
 
 
 def current_filters() -> Filters:
@@ -251,7 +252,7 @@ def page_param(
         if raw in options:
             st.session_state[state_key] = raw
         else:
-            st.warning(f"Ignored unknown {key} '{raw}' in the link.", icon="⚠️")
+            st.warning(f"Ignored unknown {key} '{raw}' in the link.", icon=":material/warning:")
     if st.session_state.get(state_key) not in options:
         candidates = (raw, last, default) if remember else (raw, default)
         usable = [c for c in candidates if c in options]
@@ -275,7 +276,7 @@ def sample_banner(ds: views.Dataset) -> None:
         st.warning(
             "**SAMPLE DATA** is included: synthetic demonstration values, not real assessments. "
             "Untick *Include sample data* in the sidebar to see documented evidence only.",
-            icon="🧪",
+            icon=":material/science:",
         )
 
 
@@ -303,8 +304,16 @@ def meta(
     )
 
 
-def plot(fig: go.Figure, *, chart_meta: ChartMeta, key: str, on_select: str = "ignore") -> Any:
-    """Draw a Plotly figure with a sensible download name and print-size image button."""
+def plot(
+    fig: go.Figure,
+    *,
+    chart_meta: ChartMeta,
+    key: str,
+    on_select: str = "ignore",
+    data: pd.DataFrame | None = None,
+) -> Any:
+    """Draw a Plotly figure (its toolbar PNG named and print-sized like the server's), with
+    PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it."""
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {
@@ -315,22 +324,57 @@ def plot(fig: go.Figure, *, chart_meta: ChartMeta, key: str, on_select: str = "i
             "height": int(fig.layout.height or 600),
         },
     }
-    return st.plotly_chart(
+    event = st.plotly_chart(
         fig,
         key=key,
         config=config,
         on_select=on_select,  # type: ignore[call-overload]
         selection_mode="points",
         width="stretch",
+        theme=None,  # what is on screen is what the PNG/SVG export shows
     )
+    from dashboard import ui_export
+
+    ui_export.downloads(fig=fig, meta=chart_meta, data=data, filters=current_filters(), key=key)
+    return event
 
 
 def status_table(
-    frame: pd.DataFrame, *, columns: dict[str, str], key: str, height: int | None = None
+    frame: pd.DataFrame,
+    *,
+    columns: dict[str, str],
+    key: str,
+    height: int | None = None,
+    title: str | None = None,
 ) -> None:
-    """A read-only table with plain column names (text is shown as text, never HTML)."""
+    """A read-only table with plain column names (text is shown as text, never HTML); with a
+    title, CSV and XLSX downloads of exactly what it shows (formulas neutralised)."""
     shown = frame[list(columns)].rename(columns=columns)
     st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+    if title is not None:
+        from dashboard import ui_export
+
+        filters = current_filters()
+        synthetic = bool(frame["synthetic"].astype(bool).any()) if "synthetic" in frame else False
+        table_meta = ChartMeta(
+            title=title,
+            subtitle=filters.describe(names=dataset(include_sample=filters.sample).names),
+            sources=_sources_of(frame),
+            synthetic=synthetic and filters.sample,
+            file_stem=f"rtop-{key}",
+        )
+        ui_export.downloads(fig=None, meta=table_meta, data=shown, filters=filters, key=key)
+
+
+def _sources_of(frame: pd.DataFrame) -> tuple[str, ...]:
+    out: list[str] = []
+    for column in ("source", "sources"):
+        if column in frame:
+            for value in frame[column].dropna():
+                for part in str(value).split("; "):
+                    if part and part not in out:
+                        out.append(part)
+    return tuple(out)
 
 
 def names(ds: views.Dataset) -> dict[str, str]:
@@ -378,7 +422,8 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
 
     empty = pd.DataFrame(columns=["row", "column", "reason"])
     try:
-        result = load_bytes(engine=engine(), data=data, name=name, kind=kind, dry_run=dry_run)
+        chosen = None if kind == "detect" else kind
+        result = load_bytes(engine=engine(), data=data, name=name, kind=chosen, dry_run=dry_run)
     except Rejected as exc:
         problems = pd.DataFrame(
             [
@@ -399,3 +444,39 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
     except LoaderError as exc:
         return LoadOutcome(ok=False, message=str(exc), notes=[], problems=empty)
     return LoadOutcome(ok=True, message=result.summary(), notes=result.notes, problems=empty)
+
+
+def event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """The plain columns of an events frame, for its CSV/XLSX download."""
+    columns = [
+        "when",
+        "title",
+        "kind_label",
+        "participants",
+        "items",
+        "pillars",
+        "source",
+        "synthetic",
+    ]
+    return events[[c for c in columns if c in events]].rename(columns={"kind_label": "kind"})
+
+
+def tracker_rows(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The plain columns behind the tracker heatmap, for its CSV/XLSX download."""
+    columns = [
+        "participant_code",
+        "name",
+        "grouping",
+        "recommendation",
+        "status",
+        "status_label",
+        "basis",
+        "last_date",
+        "indicators",
+        "sources",
+        "synthetic",
+    ]
+    rows = matrix[[c for c in columns if c in matrix]].copy()
+    if "indicators" in rows:
+        rows["indicators"] = rows["indicators"].map(lambda t: str(t).replace("<br>", "; "))
+    return rows

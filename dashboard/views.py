@@ -185,9 +185,11 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
         ]
         return int(hit["participant_code"].nunique())
 
-    def initiated(y: int) -> tuple[int, int]:
+    def initiated(y: int) -> tuple[int, int, int]:
         r = rec_region_status(ds=ds, filters=filters, year=y)
-        return int((r["status"] >= scoring.INITIATED).sum()) if len(r) else 0, len(r)
+        if not len(r):
+            return 0, 0, 0
+        return int((r["status"] >= scoring.INITIATED).sum()), len(r), int(r["status"].notna().sum())
 
     out = []
     f_now, f_then = focal(year), focal(since)
@@ -199,12 +201,13 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
             f"Indicator {FOCAL_POINT_INDICATOR} at level 'appointed' or higher, as of {year}.",
         )
     )
-    i_now, n_recs = initiated(year)
-    i_then, _ = initiated(since)
+    i_now, n_recs, with_data = initiated(year)
+    i_then, _, _ = initiated(since)
     out.append(
         Headline(
             "Recommendations at or above 'Initiated'",
-            f"{i_now} of {n_recs}",
+            f"{i_now} of {n_recs}"
+            + (f" ({with_data} with enough data)" if with_data < n_recs else ""),
             f"{i_now - i_then:+d} since {since}",
             "Regional status for regional recommendations; the median over participants "
             "(at least half with data) for national ones.",
@@ -335,6 +338,9 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
                 "value": hit["value"].map(lambda v: f"{v:g}"),
             }
         )
+    if _is_regional_layer(ds, layer) and scoring.REGION in agg.index:
+        # An act of the region: every participant shows the region's own status.
+        agg = pd.DataFrame([agg.loc[scoring.REGION]] * len(people), index=list(people["code"]))
     out = people.merge(agg, left_on="code", right_index=True, how="left")
     out["status_label"] = out["status"].map(status_label)
     out["date"] = out["date"].map(lambda d: "" if pd.isna(d) else str(pd.Timestamp(d).date()))
@@ -342,6 +348,13 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
     out["value"] = out["value"].fillna("")
     out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
     return out
+
+
+def _is_regional_layer(ds: Dataset, layer: str) -> bool:
+    if layer in RECOMMENDATIONS:
+        return rec_levels(ds).get(layer) == "region"
+    ind = ds.indicators[ds.indicators["code"] == layer]
+    return bool(len(ind)) and ind["level"].iloc[0] == "region"
 
 
 def overview_map(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
@@ -566,11 +579,12 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
 # ---------------------------------------------------------------- timeline
 
 
-def timeline_events(*, ds: Dataset, filters: Filters) -> pd.DataFrame:
+def timeline_events(*, ds: Dataset, filters: Filters, since_first: bool = False) -> pd.DataFrame:
     """Events in the period touching the selection (participants, recommendations, pillars).
 
     Events with no participants (global or regional) are always kept; each event gets a start
-    and end drawn to its date precision (a year-precise event spans its year).
+    and end drawn to its date precision (a year-precise event spans its year). With
+    ``since_first`` the period starts in 2005 (the World Summit) whatever the filter says.
     """
     ev = ds.events.copy()
     if ev.empty:
@@ -581,7 +595,7 @@ def timeline_events(*, ds: Dataset, filters: Filters) -> pd.DataFrame:
         )
     ev = ev[(ev["date"].dt.year <= filters.to_year)]
     end_year = ev["end_date"].dt.year.fillna(ev["date"].dt.year)
-    ev = ev[end_year >= FIRST_YEAR]
+    ev = ev[end_year >= (FIRST_YEAR if since_first else filters.from_year)]
     if filters.participants:
         keep = ev["participants"].map(
             lambda s: not s or bool(set(s.split(";")) & set(filters.participants))

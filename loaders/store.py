@@ -306,6 +306,8 @@ def load_bytes(
                 session.commit()
                 result.load_run_id = run.id
     except Rejected as exc:
+        if dry_run:
+            raise  # a check writes nothing, not even to the load-run log
         record_run(
             engine=engine,
             result=result,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, ui, ui_export
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -30,31 +30,35 @@ card = ui.compute("scorecard", filters=filters, participant=code, year=year)
 if card["status"].isna().all():
     st.info("No observations for this participant in this period yet.")
 ui.status_table(
-    card, key="scorecard", height=460,
+    card, key="scorecard", height=460, title=f"{names[code]}: scorecard, {year}",
     columns={"recommendation": "Rec.", "name": "Recommendation", "level": "Level",
              "status_label": "Status", "trend": "Trend", "last_update": "Last update",
              "basis": "Basis", "source": "Source"},
 )
 if card["synthetic"].any():
-    st.caption("⚠️ SAMPLE DATA: rows based on the synthetic sample are included.")
+    st.caption("SAMPLE DATA: rows based on the synthetic sample are included.")
 
-left, right = st.columns(2)
-with left:
-    frame = ui.compute("pillar_status_for", participant=code, filters=filters, year=year)
-    m = ui.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
-                sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars")
-    ui.plot(charts.profile_pillars(frame=frame, meta=m), chart_meta=m, key="profile_pillars")
-with right:
-    events = ui.compute("participant_events", filters=filters, participant=code)
-    m = ui.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
-                synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events")
-    ui.plot(charts.timeline(events=events, color_by="kind", meta=m), chart_meta=m, key="profile_events")
+frame = ui.compute("pillar_status_for", participant=code, filters=filters, year=year)
+m = ui.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
+            sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars")
+ui.plot(charts.profile_pillars(frame=frame, meta=m), chart_meta=m, key="profile_pillars", data=frame)
+
+events = ui.compute("participant_events", filters=filters, participant=code)
+m = ui.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
+            synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events")
+ui.plot(charts.timeline(events=events, color_by="kind", meta=m), chart_meta=m, key="profile_events",
+        data=ui.event_rows(events))
 
 st.subheader("Evidence")
 ev = ui.compute("evidence", filters=filters, participant=code, from_year=filters.from_year, to_year=year)
 if ev.empty:
     st.info("No observations recorded for this participant in this period.")
 else:
-    ui.status_table(ev, key="evidence", columns={
+    ui.status_table(ev, key="evidence", title=f"{names[code]}: evidence", columns={
         "date": "Date", "recommendation": "Rec.", "indicator": "Indicator", "indicator_name": "Measures",
         "value": "Value", "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
+
+st.subheader("Briefing pack")
+st.caption(f"A pack for {names[code]} under the current filters: key figures, map, tracker, pillar "
+           "coverage, events, scorecard, evidence, methodology and sources.")
+ui_export.briefing_buttons(ds=ds, filters=filters, participant=code, key=f"brief_{code}")

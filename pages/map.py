@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import maps, ui
+from dashboard import maps, ui, ui_export
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -29,7 +29,7 @@ if regional is not None:
     st.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
             f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
 synthetic = bool(values["synthetic"].any())
-event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map",
+event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,
                         on_select="rerun", selection_mode="single-object")
 st.markdown(
     "**Legend** — ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
@@ -39,6 +39,13 @@ st.markdown(
 picked = maps.picked_code(event)
 if picked and picked in set(ds.participants["code"]):
     st.switch_page("country.py", query_params={**filters.to_query(), "participant": picked})
+
+m = ui.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
+            synthetic=synthetic, stem=f"rtop-map-{layer}-{year}")
+st.caption("Downloads: the map as a static image (shipped geometry, no tiles) and its values.")
+ui_export.downloads(fig=maps.static_map(values=values, meta=m), meta=m, filters=filters, key="map",
+                    data=values[["code", "name", "status", "status_label", "value", "date", "source",
+                                 "synthetic"]])
 
 with st.expander("Values behind the map", expanded=False):
     ui.status_table(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import maps, ui
+from dashboard import maps, ui, ui_export
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -26,8 +26,14 @@ with left:
     st.subheader(f"Average status of the selected recommendations, {filters.to_year}")
     values = ui.compute("overview_map", filters=filters, year=filters.to_year)
     st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
-                    key="overview_map")
+                    key="overview_map", height=380)
     st.caption("Colour and label give the status; grey means no data. Open the Map page for detail.")
+    map_meta = ui.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
+                       ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),
+                       stem="rtop-overview-map")
+    ui_export.downloads(fig=maps.static_map(values=values, meta=map_meta), meta=map_meta, filters=filters,
+                        key="overview_map", data=values[["code", "name", "status", "status_label", "value",
+                                                         "date", "source", "synthetic"]])
 with right:
     st.subheader("Latest events")
     events = ui.compute("latest_events", filters=filters)
@@ -35,7 +41,7 @@ with right:
         st.info("No events in this period for this selection.")
     else:
         ui.status_table(events, columns={"when": "When", "title": "Event", "source": "Source"},
-                        key="overview_events")
+                        key="overview_events", title="Latest events")
     st.subheader("Data freshness")
     fresh = ui.compute("freshness", filters=filters)
     for label, value in fresh.items():

@@ -20,14 +20,14 @@ matrix = ui.compute("tracker_matrix", filters=filters, year=year, sort=sort)
 m = ui.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
             sources=matrix["sources"].dropna() if "sources" in matrix else None,
             synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
-event = ui.plot(charts.status_heatmap(matrix=matrix, meta=m), chart_meta=m, key="tracker_heatmap",
+event = ui.plot(charts.status_heatmap(matrix=matrix, meta=m), chart_meta=m, key="tracker_heatmap", data=ui.tracker_rows(matrix),
                 on_select="rerun")
 st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
            "● Implemented · – No data. Hover a cell for the indicator values; click it for the evidence.")
 
 st.subheader(f"Regional progress track, {year}")
 track = ui.compute("regional_track", filters=filters, year=year)
-ui.status_table(track, key="regional_track", columns={
+ui.status_table(track, key="regional_track", title=f"Regional progress track, {year}", columns={
     "code": "Item", "name": "Name", "kind": "Kind", "status_label": "Status",
     "last_update": "Last update", "events": "Related events", "source": "Source"})
 
@@ -47,7 +47,7 @@ if people and recs:
     if ev.empty:
         st.info(f"No observations for {names.get(who, who)} on {rec} up to {year}.")
     else:
-        ui.status_table(ev, key="cell_evidence", columns={
+        ui.status_table(ev, key="cell_evidence", title=f"Evidence: {names.get(who, who)}, {rec}", columns={
             "date": "Date", "indicator": "Indicator", "indicator_name": "Measures", "value": "Value",
             "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
 else:

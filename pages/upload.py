@@ -12,12 +12,12 @@ st.markdown(
     "The whole file is checked first; a file with any problem loads nothing. See the README for "
     "the formats and the Methodology page for indicator codes."
 )
-kind = st.radio("The file holds", ["observations", "events"], horizontal=True, key="upload_kind")
+kind = st.radio("The file holds", ["detect", "observations", "events"], horizontal=True, key="upload_kind",
+                format_func=lambda k: "detect from the header" if k == "detect" else k)
 upload = st.file_uploader("File", type=["csv", "xlsx", "json"], key="upload_file")
 if upload is not None:
     data = upload.getvalue()
-    # Check each upload (and kind) once, not on every rerun: a rejected check is recorded as a
-    # load run, which would otherwise add a row and invalidate every cache on each rerun.
+    # Check each upload (and kind) once, not on every rerun.
     check_key = (upload.file_id, kind)
     cached = st.session_state.get("upload_check")
     if cached is not None and cached[0] == check_key:

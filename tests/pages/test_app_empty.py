@@ -23,7 +23,7 @@ def test_every_page_explains_an_empty_database(
         infos = [i.value for i in at.info]
         assert len(infos) == 1 and "The database is empty" in infos[0], (page, infos)
         assert "python -m loaders init" in infos[0]
-        assert titles(at) == [], page
+        assert titles(at) == ["RtoP Monitor"], page
         assert plotly_figures(at) == [] and decks(at) == [], page
         assert not at.error, page
     # the check did not create the schema behind the person's back

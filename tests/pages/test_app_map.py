@@ -31,7 +31,7 @@ def test_map_defaults_and_click(open_page: OpenPage, sqlite_sample_path: Path) -
     assert len(points["data"]) == 27
     assert at.selectbox(key="p_layer").value == "R1"
     assert at.select_slider(key="p_year").value == str(this_year())
-    assert query(at) == {"layer": "R1", "year": str(this_year())}
+    assert query(at) == {"layer": "R1", "year": str(this_year()), "from": "2011", "to": str(this_year())}
     values = table(at, "Participant", "Status", "Value", "Date", "Source")
     assert len(values) == 27
     # a click on Viet Nam's point opens its profile, keeping the filters
@@ -75,7 +75,7 @@ def test_map_unknown_layer_and_year(open_page: OpenPage, sqlite_reference_path: 
     assert "Ignored unknown layer 'R99' in the link." in notes
     assert "Ignored unknown year '1999' in the link." in notes
     assert at.selectbox(key="p_layer").value == "R1"
-    assert query(at) == {"layer": "R1", "year": str(this_year())}
+    assert query(at) == {"layer": "R1", "year": str(this_year()), "from": "2011", "to": str(this_year())}
     values = table(at, "Participant", "Status", "Value").set_index("Participant")
     assert values.loc["Australia", "Status"] == "◕ Substantial progress"
 
@@ -100,7 +100,7 @@ def test_page_choices_are_kept_when_coming_back(
     at = open_page(sqlite_reference_path, "map.py")
     at.selectbox(key="p_layer").set_value("R4")
     at.select_slider(key="p_year").set_value("2016").run()
-    assert query(at) == {"layer": "R4", "year": "2016"}
+    assert query(at) == {"layer": "R4", "year": "2016", "from": "2011", "to": str(this_year())}
     at.query_params.clear()  # as a sidebar navigation link does
     at.switch_page("country.py").run()
     at.selectbox(key="p_participant").set_value("CHN").run()
@@ -109,7 +109,7 @@ def test_page_choices_are_kept_when_coming_back(
     assert_ok(at)
     assert at.selectbox(key="p_layer").value == "R4"
     assert at.select_slider(key="p_year").value == "2016"
-    assert query(at) == {"layer": "R4", "year": "2016"}
+    assert query(at) == {"layer": "R4", "year": "2016", "from": "2011", "to": str(this_year())}
     at.query_params.clear()
     at.switch_page("country.py").run()
     assert titles(at) == ["China"]

@@ -62,7 +62,7 @@ def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path:
     assert_ok(at)
     shown = metrics(at)
     assert shown[FOCAL] == ("1 of 27", "+1 since 2011")
-    assert shown[INITIATED] == ("0 of 12", "+0 since 2011")  # too few participants with data
+    assert shown[INITIATED] == ("0 of 12 (0 with enough data)", "+0 since 2011")  # too few with data
     assert shown["Average status, pillar 1"] == ("insufficient data", "")
     at.select_slider(key="overview_since").set_value(2015).run()
     assert_ok(at)

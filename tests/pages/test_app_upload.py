@@ -98,12 +98,14 @@ def test_events_file(open_page: OpenPage, sqlite_reference_path: Path) -> None:
     track = table(at, "Item", "Related events").set_index("Item")["Related events"]
     at.switch_page("upload.py").run()
     data = (FIX / "events_good.csv").read_bytes()
-    # read as observations, the file is refused with the reason
+    # forced to be read as observations, the file is refused with the reason
+    at.radio(key="upload_kind").set_value("observations").run()
     at.file_uploader(key="upload_file").set_value(("events.csv", data, "text/csv")).run()
     assert_ok(at)
     reason = table(at, "Row", "Column", "Problem")["Problem"].iloc[0]
     assert "missing required column(s) participant, indicator, value" in reason
-    at.radio(key="upload_kind").set_value("events").run()
+    # detected from its header (the default), it is checked as events
+    at.radio(key="upload_kind").set_value("detect").run()
     assert_ok(at)
     assert [s.value for s in at.success] == [
         "events.csv: would load 2 events rows: 2 new, 0 updated, 0 unchanged"
