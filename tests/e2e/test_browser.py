@@ -298,3 +298,25 @@ def test_page_renders_offline(
     finally:
         if shot:
             _shoot(v, shot)
+
+
+def test_chart_download_click(visit: Any) -> None:
+    """A person clicks the tracker's PNG download: the server renders it, the browser saves it."""
+    from dashboard.export import png_size
+
+    v = visit("recommendations?participants=VNM,THA&to=2024")
+    _wait_plotly(v.page)
+    button = v.page.locator(".st-key-dl_tracker_heatmap_png button")
+    with v.page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
+        button.click()
+    saved = download.value
+    assert saved.suggested_filename == "rtop-tracker-2011-2024.png"
+    data = Path(saved.path()).read_bytes()
+    width, height = png_size(data)
+    assert width == 3200 and height > 600
+    csv_button = v.page.locator(".st-key-dl_tracker_heatmap_csv button")
+    with v.page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
+        csv_button.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("# Title,") and "Viet Nam" in text and "SAMPLE DATA" in text
+    _check_clean(v)

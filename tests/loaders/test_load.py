@@ -360,3 +360,20 @@ def test_expert_assessment_row(ref_engine: Engine) -> None:
 def test_uninitialised_database(schema_engine: Engine) -> None:
     with pytest.raises(NotInitialised):
         load_path(engine=schema_engine, path=FIX / "observations_good.csv")
+
+
+def test_rejected_dry_run_leaves_no_trace_and_rejections_keep_the_data_version(ref_engine: Engine) -> None:
+    from dashboard.db import data_version
+
+    before = data_version(engine=ref_engine)
+    with Session(ref_engine) as s:
+        runs = len(s.exec(select(models.LoadRun)).scalars().all())  # type: ignore[call-overload]
+    bad = csv_bytes(HEADER, "Atlantis,R1.1,2019,2,src,")
+    with pytest.raises(Rejected):
+        load_bytes(engine=ref_engine, data=bad, name="check.csv", dry_run=True)
+    with Session(ref_engine) as s:
+        assert len(s.exec(select(models.LoadRun)).scalars().all()) == runs  # type: ignore[call-overload]
+    rejected(ref_engine, bad)  # a real load attempt is logged as rejected...
+    assert data_version(engine=ref_engine) == before  # ...but the data, and the caches, stand
+    load_bytes(engine=ref_engine, data=csv_bytes(HEADER, "VNM,R1.1,2019,2,src,"), name="ok.csv")
+    assert data_version(engine=ref_engine) != before
