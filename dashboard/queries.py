@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Table, func, inspect, select
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Select, Table, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -170,9 +173,48 @@ def _with_region(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _columnar(engine: Engine, stmt: Select[Any], kinds: dict[str, str]) -> pd.DataFrame:
+    """Run a query through the DBAPI cursor and build typed columns in one vectorised pass.
+
+    Much faster than row-by-row conversion for large results (the observations table):
+    ``kinds`` maps each selected column to category, date, float, bool or int.
+    """
+    with engine.connect() as conn:
+        compiled = stmt.compile(dialect=conn.dialect)
+        params = compiled.construct_params()
+        args: Any = (
+            [params[k] for k in compiled.positiontup or []] if compiled.positional else params
+        )
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(str(compiled), args)
+            rows = cursor.fetchall()
+            names = [d[0] for d in cursor.description]
+        finally:
+            cursor.close()
+    grid = np.array(rows, dtype=object).reshape(len(rows), len(names))
+    data: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        column, kind = grid[:, i], kinds[name]
+        if kind == "category":
+            codes, uniques = pd.factorize(column)
+            data[name] = pd.Categorical.from_codes(codes, categories=uniques)
+        elif kind == "date":
+            data[name] = pd.to_datetime(column.astype("datetime64[D]"))
+        elif kind == "float":
+            data[name] = column.astype(float)
+        elif kind == "bool":
+            data[name] = column.astype(bool)
+        else:
+            data[name] = column.astype(np.int64)
+    return pd.DataFrame(data, columns=names)
+
+
 def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
     """All observations (optionally without the synthetic sample), with their source's title."""
-    o, s = table(models.Observation).c, table(models.Source).c
+    from dashboard.scoring import REGION
+
+    o = table(models.Observation).c
     stmt = select(
         o.id,
         o.participant_code,
@@ -182,12 +224,35 @@ def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
         o.value,
         o.note,
         o.synthetic,
-        s.title.label("source"),
-        s.code.label("source_code"),
-    ).join_from(table(models.Observation), table(models.Source), s.id == o.source_id)
+        o.source_id,
+    )
     if not include_sample:
         stmt = stmt.where(o.synthetic.is_(False))
-    return _with_region(_frame(engine, stmt))
+    kinds = {
+        "id": "int",
+        "participant_code": "category",
+        "indicator_code": "category",
+        "date": "date",
+        "precision": "category",
+        "value": "float",
+        "note": "category",
+        "synthetic": "bool",
+        "source_id": "int",
+    }
+    frame = _columnar(engine, stmt, kinds)
+    src = _frame(
+        engine,
+        select(
+            table(models.Source).c.id, table(models.Source).c.title, table(models.Source).c.code
+        ),
+    ).set_index("id")
+    frame["source"] = frame["source_id"].map(src["title"]).astype(object)
+    frame["source_code"] = frame["source_id"].map(src["code"]).astype(object)
+    for column in ("participant_code", "indicator_code", "precision", "note"):
+        frame[column] = frame[column].astype(object)
+    frame["participant_code"] = frame["participant_code"].fillna(REGION)
+    frame["note"] = frame["note"].fillna("")
+    return frame
 
 
 def assessments(*, engine: Engine, include_sample: bool) -> pd.DataFrame:

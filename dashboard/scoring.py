@@ -106,10 +106,18 @@ def item_status(*, scored: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFr
                 last_date=("date", "max"),
                 n_indicators=("indicator_code", "nunique"),
                 synthetic=("synthetic", "any"),
-                sources=("source", lambda s: "; ".join(sorted(set(s)))),
             )
             .reset_index()
         )
+        pairs = scored[[*key, "source"]].astype({"source": str}).drop_duplicates()
+        pairs = pairs.sort_values([*key, "source"], kind="stable")
+        # Most cells have one source: take it directly, join only where there are several.
+        counts = pairs.groupby(key, sort=False)["source"].transform("size")
+        single = pairs[counts == 1].rename(columns={"source": "sources"})
+        multi = pairs[counts > 1]
+        joined = multi.groupby(key, sort=False)["source"].agg("; ".join).rename("sources")
+        both = pd.concat([single, joined.reset_index()], ignore_index=True)
+        computed = computed.merge(both, on=key, how="left")
         computed["status"] = np.floor(computed["mean_status"] + 1e-9).astype("int64")
         computed["basis"] = "computed"
         computed = computed[cols]
@@ -170,10 +178,22 @@ def status_from_inputs(
 ) -> pd.DataFrame:
     """Status per (participant, recommendation, year) from the scoring inputs (see item_status)."""
     scored = indicator_panel(inputs=inputs, first_year=first_year, last_year=last_year)
+    return status_from_panel(
+        ind_panel=scored,
+        assessments=inputs["assessments"],
+        first_year=first_year,
+        last_year=last_year,
+    )
+
+
+def status_from_panel(
+    *, ind_panel: pd.DataFrame, assessments: pd.DataFrame, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Status per (participant, recommendation, year) from an indicator_panel and assessments."""
     assess = yearly_latest(
-        observations=inputs["assessments"],
+        observations=assessments,
         code_column="recommendation",
         first_year=first_year,
         last_year=last_year,
     )
-    return item_status(scored=scored, assessments=assess)
+    return item_status(scored=ind_panel, assessments=assess)

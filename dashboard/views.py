@@ -56,6 +56,7 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
     """Read every table the pages need and compute the yearly status panels."""
     inputs = queries.scoring_inputs(engine=engine, include_sample=include_sample)
     last = this_year()
+    ind_panel = scoring.indicator_panel(inputs=inputs, first_year=FIRST_YEAR, last_year=last)
     from sqlalchemy import select
 
     from dashboard import models
@@ -72,8 +73,13 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
         events=queries.events(engine=engine, include_sample=include_sample),
         sources=queries.sources(engine=engine),
         pillars=queries.pillars(engine=engine),
-        status=scoring.status_from_inputs(inputs=inputs, first_year=FIRST_YEAR, last_year=last),
-        ind_panel=scoring.indicator_panel(inputs=inputs, first_year=FIRST_YEAR, last_year=last),
+        status=scoring.status_from_panel(
+            ind_panel=ind_panel,
+            assessments=inputs["assessments"],
+            first_year=FIRST_YEAR,
+            last_year=last,
+        ),
+        ind_panel=ind_panel,
         include_sample=include_sample,
         loaded_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
