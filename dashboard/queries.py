@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Select, Table, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
