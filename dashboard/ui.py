@@ -480,3 +480,19 @@ def tracker_rows(matrix: pd.DataFrame) -> pd.DataFrame:
     if "indicators" in rows:
         rows["indicators"] = rows["indicators"].map(lambda t: str(t).replace("<br>", "; "))
     return rows
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_figure(key: tuple[Any, ...], _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def figure(
+    name: str, build: Callable[[], go.Figure], *, filters: Filters, extra: tuple[Any, ...] = ()
+) -> go.Figure:
+    """A chart built once per data version, filters and page choices (``extra``), then reused:
+    building a Plotly figure costs tens of milliseconds, more than the rest of a warm rerun.
+    The figure is shared, so callers must not change it (exports work on a copy)."""
+    if NO_CACHE:
+        return build()
+    return _cached_figure((name, get_settings().database_url, version(), filters, extra), build)

@@ -22,23 +22,31 @@ def file_stem(meta: ChartMeta, *, filters: Filters) -> str:
 
 def downloads(
     *,
-    fig: go.Figure | None,
+    fig: go.Figure | Callable[[], go.Figure] | None,
     meta: ChartMeta,
     data: pd.DataFrame | None,
     filters: Filters,
     key: str,
 ) -> None:
-    """PNG/SVG of the chart (rendered on the server when clicked) and CSV/XLSX of its data."""
+    """PNG/SVG of the chart and CSV/XLSX of its data, all produced only when clicked.
+
+    ``fig`` may be a function that builds the figure (e.g. the static map), so nothing is
+    built or copied on an ordinary rerun.
+    """
     stem = file_stem(meta, filters=filters)
     buttons: list[tuple[str, str, Callable[[], bytes]]] = []
     if fig is not None:
-        exported = export.for_export(fig, meta=meta)
-        buttons.append(("PNG", "png", lambda: export.render(exported, fmt="png")))
-        buttons.append(("SVG", "svg", lambda: export.render(exported, fmt="svg", scale=1)))
+
+        def image(fmt: str) -> bytes:
+            figure = fig() if callable(fig) else fig
+            exported = export.for_export(figure, meta=meta)
+            return export.render(exported, fmt=fmt, scale=2 if fmt == "png" else 1)
+
+        buttons.append(("PNG", "png", lambda: image("png")))
+        buttons.append(("SVG", "svg", lambda: image("svg")))
     if data is not None:
-        frame = data.copy()
-        buttons.append(("CSV", "csv", lambda: export.table_bytes(frame, fmt="csv", meta=meta)))
-        buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(frame, fmt="xlsx", meta=meta)))
+        buttons.append(("CSV", "csv", lambda: export.table_bytes(data, fmt="csv", meta=meta)))
+        buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(data, fmt="xlsx", meta=meta)))
     cols = st.columns(len(buttons) + 2)
     for col, (label, fmt, make) in zip(cols, buttons, strict=False):
         col.download_button(

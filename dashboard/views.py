@@ -684,7 +684,9 @@ def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame
     p = ds.ind_panel
     p = p[p["year"] == year]
     levels = rec_levels(ds)
-    rows = []
+    at = at[at["participant_code"].isin(people)]
+    p = p[p["participant_code"].isin(people)]
+    frames = []
     for pillar in filters.pillars or (1, 2, 3):
         prec = [
             r for r in links[links["pillar"] == pillar]["item_code"] if levels.get(r) != "region"
@@ -692,26 +694,24 @@ def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame
         pind = ds.indicators[
             ds.indicators["recommendation"].isin(prec) & (ds.indicators["level"] == "participant")
         ]
-        for code in people:
-            mine = at[(at["participant_code"] == code) & at["recommendation"].isin(prec)]
-            vals = p[(p["participant_code"] == code) & p["indicator_code"].isin(pind["code"])]
-            rows.append(
-                {
-                    "participant_code": code,
-                    "pillar": f"Pillar {pillar}",
-                    "recommendations": len(prec),
-                    "recs_initiated": int((mine["status"] >= scoring.INITIATED).sum()),
-                    "rec_share": (mine["status"] >= scoring.INITIATED).sum() / len(prec)
-                    if prec
-                    else None,
-                    "indicators": len(pind),
-                    "ind_initiated": int((vals["ind_status"] >= scoring.INITIATED).sum()),
-                    "ind_share": (vals["ind_status"] >= scoring.INITIATED).sum() / len(pind)
-                    if len(pind)
-                    else None,
-                    "synthetic": bool(mine["synthetic"].any() or vals["synthetic"].any()),
-                }
-            )
+        mine = at[at["recommendation"].isin(prec)]
+        recs_ok = (mine["status"] >= scoring.INITIATED).groupby(mine["participant_code"]).sum()
+        recs_syn = mine["synthetic"].groupby(mine["participant_code"]).any()
+        vals = p[p["indicator_code"].isin(pind["code"])]
+        ind_ok = (vals["ind_status"] >= scoring.INITIATED).groupby(vals["participant_code"]).sum()
+        ind_syn = vals["synthetic"].groupby(vals["participant_code"]).any()
+        frame = pd.DataFrame({"participant_code": people})
+        frame["pillar"] = f"Pillar {pillar}"
+        frame["recommendations"] = len(prec)
+        frame["recs_initiated"] = frame["participant_code"].map(recs_ok).fillna(0).astype(int)
+        frame["rec_share"] = frame["recs_initiated"] / len(prec) if prec else None
+        frame["indicators"] = len(pind)
+        frame["ind_initiated"] = frame["participant_code"].map(ind_ok).fillna(0).astype(int)
+        frame["ind_share"] = frame["ind_initiated"] / len(pind) if len(pind) else None
+        synthetic = set(recs_syn[recs_syn].index) | set(ind_syn[ind_syn].index)
+        frame["synthetic"] = frame["participant_code"].isin(synthetic)
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     out = pd.DataFrame(rows)
     if not out.empty:
         out["name"] = out["participant_code"].map(ds.names)

@@ -43,7 +43,7 @@ if picked and picked in set(ds.participants["code"]):
 m = ui.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
             synthetic=synthetic, stem=f"rtop-map-{layer}-{year}")
 st.caption("Downloads: the map as a static image (shipped geometry, no tiles) and its values.")
-ui_export.downloads(fig=maps.static_map(values=values, meta=m), meta=m, filters=filters, key="map",
+ui_export.downloads(fig=lambda: maps.static_map(values=values, meta=m), meta=m, filters=filters, key="map",
                     data=values[["code", "name", "status", "status_label", "value", "date", "source",
                                  "synthetic"]])
 

@@ -31,7 +31,7 @@ with left:
     map_meta = ui.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
                        ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),
                        stem="rtop-overview-map")
-    ui_export.downloads(fig=maps.static_map(values=values, meta=map_meta), meta=map_meta, filters=filters,
+    ui_export.downloads(fig=lambda: maps.static_map(values=values, meta=map_meta), meta=map_meta, filters=filters,
                         key="overview_map", data=values[["code", "name", "status", "status_label", "value",
                                                          "date", "source", "synthetic"]])
 with right:

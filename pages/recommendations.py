@@ -20,7 +20,8 @@ matrix = ui.compute("tracker_matrix", filters=filters, year=year, sort=sort)
 m = ui.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
             sources=matrix["sources"].dropna() if "sources" in matrix else None,
             synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
-event = ui.plot(charts.status_heatmap(matrix=matrix, meta=m), chart_meta=m, key="tracker_heatmap", data=ui.tracker_rows(matrix),
+event = ui.plot(ui.figure("tracker", lambda: charts.status_heatmap(matrix=matrix, meta=m), filters=filters,
+                          extra=(year, sort)), chart_meta=m, key="tracker_heatmap", data=ui.tracker_rows(matrix),
                 on_select="rerun")
 st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
            "● Implemented · – No data. Hover a cell for the indicator values; click it for the evidence.")

@@ -17,7 +17,8 @@ events = ui.compute("timeline_events", filters=filters, since_first=since_first)
 m = ui.meta("Events bearing on RtoP implementation", filters=filters, ds=ds,
             sources=events["source"] if len(events) else None,
             synthetic=bool(events["synthetic"].any()) if len(events) else False, stem="rtop-timeline")
-ui.plot(charts.timeline(events=events, color_by=color_by, meta=m), chart_meta=m, key="timeline_events",
+ui.plot(ui.figure("timeline", lambda: charts.timeline(events=events, color_by=color_by, meta=m),
+                  filters=filters, extra=(color_by, since_first)), chart_meta=m, key="timeline_events",
         data=ui.event_rows(events))
 st.caption("Bars span the precision of each date: a year-precise event covers its whole year, a "
            "month-precise one its month.")
@@ -25,7 +26,7 @@ st.caption("Bars span the precision of each date: a year-precise event covers it
 lines = ui.compute("status_over_time", filters=filters)
 m2 = ui.meta("Status over time (mean over the selected recommendations)", filters=filters, ds=ds,
              synthetic=bool(lines["synthetic"].any()) if len(lines) else False, stem="rtop-status-over-time")
-ui.plot(charts.status_lines(frame=lines, meta=m2), chart_meta=m2, key="timeline_status", data=lines)
+ui.plot(ui.figure("status_lines", lambda: charts.status_lines(frame=lines, meta=m2), filters=filters), chart_meta=m2, key="timeline_status", data=lines)
 if not filters.participants:
     st.caption("Choose up to eight participants in the sidebar to draw one line each.")
 

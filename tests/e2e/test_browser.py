@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import need
+from tests.conftest import need
 
 pytestmark = pytest.mark.e2e
 
