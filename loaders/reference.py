@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from dashboard import models
-from dashboard.config import get_settings
 from dashboard.db import migrate
 from loaders.errors import Problem, Rejected
+from loaders.runs import new_run
 from loaders.store import LoadResult, load_path
 
 Row = dict[str, str]
@@ -193,17 +193,13 @@ def load_reference(*, engine: Engine, data_dir: Path) -> int:
                 total += 1
             session.flush()
         session.add(
-            models.LoadRun(
+            new_run(
                 file_name=str(ref_dir),
                 sha256=digest.hexdigest(),
                 kind="reference",
                 file_format="csv",
                 rows_read=total,
-                status="ok",
-                errors="[]",
-                started_at=started,
-                finished_at=dt.datetime.now(dt.UTC),
-                user=get_settings().user,
+                started=started,
             )
         )
         session.commit()

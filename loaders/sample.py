@@ -16,6 +16,7 @@ from dashboard.config import get_settings
 from dashboard.queries import table
 from dashboard.scoring import parse_thresholds
 from loaders.errors import NotInitialised
+from loaders.runs import new_run
 
 SAMPLE_SOURCE_CODE = "sample-synthetic"
 SAMPLE_FIRST_YEAR = 2011
@@ -110,17 +111,13 @@ def sample_frame(
 def _record(session: Session, *, kind: str, inserted: int, seed: int) -> None:
     now = dt.datetime.now(dt.UTC)
     session.add(
-        models.LoadRun(
+        new_run(
             file_name=f"(synthetic sample, seed {seed})",
             kind=kind,
             file_format="generated",
             rows_read=inserted,
             inserted=inserted if kind == "sample" else 0,
-            status="ok",
-            errors="[]",
-            started_at=now,
-            finished_at=now,
-            user=get_settings().user,
+            started=now,
         )
     )
 

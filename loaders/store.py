@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard import models
-from dashboard.config import get_settings
 from dashboard.db import is_initialised
 from dashboard.queries import table
 from loaders.errors import NotInitialised, Problem, Rejected
 from loaders.readers import Format, read_table
+from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
 KINDS = ("observations", "events")
@@ -51,10 +50,6 @@ class LoadResult:
         return text
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def sniff_kind(*, columns: list[str]) -> str:
     """Guess observations or events from the header when no kind is given."""
     cols = set(columns)
@@ -74,21 +69,18 @@ def record_run(
 ) -> int:
     """Append to the load-run log (the only write a rejected file causes)."""
     with Session(engine) as session:
-        run = models.LoadRun(
+        run = new_run(
             file_name=result.file_name,
             sha256=sha256,
             kind=result.kind,
             file_format=result.file_format,
             rows_read=result.rows_read,
             inserted=result.inserted,
-            updated=result.updated,
-            unchanged=result.unchanged,
             status=status,
-            errors=json.dumps(errors),
-            started_at=started,
-            finished_at=_now(),
-            user=get_settings().user,
+            errors=errors,
+            started=started,
         )
+        run.updated, run.unchanged = result.updated, result.unchanged
         session.add(run)
         session.commit()
         assert run.id is not None
@@ -261,7 +253,7 @@ def load_bytes(
     dry_run: bool = False,
 ) -> LoadResult:
     """Validate a whole file, then write it in one transaction; on any problem write nothing."""
-    started = _now()
+    started = now()
     sha = hashlib.sha256(data).hexdigest()
     if not is_initialised(engine=engine):
         raise NotInitialised()
@@ -280,16 +272,14 @@ def load_bytes(
             checker = check_events if result.kind == "events" else check_observations
             checked = checker(table=table, ref=ref)
             result.notes = checked.notes
-            run = models.LoadRun(
+            run = new_run(
                 file_name=name,
                 sha256=sha,
                 kind=result.kind,
                 file_format=result.file_format,
                 rows_read=result.rows_read,
-                status="ok",
-                errors="[]",
-                started_at=started,
-                user=get_settings().user,
+                started=started,
+                finished=False,
             )
             session.add(run)
             session.flush()
@@ -301,7 +291,7 @@ def load_bytes(
                 session.rollback()
             else:
                 run.inserted, run.updated, run.unchanged = counts
-                run.finished_at = _now()
+                run.finished_at = now()
                 session.add(run)
                 session.commit()
                 result.load_run_id = run.id

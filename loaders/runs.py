@@ -1,0 +1,43 @@
+"""The load-run log: one row for every write (and every rejected load) with what happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from dashboard import models
+from dashboard.config import get_settings
+
+
+def now() -> dt.datetime:
+    """The current time in UTC (timezone-aware, as the log stores it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def new_run(
+    *,
+    file_name: str,
+    kind: str,
+    file_format: str,
+    started: dt.datetime,
+    rows_read: int = 0,
+    inserted: int = 0,
+    status: str = "ok",
+    errors: list[str] | None = None,
+    sha256: str = "",
+    finished: bool = True,
+) -> models.LoadRun:
+    """A LoadRun stamped with the user (RTOP_USER) and, when finished, the end time."""
+    return models.LoadRun(
+        file_name=file_name,
+        sha256=sha256,
+        kind=kind,
+        file_format=file_format,
+        rows_read=rows_read,
+        inserted=inserted,
+        status=status,
+        errors=json.dumps(errors or []),
+        started_at=started,
+        finished_at=now() if finished else None,
+        user=get_settings().user,
+    )
