@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import inspect
 import os
 from collections.abc import Callable
@@ -496,3 +497,20 @@ def figure(
     if NO_CACHE:
         return build()
     return _cached_figure((name, get_settings().database_url, version(), filters, extra), build)
+
+
+def status_legend() -> None:
+    """The map's colour key: a swatch, symbol and label per status (a fixed string, no data)."""
+    from dashboard.charts import NO_DATA_COLOR, STATUS_COLORS
+    from dashboard.models import NO_DATA, STATUS_LABELS
+
+    items = [
+        (STATUS_COLORS[s], f"{views.SYMBOLS[s]} {STATUS_LABELS[s]}") for s in sorted(STATUS_LABELS)
+    ] + [(NO_DATA_COLOR, f"{views.NO_DATA_SYMBOL} {NO_DATA}")]
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0">'
+        f'<span style="width:1.4em;height:1.1em;background:{color};border:1px solid #333;'
+        f'display:inline-block;margin-right:0.4em"></span>{html.escape(label)}</span>'
+        for color, label in items
+    )
+    st.html(f'<div style="font-size:1.05rem;line-height:1.8">{swatches}</div>')

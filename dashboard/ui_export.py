@@ -47,7 +47,7 @@ def downloads(
     if data is not None:
         buttons.append(("CSV", "csv", lambda: export.table_bytes(data, fmt="csv", meta=meta)))
         buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(data, fmt="xlsx", meta=meta)))
-    cols = st.columns(len(buttons) + 2)
+    cols = st.columns([1] * len(buttons) + [8 - len(buttons)], gap="small")
     for col, (label, fmt, make) in zip(cols, buttons, strict=False):
         col.download_button(
             f"⬇ {label}",

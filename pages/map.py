@@ -31,11 +31,9 @@ if regional is not None:
 synthetic = bool(values["synthetic"].any())
 event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,
                         on_select="rerun", selection_mode="single-object")
-st.markdown(
-    "**Legend** — ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
-    "● Implemented · grey: no data. Points mark every participant (Singapore and the EU have no "
-    "polygon). Click a participant to open its profile."
-)
+ui.status_legend()
+st.caption("Points mark every participant (Singapore and the EU have no polygon). Hover for the "
+           "value, date and source; click a participant to open its profile.")
 picked = maps.picked_code(event)
 if picked and picked in set(ds.participants["code"]):
     st.switch_page("country.py", query_params={**filters.to_query(), "participant": picked})

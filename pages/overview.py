@@ -27,7 +27,8 @@ with left:
     values = ui.compute("overview_map", filters=filters, year=filters.to_year)
     st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
                     key="overview_map", height=380)
-    st.caption("Colour and label give the status; grey means no data. Open the Map page for detail.")
+    ui.status_legend()
+    st.caption("Hover a participant for its status; the Map page has every recommendation and year.")
     map_meta = ui.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
                        ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),
                        stem="rtop-overview-map")
