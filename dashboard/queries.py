@@ -216,7 +216,6 @@ def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
 
     o = table(models.Observation).c
     stmt = select(
-        o.id,
         o.participant_code,
         o.indicator_code,
         o.date,
@@ -229,7 +228,6 @@ def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
     if not include_sample:
         stmt = stmt.where(o.synthetic.is_(False))
     kinds = {
-        "id": "int",
         "participant_code": "category",
         "indicator_code": "category",
         "date": "date",
@@ -247,7 +245,6 @@ def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
         ),
     ).set_index("id")
     frame["source"] = frame["source_id"].map(src["title"]).astype(object)
-    frame["source_code"] = frame["source_id"].map(src["code"]).astype(object)
     for column in ("participant_code", "indicator_code", "precision", "note"):
         frame[column] = frame[column].astype(object)
     frame["participant_code"] = frame["participant_code"].fillna(REGION)
