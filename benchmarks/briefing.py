@@ -28,8 +28,13 @@ from dashboard.filters import Filters  # noqa: E402
 def _database(tmp: Path) -> Path:
     db = tmp / "default.sqlite"
     env = {"RTOP_DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-m", "loaders", "init", "--if-empty-sample"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "loaders", "init", "--if-empty-sample"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return db
 
 
@@ -48,7 +53,9 @@ def _time_pack(ds: views.Dataset, participant: str | None, fmt: str) -> tuple[fl
     briefing.render = timed  # type: ignore[assignment]
     try:
         t = time.perf_counter()
-        payload = briefing.build_briefing(ds=ds, filters=Filters(), participant=participant, fmt=fmt)
+        payload = briefing.build_briefing(
+            ds=ds, filters=Filters(), participant=participant, fmt=fmt
+        )
         return time.perf_counter() - t, rendered, len(payload)
     finally:
         briefing.render = original
@@ -56,7 +63,9 @@ def _time_pack(ds: views.Dataset, participant: str | None, fmt: str) -> tuple[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-baseline", action="store_true", help="skip the one-renderer-per-image baseline")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the one-renderer-per-image baseline"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rtop-bench-"))
     try:
@@ -76,7 +85,9 @@ def main() -> None:
         print("| --- | --- | --- | ---: | ---: | ---: | --- |")
         for mode, who, fmt, total, rendered, size in rows:
             ok = "PASS" if total < 30 else "FAIL"
-            print(f"| {mode} | {who} | {fmt} | {total:.1f} | {rendered:.1f} | {size / 1e6:.1f} | {ok} |")
+            print(
+                f"| {mode} | {who} | {fmt} | {total:.1f} | {rendered:.1f} | {size / 1e6:.1f} | {ok} |"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
