@@ -86,7 +86,8 @@ def main() -> None:
         for mode, who, fmt, total, rendered, size in rows:
             ok = "PASS" if total < 30 else "FAIL"
             print(
-                f"| {mode} | {who} | {fmt} | {total:.1f} | {rendered:.1f} | {size / 1e6:.1f} | {ok} |"
+                f"| {mode} | {who} | {fmt} | {total:.1f} | {rendered:.1f} "
+                f"| {size / 1e6:.1f} | {ok} |"
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
