@@ -315,11 +315,13 @@ def plot(
 ) -> Any:
     """Draw a Plotly figure (its toolbar PNG named and print-sized like the server's), with
     PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it."""
+    from dashboard import ui_export
+
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {
             "format": "png",
-            "filename": chart_meta.file_stem,
+            "filename": ui_export.file_stem(chart_meta, filters=current_filters()),
             "scale": 2,
             "width": 1600,
             "height": int(fig.layout.height or 600),
@@ -334,8 +336,6 @@ def plot(
         width="stretch",
         theme=None,  # what is on screen is what the PNG/SVG export shows
     )
-    from dashboard import ui_export
-
     ui_export.downloads(fig=fig, meta=chart_meta, data=data, filters=current_filters(), key=key)
     return event
 

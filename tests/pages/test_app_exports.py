@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import xml.etree.ElementTree as ET
@@ -110,6 +111,10 @@ def test_chart_downloads_on_the_tracker(open_page: OpenPage, sqlite_sample_path:
     assert name == "rtop-tracker-2011-2024.png"
     shown_height = plotly_figures(at)[0]["layout"]["height"]
     assert png_size(png) == (3200, 2 * shown_height)  # 1600 CSS px wide, the page's height, 2x scale
+    # the in-browser Plotly camera button saves the same name and size
+    toolbar = json.loads(at.get("plotly_chart")[0].proto.config)["toImageButtonOptions"]
+    assert toolbar == {"format": "png", "filename": "rtop-tracker-2011-2024", "scale": 2,
+                       "width": 1600, "height": shown_height}
     name, svg = payload(media, found["dl_tracker_heatmap_svg"])
     assert name.endswith(".svg") and ET.fromstring(svg).tag.endswith("svg")
     assert b"SAMPLE DATA" in svg
