@@ -44,3 +44,22 @@ def test_scorecard_trend_and_regional_rows(ds: views.Dataset) -> None:
     assert card.loc["R1", "status_label"] == "◕ Substantial progress"  # floor((4 + 3) / 2)
     assert card.loc["R4", "level"] == "regional"
     assert card.loc["R12", "last_update"] == "2015-01-01"
+
+
+def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None:
+    """The columnar read (raw DBAPI cursor) gives the same observations on SQLite and PostgreSQL."""
+    from dashboard import queries
+
+    engine = sample_engine  # parametrised: SQLite always, PostgreSQL in CI
+    counts = queries.counts(engine=engine)  # type: ignore[arg-type]
+    full = views.load_dataset(engine=engine, include_sample=True)  # type: ignore[arg-type]
+    documented = views.load_dataset(engine=engine, include_sample=False)  # type: ignore[arg-type]
+    assert len(full.observations) == counts["observations"]
+    assert int(full.observations["synthetic"].sum()) == counts["observations_synthetic"]
+    assert len(documented.observations) == 10 and not documented.observations["synthetic"].any()
+    assert str(full.observations["date"].dtype).startswith("datetime64")
+    aus = documented.observations[documented.observations["indicator_code"] == "R1.1"]
+    assert aus[["participant_code", "value"]].values.tolist() == [["AUS", 4.0]]
+    assert aus["source"].iloc[0].startswith("Spotlight on R2P")
+    card = views.scorecard(ds=documented, participant="AUS", year=2016).set_index("recommendation")
+    assert card.loc["R1", "status_label"] == "◕ Substantial progress"
