@@ -57,21 +57,38 @@ def yearly_latest(
     obs = observations[observations["date"].dt.year <= last_year]
     if obs.empty:
         return pd.DataFrame(columns=cols)
-    obs = obs.assign(year=obs["date"].dt.year.astype("int64"))
-    obs = obs.sort_values(["date", "synthetic"], ascending=[True, False], kind="stable")
-    key = ["participant_code", code_column]
-    last = obs.drop_duplicates([*key, "year"], keep="last")[cols]
-    start = int(min(first_year, last["year"].min()))
-    years = pd.RangeIndex(start, last_year + 1, name="year")
-    pairs = last[key].drop_duplicates()
-    full = pairs.merge(pd.DataFrame({"year": years}), how="cross")
-    panel = full.merge(last, on=[*key, "year"], how="left")
-    panel = panel.sort_values([*key, "year"], kind="stable")
-    filled = panel.groupby(key, sort=False)[["date", "value", "synthetic", "source"]].ffill()
-    panel[["date", "value", "synthetic", "source"]] = filled
-    panel = panel[panel["date"].notna() & (panel["year"] >= first_year)]
+    # One sort of integer keys (NumPy) instead of pandas sorts, de-duplications and merges:
+    # the rows are ordered by participant, code, year, date, and documented before synthetic
+    # on the same date, so the last row of each (participant, code, year) is the one that counts.
+    p_codes, _ = pd.factorize(obs["participant_code"].to_numpy(), sort=True)
+    c_codes, _ = pd.factorize(obs[code_column].to_numpy(), sort=True)
+    year = obs["date"].dt.year.to_numpy(dtype=np.int64)
+    stamp = obs["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    documented = ~obs["synthetic"].to_numpy(dtype=bool)
+    order = np.lexsort((documented, stamp, year, c_codes, p_codes))
+    p_sorted, c_sorted, y_sorted = p_codes[order], c_codes[order], year[order]
+    same_pair = (p_sorted[1:] == p_sorted[:-1]) & (c_sorted[1:] == c_sorted[:-1])
+    last_in_year = np.append(~same_pair | (y_sorted[1:] != y_sorted[:-1]), True)
+    rows = order[last_in_year]
+    y_last = year[rows]
+    pair_continues = np.append(
+        (p_codes[rows][1:] == p_codes[rows][:-1]) & (c_codes[rows][1:] == c_codes[rows][:-1]),
+        False,
+    )
+    # Each kept row stands for its year and every later year up to the pair's next observation.
+    next_year = np.where(pair_continues, np.append(y_last[1:], 0), last_year + 1)
+    spans = next_year - y_last
+    repeat = np.repeat(np.arange(len(rows)), spans)
+    offsets = np.arange(len(repeat)) - np.repeat(np.cumsum(spans) - spans, spans)
+    years = y_last[repeat] + offsets
+    keep = years >= first_year
+    source_rows = rows[repeat[keep]]
+    panel = obs.iloc[source_rows][
+        ["participant_code", code_column, "date", "value", "synthetic", "source"]
+    ]
+    panel = panel.assign(year=years[keep]).reset_index(drop=True)
     panel["synthetic"] = panel["synthetic"].astype(bool)
-    return panel[cols].reset_index(drop=True)
+    return panel[cols]
 
 
 def with_indicator_status(*, latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
