@@ -58,8 +58,8 @@ def yearly_latest(
     if obs.empty:
         return pd.DataFrame(columns=cols)
     # One sort of integer keys (NumPy) instead of pandas sorts, de-duplications and merges:
-    # the rows are ordered by participant, code, year, date, and documented before synthetic
-    # on the same date, so the last row of each (participant, code, year) is the one that counts.
+    # the rows are ordered by participant, code, year, date, and synthetic before documented on
+    # the same date, so the last row of each (participant, code, year) is the one that counts.
     p_codes, _ = pd.factorize(obs["participant_code"].to_numpy(), sort=True)
     c_codes, _ = pd.factorize(obs[code_column].to_numpy(), sort=True)
     year = obs["date"].dt.year.to_numpy(dtype=np.int64)
