@@ -70,7 +70,7 @@ def data_version(*, engine: Engine) -> str:
         return "empty"
     runs_table = models.LoadRun.__table__  # type: ignore[attr-defined]
     ok = runs_table.c.status == "ok"
+    stmt = select(func.max(runs_table.c.id), func.max(runs_table.c.finished_at)).where(ok)
     with engine.connect() as conn:
-        runs = conn.scalar(select(func.max(runs_table.c.id)).where(ok)) or 0
-        last = conn.scalar(select(func.max(runs_table.c.finished_at)).where(ok))
-    return f"{engine.url.render_as_string()}:{runs}:{last}"
+        runs, last = conn.execute(stmt).one()
+    return f"{engine.url.render_as_string()}:{runs or 0}:{last}"

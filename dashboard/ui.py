@@ -42,9 +42,17 @@ def engine() -> Engine:
     return _engine(get_settings().database_url)
 
 
+def refresh_version() -> str:
+    """Read the data version token (it changes on every load) once for this script run."""
+    token = data_version(engine=engine())
+    st.session_state["_data_version"] = token
+    return token
+
+
 def version() -> str:
-    """The data version token (changes on every load); part of every cache key."""
-    return data_version(engine=engine())
+    """The data version read at the start of this run; part of every cache key."""
+    token = st.session_state.get("_data_version")
+    return token if isinstance(token, str) else refresh_version()
 
 
 @st.cache_resource(show_spinner="Reading the database…", max_entries=4)
@@ -444,6 +452,8 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
         )
     except LoaderError as exc:
         return LoadOutcome(ok=False, message=str(exc), notes=[], problems=empty)
+    if not dry_run:
+        refresh_version()  # the rest of this run already sees the new data
     return LoadOutcome(ok=True, message=result.summary(), notes=result.notes, problems=empty)
 
 

@@ -19,5 +19,6 @@ PAGES = [
 ]
 navigation = st.navigation(PAGES)
 ui.require_data()
+ui.refresh_version()
 st.session_state["filters"] = ui.sidebar_filters()
 navigation.run()
