@@ -583,7 +583,7 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     labels = "Pillar " + frame["pillar"].astype(str)
     fig = go.Figure(
         go.Bar(
-            x=frame["average_status"],
+            x=frame["average_status"].fillna(0),  # a zero-length bar still carries its label
             y=labels,
             orientation="h",
             marker={
@@ -597,7 +597,7 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             textposition="outside",
             textfont=_font(16),
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
     fig.update_xaxes(

@@ -6,6 +6,7 @@ import html
 import inspect
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -297,8 +298,11 @@ def meta(
     sources: list[str] | pd.Series | None = None,
     synthetic: bool = False,
     stem: str = "rtop-chart",
+    participant: str | None = None,
 ) -> ChartMeta:
-    """ChartMeta for a chart drawn under the current filters."""
+    """ChartMeta for a chart drawn under the current filters (about one participant, if given)."""
+    if participant is not None:
+        filters = replace(filters, participants=(participant,))
     srcs: list[str] = []
     for s in list(sources if sources is not None else []):
         for part in str(s).split("; "):

@@ -40,13 +40,13 @@ if card["synthetic"].any():
 
 frame = ui.compute("pillar_status_for", participant=code, filters=filters, year=year)
 m = ui.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
-            sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars")
+            sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars", participant=code)
 ui.plot(ui.figure("profile_pillars", lambda: charts.profile_pillars(frame=frame, meta=m), filters=filters,
                   extra=(code, year)), chart_meta=m, key="profile_pillars", data=frame)
 
 events = ui.compute("participant_events", filters=filters, participant=code)
 m = ui.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
-            synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events")
+            synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events", participant=code)
 ui.plot(ui.figure("profile_events", lambda: charts.timeline(events=events, color_by="kind", meta=m),
                   filters=filters, extra=(code,)), chart_meta=m, key="profile_events",
         data=ui.event_rows(events))
