@@ -117,6 +117,7 @@ class Membership(SQLModel, table=True):
     participant_code: str = Field(foreign_key="participant.code", primary_key=True, max_length=8)
     joined: str = ""
     left: str = ""
+    as_of: str = ""  # when the membership was observed, where no joining date is known
     source_code: str = ""
 
 
@@ -130,6 +131,7 @@ class Source(SQLModel, table=True):
     date: str = ""
     url: str = ""
     seed_file: str = ""
+    accessed: str = ""  # the date someone read the source (YYYY-MM-DD)
     synthetic: bool = False
 
 
@@ -145,6 +147,9 @@ class Indicator(SQLModel, table=True):
     unit: str = ""
     levels: str = ""
     thresholds: str = ""
+    measure: str = Field(default="stock", max_length=8)  # stock (a state) or flow (in a year)
+    window_years: int | None = None  # flows: years an observation counts (its own and next)
+    stale_after_years: int | None = None  # stocks: older than this is marked stale
     source_code: str = ""
 
 
@@ -207,6 +212,8 @@ class Assessment(SQLModel, table=True):
     precision: str = Field(default="year", max_length=8)
     status: int
     source_id: int = Field(foreign_key="source.id")
+    assessor: str = ""
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     synthetic: bool = False
     load_run_id: int | None = Field(default=None, foreign_key="load_run.id")

@@ -261,6 +261,8 @@ def assessments(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
         a.date,
         a.precision,
         a.status.label("value"),
+        a.assessor,
+        a.rationale,
         a.note,
         a.synthetic,
         s.title.label("source"),

@@ -1,18 +1,24 @@
-"""The status rule: indicator values -> indicator status -> recommendation status, with overrides.
+"""The status rule (method version RULE_VERSION): indicator values -> indicator status ->
+recommendation status, with coverage, flow windows, staleness and recorded expert overrides.
 
-Documented in docs/methodology.md. In short:
+Documented in docs/methodology.md ("The status rule, version 2.0"). In short:
 
-1. An indicator value reaches status s (1-4) when it is at least the s-th threshold of the
-   indicator; an empty threshold slot means that status cannot be reached by that indicator.
-2. For a participant (or the region), a recommendation and a date, each of the recommendation's
-   indicators (including those of its sub-items) contributes the status of its latest
-   observation on or before that date.
-3. The recommendation's computed status is the mean of those statuses rounded down; with no
-   observed indicator it is "no data".
-4. An expert-assessed status for the same participant and recommendation overrides the computed
-   one when it is at least as recent as the newest indicator observation used ("basis": expert).
-5. Aggregates (averages over participants) are shown only when at least half of the participants
-   in the selection have data (the minimum-data rule); otherwise they are "insufficient data".
+1. An indicator value reaches the highest status s (1-4) whose threshold it is at or above;
+   an empty threshold slot cannot be reached. The indicator's ceiling is its highest
+   reachable status.
+2. For a participant (or the region), a recommendation and a year, each indicator of the
+   recommendation (and its sub-items) at that level contributes its latest observation on or
+   before 31 December. A *flow* (something that happens in a year) counts only within its
+   window (``window_years``, default 2: its year and the next); a *stock* (a state that
+   persists) is carried forward and marked stale when older than ``stale_after_years``.
+3. Coverage is the share of the recommendation's indicators at that level that have a
+   current value. Below MIN_COVERAGE the result is "insufficient data", not a status.
+4. The computed status is the mean of the indicators' statuses, each scaled to the
+   recommendation's ceiling (the highest ceiling among its indicators), rounded down, and never
+   above the best single indicator status. With incomplete coverage it is at most
+   PARTIAL_CAP (Substantial progress): "Implemented" needs every indicator observed.
+5. An expert assessment (status, rationale, assessor and source) overrides the computed status
+   when at least as recent as the newest observation used; the computed status stays beside it.
 """
 
 from __future__ import annotations
@@ -22,8 +28,16 @@ import math
 import numpy as np
 import pandas as pd
 
-MIN_DATA_SHARE = 0.5
+RULE_VERSION = "2.0"
+MIN_COVERAGE = 0.5  # share of a recommendation's indicators that must have current data
+MIN_DATA_SHARE = 0.5  # share of participants with data before an average over them is shown
+PARTIAL_CAP = 3  # the highest status a recommendation can have with incomplete coverage
+DEFAULT_FLOW_WINDOW = 2  # years a flow observation counts: its own year and the next
 INITIATED = 2
+REGION = "ARF"  # participant_code used in frames for observations of the region as a whole
+
+RESULT_STATUS = "status"
+RESULT_INSUFFICIENT = "insufficient data"
 
 
 def parse_thresholds(text: str) -> list[float]:
@@ -32,14 +46,43 @@ def parse_thresholds(text: str) -> list[float]:
     return [float(s) if s.strip() else math.inf for s in slots]
 
 
+def ceiling_of(thresholds: list[float]) -> int:
+    """The highest status an indicator can reach (its highest non-empty threshold slot)."""
+    reachable = [i + 1 for i, t in enumerate(thresholds[:4]) if math.isfinite(t)]
+    return max(reachable, default=0)
+
+
+def threshold_matrix(thresholds: pd.Series) -> np.ndarray:
+    """A Series of 4-lists as an (n, 4) float array."""
+    return np.array(thresholds.tolist(), dtype=float).reshape(len(thresholds), 4)
+
+
 def indicator_status(*, values: pd.Series, thresholds: pd.Series) -> pd.Series:
-    """Status 0-4 of each value against its indicator's thresholds (a Series of 4-lists)."""
-    matrix = np.array(thresholds.tolist(), dtype=float).reshape(len(values), 4)
+    """Status 0-4 of each value: the highest status whose threshold the value reaches."""
+    matrix = threshold_matrix(thresholds)
     reached = values.to_numpy(dtype=float)[:, None] >= matrix
-    return pd.Series(reached.sum(axis=1), index=values.index, dtype="int64")
+    highest = np.where(reached.any(axis=1), 4 - np.argmax(reached[:, ::-1], axis=1), 0)
+    return pd.Series(highest, index=values.index, dtype="int64")
 
 
-REGION = "ARF"  # participant_code used in frames for observations of the region as a whole
+def catalogue_columns(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue with the rule's columns filled in where a frame lacks them."""
+    ind = indicators.copy()
+    defaults: dict[str, object] = {
+        "level": "participant",
+        "measure": "stock",
+        "window_years": DEFAULT_FLOW_WINDOW,
+        "stale_after_years": np.nan,
+    }
+    for column, default in defaults.items():
+        if column not in ind:
+            ind[column] = default
+    ind["window_years"] = pd.to_numeric(ind["window_years"], errors="coerce").fillna(
+        DEFAULT_FLOW_WINDOW
+    )
+    ind["stale_after_years"] = pd.to_numeric(ind["stale_after_years"], errors="coerce")
+    ind["ceiling"] = ind["thresholds_list"].map(ceiling_of).astype("int64")
+    return ind
 
 
 def yearly_latest(
@@ -48,10 +91,12 @@ def yearly_latest(
     """For each (participant, code) and year, the latest observation on or before 31 December.
 
     ``observations`` has participant_code (REGION for the region), ``code_column``, date
-    (datetime64), value, synthetic, source. Returns the same columns plus ``year``; years
-    before a pair's first observation are absent (no data), later years carry the value forward.
+    (datetime64), value, synthetic, source, and may carry extra columns listed in ``extra``.
+    Returns the same columns plus ``year``; years before a pair's first observation are absent
+    (no data), later years carry the value forward (windows and staleness are applied later).
     """
-    cols = ["participant_code", code_column, "year", "date", "value", "synthetic", "source"]
+    extra = [c for c in ("assessor", "rationale") if c in observations.columns]
+    cols = ["participant_code", code_column, "year", "date", "value", "synthetic", "source", *extra]
     if observations.empty:
         return pd.DataFrame(columns=cols)
     obs = observations[observations["date"].dt.year <= last_year]
@@ -83,79 +128,222 @@ def yearly_latest(
     years = y_last[repeat] + offsets
     keep = years >= first_year
     source_rows = rows[repeat[keep]]
-    panel = obs.iloc[source_rows][
-        ["participant_code", code_column, "date", "value", "synthetic", "source"]
-    ]
+    panel = obs.iloc[source_rows][[c for c in cols if c != "year"]]
     panel = panel.assign(year=years[keep]).reset_index(drop=True)
     panel["synthetic"] = panel["synthetic"].astype(bool)
     return panel[cols]
 
 
 def with_indicator_status(*, latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add recommendation and the indicator's status (0-4) to a yearly_latest frame."""
+    """Score a yearly_latest frame: the indicator's status, ceiling, age and staleness.
+
+    Flow observations outside their window are dropped (they no longer count); observations
+    of an indicator at the other level (a participant's value for a regional indicator) too.
+    """
+    ind = catalogue_columns(indicators)
     joined = latest.merge(
-        indicators[["code", "recommendation", "thresholds_list"]],
+        ind[
+            [
+                "code",
+                "recommendation",
+                "thresholds_list",
+                "level",
+                "measure",
+                "window_years",
+                "stale_after_years",
+                "ceiling",
+            ]
+        ],
         left_on="indicator_code",
         right_on="code",
     ).drop(columns=["code"])
+    if joined.empty:
+        return joined.assign(ind_status=pd.Series(dtype="int64"), age=0, stale=False).drop(
+            columns=["thresholds_list"]
+        )
+    is_region = joined["participant_code"].eq(REGION)
+    right_level = np.where(is_region, joined["level"].eq("region"), joined["level"].ne("region"))
+    age = joined["year"].astype("int64") - joined["date"].dt.year.astype("int64")
+    is_flow = joined["measure"].eq("flow")
+    in_window = ~is_flow | (age < joined["window_years"])
+    joined = joined.assign(age=age)[right_level & in_window].reset_index(drop=True)
+    joined["stale"] = (
+        joined["measure"].ne("flow")
+        & joined["stale_after_years"].notna()
+        & (joined["age"] > joined["stale_after_years"].fillna(np.inf))
+    )
     joined["ind_status"] = indicator_status(
         values=joined["value"], thresholds=joined["thresholds_list"]
     )
     return joined.drop(columns=["thresholds_list"])
 
 
-def item_status(*, scored: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
-    """Status per (participant, recommendation, year): floor of the mean indicator status,
-    overridden by an expert assessment at least as recent as the newest observation used.
+def expected_indicators(*, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Per (level, recommendation): how many indicators it has and its ceiling."""
+    ind = catalogue_columns(indicators)
+    ind = ind.assign(level=ind["level"].where(ind["level"].eq("region"), "participant"))
+    return (
+        ind.groupby(["level", "recommendation"])
+        .agg(n_expected=("code", "nunique"), rec_ceiling=("ceiling", "max"))
+        .reset_index()
+    )
+
+
+def combine(
+    *, mean_scaled: float, best: int, coverage: float, rec_ceiling: int
+) -> tuple[str, float]:
+    """The recommendation result from its indicators (rule steps 3 and 4), for one cell.
+
+    ``mean_scaled`` is the mean of status/ceiling over the observed indicators (0-1), ``best``
+    the highest observed indicator status. Returns (result, status); status is NaN when the
+    result is insufficient data. The vectorised version in item_status follows the same steps.
+    """
+    if coverage < MIN_COVERAGE:
+        return RESULT_INSUFFICIENT, math.nan
+    status = min(math.floor(mean_scaled * rec_ceiling + 1e-9), best)
+    if coverage < 1:
+        status = min(status, PARTIAL_CAP)
+    return RESULT_STATUS, float(status)
+
+
+STATUS_COLUMNS = [
+    "participant_code",
+    "recommendation",
+    "year",
+    "result",
+    "status",
+    "basis",
+    "computed_status",
+    "computed_result",
+    "last_date",
+    "n_indicators",
+    "n_expected",
+    "coverage",
+    "stale",
+    "synthetic",
+    "sources",
+    "assessor",
+    "rationale",
+]
+
+
+def _sources_joined(scored: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    pairs = scored[[*key, "source"]].astype({"source": str}).drop_duplicates()
+    pairs = pairs.sort_values([*key, "source"], kind="stable")
+    # Most cells have one source: take it directly, join only where there are several.
+    counts = pairs.groupby(key, sort=False)["source"].transform("size")
+    single = pairs[counts == 1].rename(columns={"source": "sources"})
+    multi = pairs[counts > 1]
+    joined = multi.groupby(key, sort=False)["source"].agg("; ".join).rename("sources")
+    return pd.concat([single, joined.reset_index()], ignore_index=True)
+
+
+def item_status(
+    *, scored: pd.DataFrame, assessments: pd.DataFrame, indicators: pd.DataFrame
+) -> pd.DataFrame:
+    """Result per (participant, recommendation, year) under the rule (see the module doc).
 
     ``scored``: with_indicator_status output. ``assessments``: yearly_latest output over
-    assessments with code column ``recommendation`` and the status in ``value``.
+    assessments with code column ``recommendation``, the status in ``value``, and assessor and
+    rationale. Cells with neither an observed indicator nor an assessment are absent (no data).
     """
     key = ["participant_code", "recommendation", "year"]
-    cols = [*key, "status", "basis", "last_date", "n_indicators", "synthetic", "sources"]
     if scored.empty:
-        computed = pd.DataFrame(columns=cols)
+        computed = pd.DataFrame(columns=STATUS_COLUMNS)
     else:
+        s = scored.assign(
+            scaled=scored["ind_status"] / scored["ceiling"].clip(lower=1),
+            level=np.where(scored["participant_code"].eq(REGION), "region", "participant"),
+        )
         computed = (
-            scored.groupby(key, sort=False)
+            s.groupby([*key, "level"], sort=False)
             .agg(
-                mean_status=("ind_status", "mean"),
+                mean_scaled=("scaled", "mean"),
+                best=("ind_status", "max"),
                 last_date=("date", "max"),
                 n_indicators=("indicator_code", "nunique"),
                 synthetic=("synthetic", "any"),
+                stale=("stale", "any"),
             )
             .reset_index()
         )
-        pairs = scored[[*key, "source"]].astype({"source": str}).drop_duplicates()
-        pairs = pairs.sort_values([*key, "source"], kind="stable")
-        # Most cells have one source: take it directly, join only where there are several.
-        counts = pairs.groupby(key, sort=False)["source"].transform("size")
-        single = pairs[counts == 1].rename(columns={"source": "sources"})
-        multi = pairs[counts > 1]
-        joined = multi.groupby(key, sort=False)["source"].agg("; ".join).rename("sources")
-        both = pd.concat([single, joined.reset_index()], ignore_index=True)
-        computed = computed.merge(both, on=key, how="left")
-        computed["status"] = np.floor(computed["mean_status"] + 1e-9).astype("int64")
+        computed = computed.merge(
+            expected_indicators(indicators=indicators), on=["level", "recommendation"], how="left"
+        )
+        computed["n_expected"] = computed["n_expected"].fillna(computed["n_indicators"])
+        computed["coverage"] = computed["n_indicators"] / computed["n_expected"].clip(lower=1)
+        raw = np.floor(computed["mean_scaled"] * computed["rec_ceiling"] + 1e-9)
+        status = np.minimum(raw, computed["best"])
+        status = np.where(computed["coverage"] < 1, np.minimum(status, PARTIAL_CAP), status)
+        enough = computed["coverage"] >= MIN_COVERAGE
+        computed["computed_status"] = np.where(enough, status, np.nan)
+        computed["computed_result"] = np.where(enough, RESULT_STATUS, RESULT_INSUFFICIENT)
+        computed["status"] = computed["computed_status"]
+        computed["result"] = computed["computed_result"]
         computed["basis"] = "computed"
-        computed = computed[cols]
+        computed["assessor"] = ""
+        computed["rationale"] = ""
+        computed = computed.merge(_sources_joined(scored, key), on=key, how="left")
+        computed = computed[STATUS_COLUMNS]
     if assessments.empty:
-        return computed.reset_index(drop=True)
-    a = assessments.rename(
-        columns={"value": "a_status", "date": "a_date", "source": "a_source", "synthetic": "a_syn"}
-    )
-    merged = computed.merge(a, on=key, how="outer")
-    override = merged["a_status"].notna() & (
-        merged["last_date"].isna() | (merged["a_date"] >= merged["last_date"])
-    )
-    merged.loc[override, "status"] = merged.loc[override, "a_status"]
-    merged.loc[override, "basis"] = "expert"
-    merged.loc[override, "last_date"] = merged.loc[override, "a_date"]
-    merged.loc[override, "sources"] = merged.loc[override, "a_source"]
-    merged.loc[override, "synthetic"] = merged.loc[override, "a_syn"]
-    merged["n_indicators"] = merged["n_indicators"].fillna(0).astype("int64")
-    merged["status"] = merged["status"].astype("int64")
-    merged["synthetic"] = merged["synthetic"].astype(bool)
-    return merged[cols].reset_index(drop=True)
+        out = computed.reset_index(drop=True)
+    else:
+        a = assessments.rename(
+            columns={
+                "value": "a_status",
+                "date": "a_date",
+                "source": "a_source",
+                "synthetic": "a_syn",
+                "assessor": "a_assessor",
+                "rationale": "a_rationale",
+            }
+        )
+        for column in ("a_assessor", "a_rationale"):
+            if column not in a:
+                a[column] = ""
+        merged = computed.merge(
+            a[[*key, "a_status", "a_date", "a_source", "a_syn", "a_assessor", "a_rationale"]],
+            on=key,
+            how="outer",
+        )
+        override = merged["a_status"].notna() & (
+            merged["last_date"].isna() | (merged["a_date"] >= merged["last_date"])
+        )
+        for target, origin in (
+            ("status", "a_status"),
+            ("last_date", "a_date"),
+            ("sources", "a_source"),
+            ("synthetic", "a_syn"),
+            ("assessor", "a_assessor"),
+            ("rationale", "a_rationale"),
+        ):
+            merged[target] = merged[target].astype(object)
+            merged.loc[override, target] = merged.loc[override, origin]
+        merged.loc[override, "basis"] = "expert"
+        merged.loc[override, "result"] = RESULT_STATUS
+        no_computed = merged["computed_result"].isna()
+        merged.loc[no_computed, "computed_result"] = "no data"
+        merged["n_indicators"] = merged["n_indicators"].fillna(0)
+        merged["coverage"] = merged["coverage"].fillna(0.0)
+        merged["stale"] = merged["stale"].fillna(False)
+        out = merged[STATUS_COLUMNS].reset_index(drop=True)
+    out["n_indicators"] = out["n_indicators"].astype("int64")
+    out["n_expected"] = pd.to_numeric(out["n_expected"], errors="coerce").fillna(0).astype("int64")
+    out["status"] = pd.to_numeric(out["status"], errors="coerce").astype(float)
+    out["computed_status"] = pd.to_numeric(out["computed_status"], errors="coerce").astype(float)
+    out["coverage"] = out["coverage"].astype(float)
+    out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
+    out["stale"] = out["stale"].fillna(False).astype(bool)
+    out["assessor"] = out["assessor"].fillna("").astype(str)
+    out["rationale"] = out["rationale"].fillna("").astype(str)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def with_status(cells: pd.DataFrame) -> pd.DataFrame:
+    """Only the cells that have a status (not insufficient data), status as an integer."""
+    have = cells[cells["result"].eq(RESULT_STATUS)].reset_index(drop=True)
+    return have.assign(status=have["status"].astype("int64"))
 
 
 def mean_with_minimum(*, statuses: pd.Series, expected: int) -> float | None:
@@ -180,7 +368,7 @@ def trend_symbol(*, now: float | None, before: float | None) -> str:
 def indicator_panel(
     *, inputs: dict[str, pd.DataFrame], first_year: int, last_year: int
 ) -> pd.DataFrame:
-    """Yearly latest value and status of every indicator for every participant (and region)."""
+    """Yearly current value and status of every indicator for every participant (and region)."""
     latest = yearly_latest(
         observations=inputs["observations"],
         code_column="indicator_code",
@@ -193,24 +381,30 @@ def indicator_panel(
 def status_from_inputs(
     *, inputs: dict[str, pd.DataFrame], first_year: int, last_year: int
 ) -> pd.DataFrame:
-    """Status per (participant, recommendation, year) from the scoring inputs (see item_status)."""
+    """Every cell's result per (participant, recommendation, year) (see item_status)."""
     scored = indicator_panel(inputs=inputs, first_year=first_year, last_year=last_year)
     return status_from_panel(
         ind_panel=scored,
         assessments=inputs["assessments"],
+        indicators=inputs["indicators"],
         first_year=first_year,
         last_year=last_year,
     )
 
 
 def status_from_panel(
-    *, ind_panel: pd.DataFrame, assessments: pd.DataFrame, first_year: int, last_year: int
+    *,
+    ind_panel: pd.DataFrame,
+    assessments: pd.DataFrame,
+    indicators: pd.DataFrame,
+    first_year: int,
+    last_year: int,
 ) -> pd.DataFrame:
-    """Status per (participant, recommendation, year) from an indicator_panel and assessments."""
+    """Every cell's result per (participant, recommendation, year) from an indicator_panel."""
     assess = yearly_latest(
         observations=assessments,
         code_column="recommendation",
         first_year=first_year,
         last_year=last_year,
     )
-    return item_status(scored=ind_panel, assessments=assess)
+    return item_status(scored=ind_panel, assessments=assess, indicators=indicators)

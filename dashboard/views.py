@@ -33,7 +33,8 @@ class Dataset:
     events: pd.DataFrame
     sources: pd.DataFrame
     pillars: pd.DataFrame
-    status: pd.DataFrame
+    status: pd.DataFrame  # cells with a status (computed or expert), status as an integer
+    cells: pd.DataFrame  # every cell with any evidence, insufficient data included
     ind_panel: pd.DataFrame
     include_sample: bool
     loaded_at: str
@@ -62,6 +63,13 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
     from dashboard import models
 
     links = queries._frame(engine, select(queries.table(models.ItemLink)))
+    cells = scoring.status_from_panel(
+        ind_panel=ind_panel,
+        assessments=inputs["assessments"],
+        indicators=inputs["indicators"],
+        first_year=FIRST_YEAR,
+        last_year=last,
+    )
     return Dataset(
         participants=queries.participants(engine=engine),
         memberships=queries.all_memberships(engine=engine),
@@ -73,12 +81,8 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
         events=queries.events(engine=engine, include_sample=include_sample),
         sources=queries.sources(engine=engine),
         pillars=queries.pillars(engine=engine),
-        status=scoring.status_from_panel(
-            ind_panel=ind_panel,
-            assessments=inputs["assessments"],
-            first_year=FIRST_YEAR,
-            last_year=last,
-        ),
+        status=scoring.with_status(cells),
+        cells=cells,
         ind_panel=ind_panel,
         include_sample=include_sample,
         loaded_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

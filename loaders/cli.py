@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import queries
 from dashboard.config import get_settings
 from dashboard.db import is_initialised, make_engine
-from loaders.errors import LoaderError, Rejected
+from loaders.errors import LoaderError, NotInitialised, Rejected
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 from loaders.store import KINDS, load_path
@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     ind = sub.add_parser("indicators", help="the indicator catalogue: which codes to use")
     ind.add_argument("--json", action="store_true")
+    xp = sub.add_parser("explain", help="why a participant has its status on a recommendation")
+    xp.add_argument("participant", help="a code or name (e.g. VNM, 'Viet Nam'), or ARF for the region")
+    xp.add_argument("recommendation", help="a recommendation code, e.g. R1")
+    xp.add_argument("--year", type=int, default=None, help="the year (default: this year)")
+    xp.add_argument("--json", action="store_true", help="machine-readable output (stable keys)")
+    xp.add_argument(
+        "--sample", action="store_true", help="include the synthetic sample (SAMPLE DATA)"
+    )
     ex = sub.add_parser("export", help="export data or a briefing pack")
     ex.add_argument("what", choices=("data", "briefing"))
     ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pptx", "pdf"))
@@ -89,6 +97,8 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
         print(f"schema up to date; reference data: {rows} rows checked")
         for r in results:
             print(f"evidence: {r.summary()}")
+            for note in r.notes:
+                print(f"  note: {note}")
         if args.if_empty_sample and not queries.counts(engine=engine)["observations_synthetic"]:
             n = add_sample(
                 engine=engine, seed=settings.sample_seed, last_year=settings.sample_to_year
@@ -143,8 +153,42 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             cols = ["code", "recommendation", "level", "value_type", "unit", "thresholds", "name"]
             _print_table(frame[cols].to_dict("records"), cols)
         return 0
+    if args.command == "explain":
+        return _explain(args, engine=engine)
     if args.command == "export":
         from dashboard.export import cli_export
 
         return cli_export(args=args, engine=engine)
     return 2
+
+
+def _explain(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped-def]
+    """`explain PARTICIPANT RECOMMENDATION`: the status and every input of the rule behind it."""
+    from sqlmodel import Session
+
+    from dashboard import explain, scoring, views
+    from dashboard.filters import RECOMMENDATIONS, this_year
+    from loaders.validate import REGION_MARKERS, Reference
+
+    if not is_initialised(engine=engine):
+        raise NotInitialised()
+    text = args.participant.strip()
+    if text.casefold() in REGION_MARKERS:
+        code: str | None = scoring.REGION
+    else:
+        with Session(engine) as session:
+            ref = Reference.from_session(session)
+        code = ref.resolve_participant(text)
+        if code is None:
+            raise LoaderError(f"unknown participant '{text}'{ref.suggest_participant(text)}")
+    rec = args.recommendation.strip().upper()
+    if rec not in RECOMMENDATIONS:
+        raise LoaderError(f"unknown recommendation '{args.recommendation}': use R1 to R12")
+    year = args.year or this_year()
+    ds = views.load_dataset(engine=engine, include_sample=args.sample)
+    result = explain.explain(ds=ds, participant=code, recommendation=rec, year=year)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(explain.as_text(result))
+    return 0

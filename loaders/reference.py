@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
@@ -39,20 +42,29 @@ def _float(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
+def _source(r: Row) -> models.Source:
+    return models.Source(
+        code=r["code"],
+        title=r["title"],
+        publisher=r.get("publisher", ""),
+        date=r.get("date", ""),
+        url=r.get("url", ""),
+        seed_file=r.get("seed_file", ""),
+        accessed=r.get("accessed", ""),
+        synthetic=_bool(r.get("synthetic", "")),
+    )
+
+
 # file name -> (model, row converter); order matters for foreign keys.
 def _tables(points: dict[str, Row]) -> list[tuple[str, Callable[[Row], SQLModel]]]:
     return [
         (
             "sources.csv",
-            lambda r: models.Source(
-                code=r["code"],
-                title=r["title"],
-                publisher=r.get("publisher", ""),
-                date=r.get("date", ""),
-                url=r.get("url", ""),
-                seed_file=r.get("seed_file", ""),
-                synthetic=_bool(r.get("synthetic", "")),
-            ),
+            _source,
+        ),
+        (
+            "evidence/sources.csv",  # the public-record sources of data/evidence
+            _source,
         ),
         (
             "pillars.csv",
@@ -143,6 +155,7 @@ def _tables(points: dict[str, Row]) -> list[tuple[str, Callable[[Row], SQLModel]
                 participant_code=r["participant"],
                 joined=r.get("joined", ""),
                 left=r.get("left", ""),
+                as_of=r.get("as_of", ""),
                 source_code=r.get("source", ""),
             ),
         ),
@@ -158,6 +171,9 @@ def _tables(points: dict[str, Row]) -> list[tuple[str, Callable[[Row], SQLModel]
                 unit=r.get("unit", ""),
                 levels=r.get("levels", ""),
                 thresholds=r.get("thresholds", ""),
+                measure=r.get("measure") or "stock",
+                window_years=_int(r.get("window_years", "")),
+                stale_after_years=_int(r.get("stale_after_years", "")),
                 source_code=r.get("source", ""),
             ),
         ),
@@ -174,6 +190,10 @@ def load_reference(*, engine: Engine, data_dir: Path) -> int:
     with Session(engine) as session:
         for file_name, convert in _tables(points):
             path = ref_dir / file_name
+            if file_name == "evidence/sources.csv":
+                path = data_dir / file_name
+                if not path.exists():
+                    continue
             rows = read_csv(path)
             digest.update(path.read_bytes())
             seen: set[Any] = set()
@@ -222,12 +242,54 @@ def load_evidence(*, engine: Engine, data_dir: Path) -> list[LoadResult]:
     for name, kind in (("events.csv", "events"), ("observations.csv", "observations")):
         path = evidence / name
         if path.exists():
-            results.append(load_path(engine=engine, path=path, kind=kind))
+            results.append(
+                load_path(
+                    engine=engine,
+                    path=path,
+                    kind=kind,
+                    name=f"data/evidence/{name}",
+                    replaces_earlier=True,
+                )
+            )
     return results
+
+
+def retire_indicators(*, engine: Engine, data_dir: Path) -> list[str]:
+    """Remove indicators the catalogue no longer lists, with their synthetic sample values.
+
+    An indicator that still has documented (non-synthetic) observations is kept, and said so:
+    nothing documented is deleted by a catalogue change.
+    """
+    listed = {r["code"] for r in read_csv(data_dir / "reference" / "indicators.csv")}
+    ind, obs = models.Indicator.__table__, models.Observation.__table__  # type: ignore[attr-defined]
+    notes: list[str] = []
+    with Session(engine) as session:
+        codes = [c for c in session.scalars(sa_select(ind.c.code)) if c not in listed]
+        for code in codes:
+            session.execute(
+                sa_delete(obs).where(obs.c.indicator_code == code, obs.c.synthetic.is_(True))
+            )
+            left = session.scalar(
+                sa_select(func.count()).select_from(obs).where(obs.c.indicator_code == code)
+            )
+            if left:
+                notes.append(
+                    f"indicator {code} is no longer in the catalogue but keeps {left} "
+                    "documented observation(s); it stays until they are moved or deleted"
+                )
+            else:
+                session.execute(sa_delete(ind).where(ind.c.code == code))
+                notes.append(f"indicator {code} retired (no longer in the catalogue)")
+        session.commit()
+    return notes
 
 
 def init(*, engine: Engine, data_dir: Path) -> tuple[int, list[LoadResult]]:
     """Create or migrate the schema, then load reference data and evidence (idempotent)."""
     migrate(engine=engine)
     rows = load_reference(engine=engine, data_dir=data_dir)
-    return rows, load_evidence(engine=engine, data_dir=data_dir)
+    results = load_evidence(engine=engine, data_dir=data_dir)
+    notes = retire_indicators(engine=engine, data_dir=data_dir)
+    if results and notes:
+        results[-1].notes.extend(notes)
+    return rows, results

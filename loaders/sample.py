@@ -108,6 +108,27 @@ def sample_frame(
     )
 
 
+def _without_documented_pairs(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop generated rows for a participant and indicator that documented data covers.
+
+    An invented value must never stand beside (or shadow) a real one.
+    """
+    o = table(models.Observation).c
+    documented = pd.DataFrame(
+        session.execute(
+            select(o.participant_code, o.indicator_code)
+            .where(o.synthetic.is_(False))
+            .distinct()
+        ).all(),
+        columns=["participant_code", "indicator_code"],
+    )
+    if documented.empty or frame.empty:
+        return frame
+    key = frame["participant_code"].fillna("") + "\x1f" + frame["indicator_code"]
+    taken = set(documented["participant_code"].fillna("") + "\x1f" + documented["indicator_code"])
+    return frame[~key.isin(taken)].reset_index(drop=True)
+
+
 def _record(session: Session, *, kind: str, inserted: int, seed: int) -> None:
     now = dt.datetime.now(dt.UTC)
     session.add(
@@ -141,6 +162,7 @@ def add_sample(
             periods_per_year=periods_per_year,
             seed=seed,
         )
+        frame = _without_documented_pairs(session, frame)
         frame = frame.assign(source_id=source.id, synthetic=True, note="")
         frame["participant_code"] = (
             frame["participant_code"].astype(object).where(frame["participant_code"].notna(), None)

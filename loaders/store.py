@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -106,6 +106,32 @@ def _synthetic_ids(ref: Reference) -> set[int]:
     return {s.id for s in ref.sources.values() if s.synthetic and s.id is not None}
 
 
+def _drop_shadowed_sample(
+    session: Session, *, part: pd.DataFrame, synthetic: set[int], checked: Checked
+) -> None:
+    """A documented value for a participant and indicator removes the sample's values there."""
+    documented = part[~part["source_id"].astype(int).isin(synthetic)]
+    if documented.empty or not synthetic:
+        return
+    o = table(models.Observation).c
+    pairs = documented[["participant_code", "indicator_code"]].drop_duplicates()
+    removed = 0
+    for code, group in pairs.groupby("indicator_code"):
+        people = [p for p in group["participant_code"] if p is not None]
+        where = [o.indicator_code == code, o.synthetic.is_(True)]
+        region = group["participant_code"].isna().any()
+        who = o.participant_code.in_(people)
+        if region:
+            who = who | o.participant_code.is_(None)
+        result = session.execute(delete(table(models.Observation)).where(*where, who))
+        removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if removed:
+        checked.notes.append(
+            f"removed {removed} synthetic sample observation(s) for the participants and "
+            "indicators this file documents (sample data never stands beside documented data)"
+        )
+
+
 def _write_observations(
     session: Session, ref: Reference, checked: Checked, run_id: int | None
 ) -> tuple[int, int, int]:
@@ -121,10 +147,11 @@ def _write_observations(
         t = table(model).c
         code_c, value_c = t[code_col], t[value_col]
         wanted = sorted(set(part["indicator_code"]))
+        extra = [t.assessor, t.rationale] if is_assessment else [t.note, t.note]
         existing = pd.DataFrame(
             session.execute(
                 select(
-                    t.id, t.participant_code, code_c, t.date, t.source_id, value_c, t.note
+                    t.id, t.participant_code, code_c, t.date, t.source_id, value_c, t.note, *extra
                 ).where(code_c.in_(wanted))
             ).all(),
             columns=[
@@ -135,6 +162,8 @@ def _write_observations(
                 "source_id",
                 "old",
                 "old_note",
+                "old_assessor",
+                "old_rationale",
             ],
         )
         part = part.assign(
@@ -148,12 +177,20 @@ def _write_observations(
             existing["participant_code"] = existing["participant_code"].astype(object)
             part = part.merge(existing, on=key, how="left")
         else:
-            part = part.assign(id=None, old=None, old_note=None)
+            part = part.assign(id=None, old=None, old_note=None, old_assessor="", old_rationale="")
         is_new = part["id"].isna()
         changed = ~is_new & (
             (part["old"].astype(float) != part["new"].astype(float))
             | (part["old_note"] != part["note"])
         )
+        if is_assessment:
+            changed = changed | (
+                ~is_new
+                & (
+                    (part["old_assessor"] != part["assessor"])
+                    | (part["old_rationale"] != part["rationale"])
+                )
+            )
         rows_new = [
             {
                 "participant_code": r.participant_code,
@@ -165,17 +202,29 @@ def _write_observations(
                 "note": r.note,
                 "synthetic": int(r.source_id) in synthetic,
                 "load_run_id": run_id,
+                **(
+                    {"assessor": r.assessor, "rationale": r.rationale} if is_assessment else {}
+                ),
             }
             for r in part[is_new].itertuples()
         ]
         if rows_new:
             session.execute(insert(model), rows_new)
         for r in part[changed].itertuples():
+            values = {value_col: r.new, "note": r.note, "load_run_id": run_id}
+            if is_assessment:
+                values |= {"assessor": r.assessor, "rationale": r.rationale}
             session.execute(
                 update(model)
                 .where(model.id == int(r.id))  # type: ignore[arg-type]
-                .values({value_col: r.new, "note": r.note, "load_run_id": run_id})
+                .values(values)
             )
+        if not is_assessment:
+            _drop_shadowed_sample(session, part=part, synthetic=synthetic, checked=checked)
+        checked.keys.extend(
+            (r.participant_code, r.indicator_code, r.date_value, int(r.source_id))
+            for r in part.itertuples()
+        )
         counts[0] += len(rows_new)
         counts[1] += int(changed.sum())
         counts[2] += int((~is_new & ~changed).sum())
@@ -191,6 +240,7 @@ def _write_events(
     inserted = updated = unchanged = 0
     for r in frame.itertuples():
         source_id = ids[r.source]
+        checked.keys.append((r.date_value, r.title, source_id))
         ev = table(models.Event).c
         event = session.scalars(
             select(models.Event).where(
@@ -243,6 +293,37 @@ def _write_events(
     return inserted, updated, unchanged
 
 
+def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checked) -> int:
+    """Delete rows earlier loads of ``name`` wrote that are not in this version of the file."""
+    runs = table(models.LoadRun).c
+    earlier = select(runs.id).where(
+        or_(runs.file_name == name, runs.file_name.like("%/" + name.lstrip("/")))
+    )
+    keep = set(checked.keys)
+    if kind == "events":
+        e = table(models.Event).c
+        rows = session.execute(
+            select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
+        ).all()
+        gone = [r.id for r in rows if (r.date, r.title, r.source_id) not in keep]
+        for link in (models.EventParticipant, models.EventItem, models.EventPillar):
+            session.execute(delete(table(link)).where(table(link).c.event_id.in_(gone)))
+        session.execute(delete(table(models.Event)).where(e.id.in_(gone)))
+        return len(gone)
+    removed = 0
+    for model, code in ((models.Observation, "indicator_code"), (models.Assessment, "item_code")):
+        t = table(model).c
+        rows = session.execute(
+            select(t.id, t.participant_code, t[code], t.date, t.source_id).where(
+                t.load_run_id.in_(earlier)
+            )
+        ).all()
+        gone = [r[0] for r in rows if tuple(r[1:]) not in keep]
+        session.execute(delete(table(model)).where(t.id.in_(gone)))
+        removed += len(gone)
+    return removed
+
+
 def load_bytes(
     *,
     engine: Engine,
@@ -251,8 +332,14 @@ def load_bytes(
     kind: str | None = None,
     file_format: Format | None = None,
     dry_run: bool = False,
+    replaces_earlier: bool = False,
 ) -> LoadResult:
-    """Validate a whole file, then write it in one transaction; on any problem write nothing."""
+    """Validate a whole file, then write it in one transaction; on any problem write nothing.
+
+    With ``replaces_earlier`` the file is the whole set for its name: rows that earlier loads
+    of a file of the same name wrote, and that this file no longer has, are deleted (the
+    shipped evidence uses this, so a corrected evidence file corrects existing databases).
+    """
     started = now()
     sha = hashlib.sha256(data).hexdigest()
     if not is_initialised(engine=engine):
@@ -286,6 +373,13 @@ def load_bytes(
             writer = _write_events if result.kind == "events" else _write_observations
             counts = writer(session, ref, checked, run.id)
             result.inserted, result.updated, result.unchanged = counts
+            if replaces_earlier:
+                removed = _remove_withdrawn(session, kind=result.kind, name=name, checked=checked)
+                if removed:
+                    result.notes.append(
+                        f"removed {removed} row(s) an earlier version of {name} had and this "
+                        "one no longer has"
+                    )
             if dry_run:
                 result.dry_run = True
                 session.rollback()
@@ -311,13 +405,26 @@ def load_bytes(
 
 
 def load_path(
-    *, engine: Engine, path: Path, kind: str | None = None, dry_run: bool = False
+    *,
+    engine: Engine,
+    path: Path,
+    kind: str | None = None,
+    dry_run: bool = False,
+    name: str | None = None,
+    replaces_earlier: bool = False,
 ) -> LoadResult:
-    """Load one file from disk (see load_bytes)."""
+    """Load one file from disk (see load_bytes); ``name`` is what the load run records."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise Rejected(
             [Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")]
         ) from None
-    return load_bytes(engine=engine, data=data, name=str(path), kind=kind, dry_run=dry_run)
+    return load_bytes(
+        engine=engine,
+        data=data,
+        name=name or str(path),
+        kind=kind,
+        dry_run=dry_run,
+        replaces_earlier=replaces_earlier,
+    )

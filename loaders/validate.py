@@ -242,6 +242,7 @@ class Checked:
 
     frame: pd.DataFrame
     notes: list[str]
+    keys: list[tuple[object, ...]] = field(default_factory=list)  # filled in by the writer
 
 
 def check_observations(*, table: Table, ref: Reference) -> Checked:
@@ -249,7 +250,7 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     issues = Issues(table.name)
     frame = _rename(table.frame.copy())
     _require(issues, frame, OBSERVATION_COLUMNS)
-    for optional in ("note", "status"):
+    for optional in ("note", "status", "assessor", "rationale"):
         if optional not in frame.columns:
             frame[optional] = ""
     notes: list[str] = []
@@ -280,6 +281,18 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         is_assessment & frame["status"].eq(""),
         "status",
         "a recommendation code in 'indicator' needs an expert-assessed 'status' (0-4)",
+    )
+    issues.add_rows(
+        frame,
+        is_assessment & frame["assessor"].eq(""),
+        "assessor",
+        "empty: an expert assessment must name its assessor (a person or body)",
+    )
+    issues.add_rows(
+        frame,
+        is_assessment & frame["rationale"].eq(""),
+        "rationale",
+        "empty: an expert assessment must give its rationale (why this status)",
     )
 
     # Participant, with the indicator's level deciding whether the region is allowed.
