@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 db: $(STAMP)
-	$(PY) -m loaders init --if-empty-sample
+	$(PY) -m loaders init
 
 run: db
 	$(PY) -m streamlit run pages/app.py --server.port $(PORT)

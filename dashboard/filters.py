@@ -27,7 +27,7 @@ class Filters:
     recommendations: tuple[str, ...] = ()
     from_year: int = DEFAULT_FROM
     to_year: int = field(default_factory=this_year)
-    sample: bool = True
+    sample: bool = False  # the synthetic demonstration sample is shown only on request
 
     def to_query(self) -> dict[str, str]:
         """The query-string form. The period is always written, so a copied link shows the same
@@ -41,8 +41,8 @@ class Filters:
             q["recommendations"] = ",".join(self.recommendations)
         q["from"] = str(self.from_year)
         q["to"] = str(self.to_year)
-        if not self.sample:
-            q["sample"] = "0"
+        if self.sample:
+            q["sample"] = "1"
         return q
 
     def describe(self, *, names: Mapping[str, str] | None = None) -> str:
@@ -61,8 +61,7 @@ class Filters:
         if self.recommendations:
             parts.append(", ".join(self.recommendations))
         parts.append(f"{self.from_year}–{self.to_year}")
-        if not self.sample:
-            parts.append("documented data only")
+        parts.append("with SAMPLE DATA" if self.sample else "documented data only")
         return " · ".join(parts)
 
 
@@ -116,7 +115,7 @@ def parse_query(
         notices.append("The link's period was reversed; swapped 'from' and 'to'.")
         years["from"], years["to"] = years["to"], years["from"]
     sample_raw = _split(query.get("sample"))
-    sample = True
+    sample = False
     if sample_raw:
         if sample_raw[-1] in ("0", "1", "false", "true"):
             sample = sample_raw[-1] in ("1", "true")

@@ -129,7 +129,7 @@ def memberships(*, engine: Engine, participant: str) -> pd.DataFrame:
     """A participant's memberships with group names and dates."""
     m, g = table(models.Membership).c, table(models.Group).c
     stmt = (
-        select(g.name.label("group"), m.joined, m.left, m.source_code)
+        select(g.name.label("group"), m.joined, m.left, m.as_of, m.source_code)
         .join_from(table(models.Membership), table(models.Group), g.code == m.group_code)
         .where(m.participant_code == participant)
         .order_by(m.group_code)
@@ -141,7 +141,7 @@ def all_memberships(*, engine: Engine) -> pd.DataFrame:
     """Every membership with the group's name, ordered by group."""
     m, g = table(models.Membership).c, table(models.Group).c
     stmt = (
-        select(m.participant_code, m.group_code, g.name.label("group"), m.joined, m.left)
+        select(m.participant_code, m.group_code, g.name.label("group"), m.joined, m.left, m.as_of)
         .join_from(table(models.Membership), table(models.Group), g.code == m.group_code)
         .order_by(m.group_code)
     )

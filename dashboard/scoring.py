@@ -1,5 +1,4 @@
-"""The status rule (method version RULE_VERSION): indicator values -> indicator status ->
-recommendation status, with coverage, flow windows, staleness and recorded expert overrides.
+"""The status rule, method version 2.0 (RULE_VERSION): from indicator values to a status.
 
 Documented in docs/methodology.md ("The status rule, version 2.0"). In short:
 

@@ -124,10 +124,9 @@ def _known_participants(ds: views.Dataset) -> dict[str, str]:
 
 def _shortcut_codes(ds: views.Dataset, choice: str) -> list[str]:
     p = ds.participants
-    if choice == "ASEAN members":
-        return list(p[p["asean"]]["code"])
-    if choice == "CSCAP members":
-        return list(p[p["cscap"]]["code"])
+    if choice in ("ASEAN members", "CSCAP members"):
+        period = st.session_state.get("f_period") or (FIRST_YEAR, this_year())
+        return views.members_at(ds=ds, group=choice.split()[0], year=int(period[1]))
     if choice.startswith("Sub-region: "):
         return list(p[p["grouping"] == choice.removeprefix("Sub-region: ")]["code"])
     return []
@@ -207,10 +206,22 @@ def sidebar_filters() -> Filters:
             format_func=lambda r: f"{r} {views.rec_names(ds_ref).get(r, '')}",
         )
         st.slider("Period", FIRST_YEAR, this_year(), key="f_period")
-        st.checkbox(
-            "Include sample data",
-            key="f_sample",
-            help="The synthetic demonstration dataset; charts that include it say SAMPLE DATA.",
+        if ds_ref.has_synthetic:
+            st.checkbox(
+                "Include sample data (demo)",
+                key="f_sample",
+                help="The synthetic demonstration dataset: invented values, never real "
+                "assessments. Charts and exports that include it say SAMPLE DATA.",
+            )
+        else:
+            state["f_sample"] = False
+            st.caption(
+                "Documented data only. A synthetic demo sample can be added on the "
+                "Methodology page."
+            )
+        st.caption(
+            "ASEAN and CSCAP quick selections use membership in the period's last year "
+            "(CSCAP member committees are known as of September 2011)."
         )
     period = state["f_period"]
     filters = Filters(
@@ -359,11 +370,29 @@ def status_table(
     key: str,
     height: int | None = None,
     title: str | None = None,
+    select_key: str | None = None,
 ) -> None:
     """A read-only table with plain column names (text is shown as text, never HTML); with a
-    title, CSV and XLSX downloads of exactly what it shows (formulas neutralised)."""
+    title, CSV and XLSX downloads of exactly what it shows (formulas neutralised). With
+    ``select_key``, clicking a row puts its first column's value into that widget's state."""
     shown = frame[list(columns)].rename(columns=columns)
-    st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+    if select_key is None:
+        st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+    else:
+        event = st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key=key,
+            height=height or "auto",
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+        rows = list(event.selection.rows) if event is not None else []  # type: ignore[union-attr]
+        value = frame.iloc[rows[0]][list(columns)[0]] if rows else None
+        if value is not None and st.session_state.get(f"{key}_picked") != value:
+            st.session_state[select_key] = value
+            st.session_state[f"{key}_picked"] = value
     if title is not None:
         from dashboard import ui_export
 
@@ -419,6 +448,21 @@ def rule_text(doc: str) -> str:
         for line in lines
         if line.strip()
     )
+
+
+def demo_sample(*, add: bool) -> str:
+    """Add or remove the synthetic demo sample through the loaders; a message for the page."""
+    from loaders.sample import add_sample, remove_sample
+
+    settings = get_settings()
+    if add:
+        n = add_sample(engine=engine(), seed=settings.sample_seed, last_year=settings.sample_to_year)
+        message = f"Added {n:,} synthetic observations (SAMPLE DATA)."
+    else:
+        n = remove_sample(engine=engine())
+        message = f"Removed the synthetic sample ({n:,} observations)."
+    refresh_version()
+    return message
 
 
 class LoadOutcome:

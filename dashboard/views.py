@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -89,12 +90,29 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
     )
 
 
+INSUFFICIENT_SYMBOL = "◌"
+INSUFFICIENT = "Insufficient data"
+
+
 def status_label(status: float | None) -> str:
     """'◑ Initiated' for 2; the no-data label for missing values."""
     if status is None or pd.isna(status):
         return f"{NO_DATA_SYMBOL} {NO_DATA}"
     s = int(status)
     return f"{SYMBOLS[s]} {STATUS_LABELS[s]}"
+
+
+def cell_label(*, result: object, status: float | None, observed: int, expected: int) -> str:
+    """A cell's label: its status, or 'Insufficient data (1 of 3 indicators)', or no data."""
+    if result == scoring.RESULT_INSUFFICIENT:
+        return f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} ({observed} of {expected} indicators)"
+    return status_label(status)
+
+
+def cells_at(*, ds: Dataset, year: int) -> pd.DataFrame:
+    """Every cell with evidence at a year (insufficient data included), indexed by owner, rec."""
+    at = ds.cells[ds.cells["year"] == year]
+    return at.set_index(["participant_code", "recommendation"])
 
 
 def selected_recommendations(*, ds: Dataset, filters: Filters) -> list[str]:
@@ -326,14 +344,20 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
         )
         agg["status"] = agg["status"].map(lambda v: int(v))
     elif layer in RECOMMENDATIONS:
-        hit = at[at["recommendation"] == layer].set_index("participant_code")
+        cells = ds.cells[ds.cells["year"] == year]
+        hit = cells[cells["recommendation"] == layer].set_index("participant_code")
         agg = pd.DataFrame(
             {
                 "status": hit["status"],
                 "date": hit["last_date"],
                 "source": hit["sources"],
                 "synthetic": hit["synthetic"],
-                "value": hit["n_indicators"].astype(str) + " indicator(s); " + hit["basis"],
+                "value": hit["n_indicators"].astype(str)
+                + " of "
+                + hit["n_expected"].astype(str)
+                + " indicators; "
+                + hit["basis"],
+                "insufficient": hit["result"].eq(scoring.RESULT_INSUFFICIENT),
             }
         )
     else:
@@ -345,7 +369,7 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
                 "date": hit["date"],
                 "source": hit["source"],
                 "synthetic": hit["synthetic"],
-                "value": hit["value"].map(lambda v: f"{v:g}"),
+                "value": hit["value"].map(lambda v, words=_level_words(ds, layer): words(v)),
             }
         )
     if _is_regional_layer(ds, layer) and scoring.REGION in agg.index:
@@ -353,11 +377,28 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
         agg = pd.DataFrame([agg.loc[scoring.REGION]] * len(people), index=list(people["code"]))
     out = people.merge(agg, left_on="code", right_index=True, how="left")
     out["status_label"] = out["status"].map(status_label)
+    if "insufficient" in out:
+        short = f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT}"
+        out.loc[out["insufficient"].eq(True), "status_label"] = short
+        out = out.drop(columns=["insufficient"])
     out["date"] = out["date"].map(lambda d: "" if pd.isna(d) else str(pd.Timestamp(d).date()))
     out["source"] = out["source"].fillna("")
     out["value"] = out["value"].fillna("")
     out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
     return out
+
+
+def _level_words(ds: Dataset, code: str) -> Callable[[float], str]:
+    """A formatter for an indicator's values: '2 (party ...)' where its levels are named."""
+    ind = ds.indicators[ds.indicators["code"] == code]
+    levels = str(ind["levels"].iloc[0]) if len(ind) else ""
+    words = dict(part.split("=", 1) for part in levels.split(";") if "=" in part)
+
+    def fmt(value: float) -> str:
+        word = words.get(f"{value:g}")
+        return f"{value:g} ({word})" if word else f"{value:g}"
+
+    return fmt
 
 
 def _is_regional_layer(ds: Dataset, layer: str) -> bool:
@@ -397,13 +438,15 @@ def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
     names = rec_names(ds)
     levels = rec_levels(ds)
     st = ds.status[ds.status["year"] <= year]
+    cells = cells_at(ds=ds, year=year)
     rows = []
     for rec in RECOMMENDATIONS:
         owner = scoring.REGION if levels.get(rec) == "region" else participant
         hist = st[(st["participant_code"] == owner) & (st["recommendation"] == rec)].sort_values(
             "year"
         )
-        now = hist.iloc[-1] if len(hist) else None
+        cell = cells.loc[(owner, rec)] if (owner, rec) in cells.index else None
+        now = hist.iloc[-1] if len(hist) and hist.iloc[-1]["year"] == year else None
         before = None
         if now is not None:
             earlier = hist[pd.to_datetime(hist["last_date"]) < pd.to_datetime(now["last_date"])]
@@ -414,25 +457,98 @@ def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
                 "name": names.get(rec, ""),
                 "level": "regional" if owner == scoring.REGION else "national",
                 "status": None if now is None else int(now["status"]),
-                "status_label": status_label(None if now is None else now["status"]),
+                "status_label": status_label(None)
+                if cell is None
+                else cell_label(
+                    result=cell["result"],
+                    status=cell["status"],
+                    observed=int(cell["n_indicators"]),
+                    expected=int(cell["n_expected"]),
+                ),
+                "computed": ""
+                if cell is None
+                else cell_label(
+                    result=cell["computed_result"],
+                    status=cell["computed_status"],
+                    observed=int(cell["n_indicators"]),
+                    expected=int(cell["n_expected"]),
+                ),
+                "coverage": ""
+                if cell is None
+                else f"{int(cell['n_indicators'])} of {int(cell['n_expected'])}",
+                "stale": "stale" if cell is not None and bool(cell["stale"]) else "",
                 "trend": scoring.trend_symbol(
                     now=None if now is None else float(now["status"]),
                     before=None if before is None else float(before),
                 ),
-                "last_update": "" if now is None else str(pd.Timestamp(now["last_date"]).date()),
-                "basis": "" if now is None else now["basis"],
-                "source": "" if now is None else now["sources"],
-                "synthetic": False if now is None else bool(now["synthetic"]),
+                "last_update": "" if cell is None else str(pd.Timestamp(cell["last_date"]).date()),
+                "basis": "" if cell is None else str(cell["basis"]),
+                "source": "" if cell is None else str(cell["sources"] or ""),
+                "synthetic": False if cell is None else bool(cell["synthetic"]),
             }
         )
     return pd.DataFrame(rows)
 
 
+TREATY_PREFIX = "TR."
+
+
+def commitments(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
+    """The participant's treaty status at a year, one row per treaty indicator, with source."""
+    ind = ds.indicators[ds.indicators["code"].str.startswith(TREATY_PREFIX)]
+    p = ds.ind_panel
+    now = p[(p["participant_code"] == participant) & (p["year"] == year)]
+    now = now.set_index("indicator_code")
+    roles = rec_names_all(ds)
+    rows = []
+    for spec in ind.itertuples():
+        hit = now.loc[spec.code] if spec.code in now.index else None
+        rows.append(
+            {
+                "indicator": spec.code,
+                "name": spec.name,
+                "status": None if hit is None else int(hit["ind_status"]),
+                "status_label": status_label(None if hit is None else hit["ind_status"]),
+                "value": "" if hit is None else _level_words(ds, str(spec.code))(hit["value"]),
+                "date": "" if hit is None else str(pd.Timestamp(hit["date"]).date()),
+                "role": f"{spec.item_code} {roles.get(str(spec.item_code), '')}",
+                "source": "" if hit is None else str(hit["source"]),
+                "synthetic": False if hit is None else bool(hit["synthetic"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rec_names_all(ds: Dataset) -> dict[str, str]:
+    """Every framework item code -> short name (recommendations, sub-items, SG roles)."""
+    return dict(zip(ds.items["code"], ds.items["short_name"], strict=True))
+
+
 def memberships_of(*, ds: Dataset, participant: str) -> pd.DataFrame:
     """A participant's memberships as short texts ('ASEAN (joined 1967-08-08)')."""
     m = ds.memberships[ds.memberships["participant_code"] == participant]
-    text = m["group"] + m["joined"].map(lambda j: f" (joined {j})" if j else "")
-    return m.assign(text=text).reset_index(drop=True)
+    when = [
+        f" (joined {j})" if j else (f" (member as of {a})" if a else "")
+        for j, a in zip(m["joined"], m["as_of"], strict=True)
+    ]
+    return m.assign(text=m["group"] + pd.Series(when, index=m.index, dtype=object)).reset_index(
+        drop=True
+    )
+
+
+def members_at(*, ds: Dataset, group: str, year: int) -> list[str]:
+    """Participants that were members of ``group`` in ``year``, by their dated memberships.
+
+    A membership known only as of a date (CSCAP's 2011 list) counts for every year: it is the
+    best record there is, and the sidebar says so.
+    """
+    m = ds.memberships[ds.memberships["group_code"] == group]
+    joined = m["joined"].str[:4]
+    left = m["left"].str[:4]
+    started = joined.eq("") | (joined.where(joined.ne(""), "0").astype(int) <= year)
+    ongoing = left.eq("") | (left.where(left.ne(""), "9999").astype(int) > year)
+    codes = set(m[started & ongoing]["participant_code"])
+    return [c for c in ds.participants["code"] if c in codes]
 
 
 def participant_events(*, ds: Dataset, filters: Filters, participant: str) -> pd.DataFrame:
@@ -511,7 +627,7 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
         r for r in selected_recommendations(ds=ds, filters=filters) if levels.get(r) != "region"
     ]
     people = selected_participants(ds=ds, filters=filters)
-    at = _status_at(ds, year)
+    at = ds.cells[ds.cells["year"] == year]
     at = at[at["participant_code"].isin(people) & at["recommendation"].isin(recs)]
     p = ds.ind_panel
     vals = p[
@@ -536,7 +652,17 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
     info = ds.participants.set_index("code")
     frame["name"] = frame["participant_code"].map(info["name"])
     frame["grouping"] = frame["participant_code"].map(info["grouping"])
-    frame["status_label"] = frame["status"].map(status_label)
+    frame["status_label"] = [
+        cell_label(
+            result=r,
+            status=v,
+            observed=0 if pd.isna(o) else int(o),
+            expected=0 if pd.isna(e) else int(e),
+        )
+        for r, v, o, e in zip(
+            frame["result"], frame["status"], frame["n_indicators"], frame["n_expected"], strict=True
+        )
+    ]
     frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
     score = frame.groupby("participant_code")["status"].mean()
     frame["score"] = frame["participant_code"].map(score)
@@ -551,7 +677,7 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
     """Regional recommendations and the ARF next steps: status at the year and related events."""
     levels = rec_levels(ds)
     names = rec_names(ds)
-    at = _status_at(ds, year)
+    at = ds.cells[ds.cells["year"] == year]
     region = at[at["participant_code"] == scoring.REGION].set_index("recommendation")
     ev = ds.events
     codes = [
@@ -575,8 +701,19 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
                 "code": code,
                 "name": names.get(code, ""),
                 "kind": "next step" if code in steps else "regional recommendation",
-                "status": None if hit is None else int(hit["status"]),
-                "status_label": status_label(None if hit is None else hit["status"]),
+                "status": None if hit is None or pd.isna(hit["status"]) else int(hit["status"]),
+                "status_label": status_label(None)
+                if hit is None
+                else cell_label(
+                    result=hit["result"],
+                    status=hit["status"],
+                    observed=int(hit["n_indicators"]),
+                    expected=int(hit["n_expected"]),
+                ),
+                "coverage": ""
+                if hit is None
+                else f"{int(hit['n_indicators'])} of {int(hit['n_expected'])}",
+                "stale": "stale" if hit is not None and bool(hit["stale"]) else "",
                 "last_update": "" if hit is None else str(pd.Timestamp(hit["last_date"]).date()),
                 "source": "" if hit is None else hit["sources"],
                 "events": len(related),
@@ -808,8 +945,17 @@ def methodology_tables(*, ds: Dataset) -> dict[str, pd.DataFrame]:
             "unit",
             "levels",
             "thresholds_text",
+            "measure",
+            "window_years",
+            "stale_after_years",
         ]
     ]
+    thresholds = thresholds.assign(
+        window_years=thresholds["window_years"].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
+        stale_after_years=thresholds["stale_after_years"].map(
+            lambda v: "never" if pd.isna(v) else f"{v:g}"
+        ),
+    )
     names = rec_names(ds)
     mapping = ds.item_pillars[ds.item_pillars["item_code"].isin(RECOMMENDATIONS)].copy()
     mapping["name"] = mapping["item_code"].map(names)
@@ -818,6 +964,6 @@ def methodology_tables(*, ds: Dataset) -> dict[str, pd.DataFrame]:
         ["item_code", "name", "pillar", "role", "rationale"]
     ]
     sources = ds.sources[
-        ["code", "title", "publisher", "date", "synthetic", "observations", "events"]
+        ["code", "title", "publisher", "date", "url", "accessed", "synthetic", "observations", "events"]
     ]
     return {"scale": scale, "thresholds": thresholds, "mapping": mapping, "sources": sources}

@@ -222,7 +222,7 @@ def _write_observations(
         if not is_assessment:
             _drop_shadowed_sample(session, part=part, synthetic=synthetic, checked=checked)
         checked.keys.extend(
-            (r.participant_code, r.indicator_code, r.date_value, int(r.source_id))
+            _key(r.participant_code, r.indicator_code, r.date_value, r.source_id)
             for r in part.itertuples()
         )
         counts[0] += len(rows_new)
@@ -240,7 +240,7 @@ def _write_events(
     inserted = updated = unchanged = 0
     for r in frame.itertuples():
         source_id = ids[r.source]
-        checked.keys.append((r.date_value, r.title, source_id))
+        checked.keys.append(_key(r.date_value, r.title, source_id))
         ev = table(models.Event).c
         event = session.scalars(
             select(models.Event).where(
@@ -293,6 +293,21 @@ def _write_events(
     return inserted, updated, unchanged
 
 
+def _key(*parts: object) -> tuple[object, ...]:
+    """A row's identity as plain values (dates as ISO text, ids as int, missing as None)."""
+    out: list[object] = []
+    for p in parts:
+        if p is None or (isinstance(p, float) and pd.isna(p)):
+            out.append(None)
+        elif hasattr(p, "isoformat"):
+            out.append(pd.Timestamp(p).date().isoformat())  # type: ignore[arg-type]
+        elif isinstance(p, int | float) and not isinstance(p, bool):
+            out.append(int(p))
+        else:
+            out.append(str(p))
+    return tuple(out)
+
+
 def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checked) -> int:
     """Delete rows earlier loads of ``name`` wrote that are not in this version of the file."""
     runs = table(models.LoadRun).c
@@ -305,7 +320,7 @@ def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checke
         rows = session.execute(
             select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
         ).all()
-        gone = [r.id for r in rows if (r.date, r.title, r.source_id) not in keep]
+        gone = [r.id for r in rows if _key(r.date, r.title, r.source_id) not in keep]
         for link in (models.EventParticipant, models.EventItem, models.EventPillar):
             session.execute(delete(table(link)).where(table(link).c.event_id.in_(gone)))
         session.execute(delete(table(models.Event)).where(e.id.in_(gone)))
@@ -318,7 +333,7 @@ def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checke
                 t.load_run_id.in_(earlier)
             )
         ).all()
-        gone = [r[0] for r in rows if tuple(r[1:]) not in keep]
+        gone = [r[0] for r in rows if _key(*r[1:]) not in keep]
         session.execute(delete(table(model)).where(t.id.in_(gone)))
         removed += len(gone)
     return removed

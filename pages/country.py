@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, ui_export
+from dashboard import charts, ui, ui_explain, ui_export
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -32,9 +32,21 @@ if card["status"].isna().all():
 ui.status_table(
     card, key="scorecard", height=460, title=f"{names[code]}: scorecard, {year}",
     columns={"recommendation": "Rec.", "name": "Recommendation", "level": "Level",
-             "status_label": "Status", "trend": "Trend", "last_update": "Last update",
-             "basis": "Basis", "source": "Source"},
+             "status_label": "Status", "basis": "Basis", "computed": "Computed by the rule",
+             "coverage": "Coverage", "stale": "Stale", "trend": "Trend",
+             "last_update": "Last update", "source": "Source"},
+    select_key="scorecard_pick",
 )
+recs = list(card["recommendation"])
+why = st.selectbox("Why this status?", recs, key="scorecard_pick",
+                   format_func=lambda r: f"{r} {dict(zip(card['recommendation'], card['name']))[r]}")
+ui_explain.why_panel(ds=ds, participant=code, recommendation=why, year=year, key="scorecard")
+
+st.subheader(f"Treaty commitments, {year}")
+treaties = ui.compute("commitments", filters=filters, participant=code, year=year)
+ui.status_table(treaties, key="commitments", title=f"{names[code]}: treaty commitments, {year}",
+                columns={"name": "Treaty", "status_label": "Status", "value": "Record",
+                         "date": "Date", "role": "SG 2011 role", "source": "Source"})
 if card["synthetic"].any():
     st.caption("SAMPLE DATA: rows based on the synthetic sample are included.")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import maps, ui, ui_export
+from dashboard import maps, ui, ui_explain, ui_export
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -33,10 +33,19 @@ event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="stat
                         on_select="rerun", selection_mode="single-object")
 ui.status_legend()
 st.caption("Points mark every participant (Singapore and the EU have no polygon). Hover for the "
-           "value, date and source; click a participant to open its profile.")
+           "value, date and source; click a participant for why it has this status and a link "
+           "to its profile.")
 picked = maps.picked_code(event)
 if picked and picked in set(ds.participants["code"]):
-    st.switch_page("country.py", query_params={**filters.to_query(), "participant": picked})
+    st.session_state["map_why"] = picked
+why = st.session_state.get("map_why")
+if why in set(ds.participants["code"]) and layer in ui.RECOMMENDATIONS:
+    ui_explain.why_panel(ds=ds, participant=why, recommendation=layer, year=year, key="map")
+    st.page_link("country.py", label=f"Open the profile of {ui.names(ds).get(why, why)}",
+                 query_params={**filters.to_query(), "participant": why})
+elif why in set(ds.participants["code"]):
+    st.page_link("country.py", label=f"Open the profile of {ui.names(ds).get(why, why)}",
+                 query_params={**filters.to_query(), "participant": why})
 
 m = ui.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
             synthetic=synthetic, stem=f"rtop-map-{layer}-{year}")

@@ -15,8 +15,19 @@ st.markdown("Every status is shown by label and symbol as well as colour, so it 
             "and for colour-blind viewers.")
 ui.status_table(tables["scale"], key="m_scale", columns={"status": "Status", "symbol": "Symbol", "label": "Label"})
 
-st.header("How a status is computed")
+st.header(f"How a status is computed (method version {scoring.RULE_VERSION})")
 st.markdown(ui.rule_text(scoring.__doc__ or ""))
+st.markdown(
+    f"- **Minimum coverage**: {scoring.MIN_COVERAGE:.0%} of a recommendation's indicators must "
+    "have current data; below it the cell says *Insufficient data (n of m indicators)*.\n"
+    f"- **Flows** count for {scoring.DEFAULT_FLOW_WINDOW} years (their year and the next) unless "
+    "an indicator says otherwise; **stocks** are marked *stale* after their indicator's age limit "
+    "(treaty status never goes stale).\n"
+    "- **Expert assessments** must name an assessor, a rationale and a source; the computed "
+    "status is shown beside them.\n"
+    "- Every cell opens a **Why this status?** panel (tracker, profile scorecard, map), and "
+    "`rtop explain PARTICIPANT RECOMMENDATION --year YEAR [--json]` prints the same answer."
+)
 st.markdown(
     "- **Trend** compares a recommendation's status now with its status just before its latest "
     "update (▲ up, ▼ down, ► same).\n"
@@ -32,7 +43,8 @@ st.markdown("A value reaches status 1–4 when it is at least the 1st–4th thre
             "status cannot be reached by this indicator alone.")
 ui.status_table(tables["thresholds"], key="m_thresholds", columns={
     "code": "Code", "recommendation": "Rec.", "name": "Indicator", "level": "Level",
-    "value_type": "Type", "unit": "Unit", "levels": "Levels", "thresholds_text": "Thresholds 1 | 2 | 3 | 4"})
+    "value_type": "Type", "unit": "Unit", "levels": "Levels", "thresholds_text": "Thresholds 1 | 2 | 3 | 4",
+    "measure": "Stock or flow", "window_years": "Flow window (years)", "stale_after_years": "Stale after (years)"})
 
 st.header("Recommendation to pillar mapping")
 ui.status_table(tables["mapping"], key="m_mapping", columns={
@@ -40,13 +52,22 @@ ui.status_table(tables["mapping"], key="m_mapping", columns={
 
 st.header("Sources")
 ui.status_table(tables["sources"], key="m_sources", columns={
-    "code": "Code", "title": "Title", "publisher": "Publisher", "date": "Date", "synthetic": "Synthetic",
-    "observations": "Observations", "events": "Events"})
+    "code": "Code", "title": "Title", "publisher": "Publisher", "url": "Link", "accessed": "Read on",
+    "synthetic": "Synthetic", "observations": "Observations", "events": "Events"})
 
-st.header("Sample data")
+st.header("Sample data (demonstration only)")
 st.markdown(
-    "The synthetic sample (source `sample-synthetic`) exists to demonstrate the dashboard. It is "
-    "generated with a fixed seed, marked synthetic in the database, and every chart or export that "
-    "includes it says **SAMPLE DATA**. Remove it with `python -m loaders sample --remove`, or untick "
-    "*Include sample data* in the sidebar."
+    "The dashboard opens on documented evidence only. A synthetic sample (source "
+    "`sample-synthetic`) can be added to demonstrate the dashboard: it is generated with a fixed "
+    "seed, marked synthetic in the database, never generated for a participant and indicator "
+    "that documented data covers, and every chart or export that includes it says "
+    "**SAMPLE DATA**. Command line: `rtop sample` and `rtop sample --remove`."
 )
+has_sample = ds.has_synthetic or ui.dataset(include_sample=True).has_synthetic
+c1, c2 = st.columns(2)
+if not has_sample and c1.button("Add the synthetic demo sample", key="demo_add"):
+    st.success(ui.demo_sample(add=True))
+if has_sample and c2.button("Remove the synthetic demo sample", key="demo_remove"):
+    st.success(ui.demo_sample(add=False))
+if has_sample:
+    st.caption("The sample is in the database: tick *Include sample data (demo)* in the sidebar to see it.")

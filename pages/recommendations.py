@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, ui, ui_explain
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)
@@ -29,10 +29,15 @@ st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated
 st.subheader(f"Regional progress track, {year}")
 track = ui.compute("regional_track", filters=filters, year=year)
 ui.status_table(track, key="regional_track", title=f"Regional progress track, {year}", columns={
-    "code": "Item", "name": "Name", "kind": "Kind", "status_label": "Status",
-    "last_update": "Last update", "events": "Related events", "source": "Source"})
+    "code": "Item", "name": "Name", "kind": "Kind", "status_label": "Status", "coverage": "Coverage",
+    "stale": "Stale", "last_update": "Last update", "events": "Related events", "source": "Source"})
+regional = [c for c in track["code"] if str(c).startswith("R")]
+if regional:
+    pick = st.selectbox("Why this regional status?", regional, key="why_regional",
+                        format_func=lambda c: f"{c} {dict(zip(track['code'], track['name']))[c]}")
+    ui_explain.why_panel(ds=ds, participant="ARF", recommendation=pick, year=year, key="regional")
 
-st.subheader("Evidence behind a cell")
+st.subheader("Why this status? The evidence behind a cell")
 clicked = ui.clicked_cell(event)
 names = ui.names(ds)
 people = list(matrix["participant_code"].drop_duplicates()) if len(matrix) else []
@@ -43,6 +48,7 @@ if people and recs:
     a, b = st.columns(2)
     who = a.selectbox("Participant", people, format_func=lambda c: names.get(c, c), key="cell_participant")
     rec = b.selectbox("Recommendation", recs, key="cell_rec")
+    ui_explain.why_panel(ds=ds, participant=who, recommendation=rec, year=year, key="tracker")
     ev = ui.compute("evidence", filters=filters, participant=who, recommendation=rec,
                     from_year=filters.from_year, to_year=year)
     if ev.empty:
