@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.models import NO_DATA, STATUS_LABELS
+from dashboard.scoring import RULE_VERSION
 
 # Viridis stops: perceptually ordered and colour-blind safe; status is also given by symbol/label.
 STATUS_COLORS = {0: "#FDE725", 1: "#7AD151", 2: "#22A884", 3: "#2A788E", 4: "#414487"}
@@ -108,7 +109,10 @@ def _layout(
     wrap_title, wrap_subtitle, wrap_source = WRAP_NARROW if narrow else WRAP_WIDE
     title_lines = _wrap(meta.title, wrap_title) or [""]
     subtitle_lines = _wrap(meta.subtitle, wrap_subtitle) if meta.subtitle else []
-    source_lines = _wrap(meta.source_line() + f" · RtoP Monitor, {meta.exported}", wrap_source)
+    source_lines = _wrap(
+        meta.source_line() + f" · method v{RULE_VERSION} · RtoP Monitor, {meta.exported}",
+        wrap_source,
+    )
     header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
     foot = SOURCE_LINE * len(source_lines) + 14
     fig.update_layout(

@@ -76,7 +76,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         }
         if code in current.index:
             hit = current.loc[code]
-            status = int(hit["ind_status"])
+            reached = int(hit["ind_status"])
             latest = mine[mine["date"] == hit["date"]].iloc[-1]
             entry |= {
                 "counted": True,
@@ -86,11 +86,11 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
                 "precision": str(latest["precision"]),
                 "age_years": int(hit["age"]),
                 "stale": bool(hit["stale"]),
-                "status": status,
-                "status_label": STATUS_LABELS[status],
+                "status": reached,
+                "status_label": STATUS_LABELS[reached],
                 "threshold_reached": None
-                if status == 0
-                else _threshold_text(list(spec.thresholds_list))[status - 1],
+                if reached == 0
+                else _threshold_text(list(spec.thresholds_list))[reached - 1],
                 "source": str(hit["source"]),
                 "source_url": str(urls.get(hit["source"], "") or ""),
                 "note": str(latest["note"]),
@@ -138,8 +138,11 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
     expected = len(indicators)
     share = observed / expected if expected else 0.0
     rec_ceiling = int(ind["ceiling"].max()) if len(ind) else 0
+    status: int | None = None
+    basis: str | None = None
+    computed: dict[str, Any]
     if row is None:
-        result, status, basis = "no data", None, None
+        result = "no data"
         computed = {"result": "no data", "status": None, "label": None}
     else:
         result = str(row["result"])

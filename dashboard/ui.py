@@ -456,7 +456,9 @@ def demo_sample(*, add: bool) -> str:
 
     settings = get_settings()
     if add:
-        n = add_sample(engine=engine(), seed=settings.sample_seed, last_year=settings.sample_to_year)
+        n = add_sample(
+            engine=engine(), seed=settings.sample_seed, last_year=settings.sample_to_year
+        )
         message = f"Added {n:,} synthetic observations (SAMPLE DATA)."
     else:
         n = remove_sample(engine=engine())

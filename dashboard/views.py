@@ -369,7 +369,7 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
                 "date": hit["date"],
                 "source": hit["source"],
                 "synthetic": hit["synthetic"],
-                "value": hit["value"].map(lambda v, words=_level_words(ds, layer): words(v)),
+                "value": hit["value"].map(_level_words(ds, layer)),
             }
         )
     if _is_regional_layer(ds, layer) and scoring.REGION in agg.index:
@@ -660,7 +660,11 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
             expected=0 if pd.isna(e) else int(e),
         )
         for r, v, o, e in zip(
-            frame["result"], frame["status"], frame["n_indicators"], frame["n_expected"], strict=True
+            frame["result"],
+            frame["status"],
+            frame["n_indicators"],
+            frame["n_expected"],
+            strict=True,
         )
     ]
     frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
@@ -964,6 +968,16 @@ def methodology_tables(*, ds: Dataset) -> dict[str, pd.DataFrame]:
         ["item_code", "name", "pillar", "role", "rationale"]
     ]
     sources = ds.sources[
-        ["code", "title", "publisher", "date", "url", "accessed", "synthetic", "observations", "events"]
+        [
+            "code",
+            "title",
+            "publisher",
+            "date",
+            "url",
+            "accessed",
+            "synthetic",
+            "observations",
+            "events",
+        ]
     ]
     return {"scale": scale, "thresholds": thresholds, "mapping": mapping, "sources": sources}

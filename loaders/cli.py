@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     ind = sub.add_parser("indicators", help="the indicator catalogue: which codes to use")
     ind.add_argument("--json", action="store_true")
     xp = sub.add_parser("explain", help="why a participant has its status on a recommendation")
-    xp.add_argument("participant", help="a code or name (e.g. VNM, 'Viet Nam'), or ARF for the region")
+    xp.add_argument(
+        "participant", help="a code or name (e.g. VNM, 'Viet Nam'), or ARF for the region"
+    )
     xp.add_argument("recommendation", help="a recommendation code, e.g. R1")
     xp.add_argument("--year", type=int, default=None, help="the year (default: this year)")
     xp.add_argument("--json", action="store_true", help="machine-readable output (stable keys)")
@@ -186,6 +188,7 @@ def _explain(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-unt
         raise LoaderError(f"unknown recommendation '{args.recommendation}': use R1 to R12")
     year = args.year or this_year()
     ds = views.load_dataset(engine=engine, include_sample=args.sample)
+    assert code is not None
     result = explain.explain(ds=ds, participant=code, recommendation=rec, year=year)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -116,9 +116,7 @@ def _without_documented_pairs(session: Session, frame: pd.DataFrame) -> pd.DataF
     o = table(models.Observation).c
     documented = pd.DataFrame(
         session.execute(
-            select(o.participant_code, o.indicator_code)
-            .where(o.synthetic.is_(False))
-            .distinct()
+            select(o.participant_code, o.indicator_code).where(o.synthetic.is_(False)).distinct()
         ).all(),
         columns=["participant_code", "indicator_code"],
     )

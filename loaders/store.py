@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, insert, or_, select, update
@@ -120,7 +121,7 @@ def _drop_shadowed_sample(
         people = [p for p in group["participant_code"] if p is not None]
         where = [o.indicator_code == code, o.synthetic.is_(True)]
         region = group["participant_code"].isna().any()
-        who = o.participant_code.in_(people)
+        who: Any = o.participant_code.in_(people)
         if region:
             who = who | o.participant_code.is_(None)
         result = session.execute(delete(table(models.Observation)).where(*where, who))
@@ -202,9 +203,7 @@ def _write_observations(
                 "note": r.note,
                 "synthetic": int(r.source_id) in synthetic,
                 "load_run_id": run_id,
-                **(
-                    {"assessor": r.assessor, "rationale": r.rationale} if is_assessment else {}
-                ),
+                **({"assessor": r.assessor, "rationale": r.rationale} if is_assessment else {}),
             }
             for r in part[is_new].itertuples()
         ]

@@ -17,6 +17,7 @@ from dashboard import charts, maps, views
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
 from dashboard.export.images import for_export, render
 from dashboard.filters import Filters
+from dashboard.scoring import MIN_COVERAGE, RULE_VERSION
 
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2
@@ -290,9 +291,15 @@ def build_pack(
             bullets=[
                 "Status scale: ○ 0 Not started · ◔ 1 Under consideration · ◑ 2 Initiated · "
                 "◕ 3 Substantial progress · ● 4 Implemented (– no data)",
-                "An indicator value reaches status 1–4 at its documented thresholds; "
-                "a recommendation's status is the mean of its indicators' statuses "
-                "rounded down, overridden by a more recent expert assessment.",
+                f"Method version {RULE_VERSION} (docs/methodology.md): an indicator value "
+                "reaches the highest status whose threshold it meets; a recommendation's "
+                "status is the mean of its indicators' statuses scaled to their ceilings, "
+                "rounded down, never above the best indicator, at most Substantial progress "
+                f"with incomplete coverage, and 'insufficient data' below "
+                f"{MIN_COVERAGE:.0%} coverage.",
+                "Flows (events in a year) count for two years; stocks carried forward are "
+                "marked stale after their indicator's age limit. Expert assessments name "
+                "assessor, rationale and source, and the computed status is kept beside them.",
                 "Averages are shown only when at least half of the units have data.",
                 f"Sources ({len(used)}): "
                 + "; ".join(used["title"].head(8))
@@ -303,8 +310,8 @@ def build_pack(
                 if synthetic
                 else []
             ),
-            notes="All sources:\n"
-            + "\n".join(f"- {r.title} ({r.date})" for r in used.itertuples()),
+            notes=f"Method version {RULE_VERSION}. All sources:\n"
+            + "\n".join(f"- {r.title} ({r.date}) {r.url}".rstrip() for r in used.itertuples()),
         )
     )
     step(1.0, "Done")

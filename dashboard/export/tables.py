@@ -7,6 +7,7 @@ import io
 import pandas as pd
 
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
+from dashboard.scoring import RULE_VERSION
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +36,7 @@ def about_rows(meta: ChartMeta) -> list[tuple[str, str]]:
         ("Filters", meta.subtitle or "none"),
         ("Sources", "; ".join(meta.sources) or "RtoP Monitor database"),
         ("Exported", meta.exported),
+        ("Method", f"RtoP Monitor status rule version {RULE_VERSION} (docs/methodology.md)"),
         ("Publisher", "RtoP Monitor"),
     ]
     if meta.synthetic:

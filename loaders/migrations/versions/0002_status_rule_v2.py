@@ -21,16 +21,35 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("indicator") as b:
-        b.add_column(sa.Column("measure", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False, server_default="stock"))
+        b.add_column(
+            sa.Column(
+                "measure",
+                sqlmodel.sql.sqltypes.AutoString(length=8),
+                nullable=False,
+                server_default="stock",
+            )
+        )
         b.add_column(sa.Column("window_years", sa.Integer(), nullable=True))
         b.add_column(sa.Column("stale_after_years", sa.Integer(), nullable=True))
     with op.batch_alter_table("assessment") as b:
-        b.add_column(sa.Column("assessor", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""))
+        b.add_column(
+            sa.Column(
+                "assessor", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+            )
+        )
         b.add_column(sa.Column("rationale", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("source") as b:
-        b.add_column(sa.Column("accessed", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""))
+        b.add_column(
+            sa.Column(
+                "accessed", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+            )
+        )
     with op.batch_alter_table("membership") as b:
-        b.add_column(sa.Column("as_of", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""))
+        b.add_column(
+            sa.Column(
+                "as_of", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+            )
+        )
 
 
 def downgrade() -> None:
