@@ -104,7 +104,7 @@ def sample_engine(
 @pytest.fixture
 def sqlite_sample_path(template_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the sample database file (for AppTest and CLI tests)."""
-    path = tmp_path / "app.sqlite"
+    path = tmp_path / "sample-app.sqlite"
     shutil.copy(template_dir / "sample.sqlite", path)
     return path
 

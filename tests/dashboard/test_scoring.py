@@ -1,19 +1,37 @@
-"""The documented status rule, on tiny hand-made frames with known answers."""
+"""The status rule 2.0: its properties (hypothesis) and the defects it was written to fix."""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard import scoring
 
+INF = math.inf
+
 INDICATORS = pd.DataFrame(
     {
-        "code": ["R1.1", "R1.2", "R4b.1"],
-        "recommendation": ["R1", "R1", "R4"],
-        "thresholds_list": [[1, 2, 3, 4], [1, 1, 1, math.inf], [1, 1, math.inf, math.inf]],
+        "code": ["R1.1", "R1.2", "R12.1", "R12.2", "R6.1", "R4b.1"],
+        "recommendation": ["R1", "R1", "R12", "R12", "R6", "R4"],
+        "level": ["participant"] * 5 + ["region"],
+        "measure": ["stock", "flow", "flow", "flow", "stock", "flow"],
+        "window_years": [None, 2, 2, 2, None, 2],
+        "stale_after_years": [5, None, None, None, None, None],
+        "thresholds_list": [
+            [1, 2, 3, 4],
+            [1, 1, 1, INF],
+            [1, 1, 1, INF],
+            [1, 1, 1, 1],
+            [INF, 1, 850, INF],
+            [1, 1, 1, 1],
+        ],
     }
+)
+NO_ASSESSMENTS = pd.DataFrame(
+    columns=["participant_code", "recommendation", "date", "value", "synthetic", "source"]
 )
 
 
@@ -23,82 +41,246 @@ def obs(rows: list[tuple[str, str, str, float]], synthetic: bool = False) -> pd.
             "participant_code": [r[0] for r in rows],
             "indicator_code": [r[1] for r in rows],
             "date": pd.to_datetime([r[2] for r in rows]),
-            "value": [r[3] for r in rows],
+            "value": [float(r[3]) for r in rows],
             "synthetic": synthetic,
             "source": "src",
         }
     )
 
 
-NO_ASSESSMENTS = pd.DataFrame(
-    columns=["participant_code", "recommendation", "date", "value", "synthetic", "source"]
-)
-
-
-def status(
+def cells(
     observations: pd.DataFrame,
     assessments: pd.DataFrame = NO_ASSESSMENTS,
+    indicators: pd.DataFrame = INDICATORS,
     first: int = 2010,
-    last: int = 2015,
+    last: int = 2026,
 ) -> pd.DataFrame:
-    inputs = {"observations": observations, "assessments": assessments, "indicators": INDICATORS}
+    inputs = {"observations": observations, "assessments": assessments, "indicators": indicators}
     return scoring.status_from_inputs(inputs=inputs, first_year=first, last_year=last)
 
 
-def test_parse_thresholds_empty_slot_unreachable() -> None:
-    assert scoring.parse_thresholds("1|1||") == [1.0, 1.0, math.inf, math.inf]
-    assert scoring.parse_thresholds("0.1|10|850|")[:3] == [0.1, 10.0, 850.0]
+def cell(frame: pd.DataFrame, who: str, rec: str, year: int) -> pd.Series:
+    hit = frame[
+        (frame["participant_code"] == who)
+        & (frame["recommendation"] == rec)
+        & (frame["year"] == year)
+    ]
+    assert len(hit) == 1, hit
+    return hit.iloc[0]
 
 
-def test_indicator_status_counts_thresholds_reached() -> None:
-    values = pd.Series([0, 1, 2.5, 4, 99])
-    th = pd.Series([[1, 2, 3, 4]] * 5)
-    assert scoring.indicator_status(values=values, thresholds=th).tolist() == [0, 1, 2, 4, 4]
+# ---------------------------------------------------------------- indicator status
+
+slot = st.one_of(st.just(INF), st.floats(min_value=0, max_value=1e6, allow_nan=False))
+@settings(max_examples=300, deadline=None)
+@given(thresholds=st.lists(slot, min_size=4, max_size=4), value=st.floats(0, 2e6))
+def test_a_value_at_a_threshold_reaches_at_least_that_status(
+    thresholds: list[float], value: float
+) -> None:
+    got = int(
+        scoring.indicator_status(
+            values=pd.Series([value]), thresholds=pd.Series([thresholds])
+        ).iloc[0]
+    )
+    for s, t in enumerate(thresholds, start=1):
+        if value >= t:
+            assert got >= s
+    if got:
+        assert value >= thresholds[got - 1]  # never a status whose threshold it misses
 
 
-def test_mean_rounded_down_and_carried_forward() -> None:
-    frame = status(obs([("VNM", "R1.1", "2012-03-01", 4), ("VNM", "R1.2", "2013-01-01", 0)]))
-    by_year = frame.set_index("year")["status"]
-    assert 2011 not in by_year.index  # no data before the first observation
-    assert by_year[2012] == 4  # only R1.1 observed
-    assert by_year[2013] == 2  # floor((4 + 0) / 2)
-    assert by_year[2015] == 2  # carried forward
-    assert frame.set_index("year").loc[2013, "n_indicators"] == 2
+def test_empty_leading_slot_does_not_cost_a_status() -> None:
+    """The defect of 1.x: 8,000 troops against |1|850| scored 2 instead of 3."""
+    values = pd.Series([8000.0, 100.0, 0.5])
+    th = pd.Series([[INF, 1, 850, INF], [INF, 0.1, 10, INF], [INF, 0.1, 10, INF]])
+    assert scoring.indicator_status(values=values, thresholds=th).tolist() == [3, 3, 2]
 
 
-def test_latest_observation_in_year_wins() -> None:
-    frame = status(obs([("THA", "R1.1", "2014-01-01", 1), ("THA", "R1.1", "2014-11-01", 3)]))
-    assert frame.set_index("year").loc[2014, "status"] == 3
+def test_ceiling_is_the_highest_reachable_status() -> None:
+    assert scoring.ceiling_of([1, 1, INF, INF]) == 2
+    assert scoring.ceiling_of([INF, 1, 850, INF]) == 3
+    assert scoring.ceiling_of([1, 2, 3, 4]) == 4
 
 
-def test_expert_assessment_overrides_when_as_recent() -> None:
-    assessment = pd.DataFrame(
+# ---------------------------------------------------------------- recommendation status
+
+statuses = st.lists(st.tuples(st.integers(0, 4), st.integers(1, 4)), min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=statuses, missing=st.integers(0, 5))
+def test_combine_properties(parts: list[tuple[int, int]], missing: int) -> None:
+    parts = [(min(s, c), c) for s, c in parts]
+    expected = len(parts) + missing
+    coverage = len(parts) / expected
+    rec_ceiling = max(c for _, c in parts)
+    mean = sum(s / c for s, c in parts) / len(parts)
+    best = max(s for s, _ in parts)
+    result, status = scoring.combine(
+        mean_scaled=mean, best=best, coverage=coverage, rec_ceiling=rec_ceiling
+    )
+    if coverage < scoring.MIN_COVERAGE:
+        assert result == scoring.RESULT_INSUFFICIENT and math.isnan(status)
+        return
+    assert result == scoring.RESULT_STATUS
+    assert 0 <= status <= best  # never above the best single indicator
+    if coverage < 1:
+        assert status <= scoring.PARTIAL_CAP
+    if coverage == 1 and all(s == c for s, c in parts):
+        assert status == rec_ceiling  # every indicator at its own ceiling reaches the top
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=statuses, which=st.integers(0, 4))
+def test_raising_one_indicator_never_lowers_the_status(
+    parts: list[tuple[int, int]], which: int
+) -> None:
+    parts = [(min(s, c), c) for s, c in parts]
+    i = which % len(parts)
+    rec_ceiling = max(c for _, c in parts)
+
+    def run(ps: list[tuple[int, int]]) -> float:
+        mean = sum(s / c for s, c in ps) / len(ps)
+        return scoring.combine(
+            mean_scaled=mean, best=max(s for s, _ in ps), coverage=1.0, rec_ceiling=rec_ceiling
+        )[1]
+
+    s, c = parts[i]
+    raised = [*parts[:i], (min(s + 1, c), c), *parts[i + 1 :]]
+    assert run(raised) >= run(parts)
+
+
+def test_all_indicators_at_their_ceilings_reach_implemented() -> None:
+    """The defect of 1.x: Australia R1 with R1.1 at 4 and R1.2 at its ceiling 3 scored 3."""
+    frame = cells(obs([("AUS", "R1.1", "2015-11-01", 4), ("AUS", "R1.2", "2015-11-04", 1)]))
+    c = cell(frame, "AUS", "R1", 2015)
+    assert c["status"] == 4 and c["coverage"] == 1.0 and c["basis"] == "computed"
+
+
+def test_the_vectorised_rule_matches_combine() -> None:
+    frame = cells(obs([("AUS", "R12.1", "2020-05-01", 1), ("AUS", "R12.2", "2020-06-01", 0)]))
+    c = cell(frame, "AUS", "R12", 2020)
+    # R12.1 at its ceiling 3 (scaled 1.0), R12.2 at 0: mean 0.5 of ceiling 4 -> 2
+    assert c["status"] == scoring.combine(mean_scaled=0.5, best=3, coverage=1.0, rec_ceiling=4)[1]
+    assert c["status"] == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(st.sampled_from(["R1.1", "R1.2", "R12.1", "R12.2"]), st.integers(0, 4)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_coverage_is_shown_and_below_minimum_no_status(values: list[tuple[str, int]]) -> None:
+    rows = [("VNM", code, f"2020-0{i + 1}-01", min(v, 1) if code != "R1.1" else v)
+            for i, (code, v) in enumerate(values)]
+    frame = cells(obs(rows), last=2020)
+    for row in frame[frame["year"] == 2020].itertuples():
+        assert 0 < row.coverage <= 1
+        assert row.n_indicators <= row.n_expected
+        if row.coverage < scoring.MIN_COVERAGE:
+            assert row.result == scoring.RESULT_INSUFFICIENT and math.isnan(row.status)
+        else:
+            assert row.result == scoring.RESULT_STATUS and not math.isnan(row.status)
+
+
+def test_one_of_four_indicators_is_insufficient_data() -> None:
+    four = pd.concat(
+        [
+            INDICATORS,
+            pd.DataFrame(
+                {
+                    "code": ["R12.3", "R12.4"],
+                    "recommendation": ["R12", "R12"],
+                    "level": ["participant", "participant"],
+                    "measure": ["flow", "stock"],
+                    "window_years": [2, None],
+                    "stale_after_years": [None, 5],
+                    "thresholds_list": [[1, 1, INF, INF], [1, 1, INF, INF]],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    frame = cells(obs([("SGP", "R12.3", "2024-07-01", 1)]), indicators=four)
+    c = cell(frame, "SGP", "R12", 2024)
+    assert c["result"] == scoring.RESULT_INSUFFICIENT and c["n_expected"] == 4
+
+
+# ---------------------------------------------------------------- flows and stocks
+
+
+@settings(max_examples=80, deadline=None)
+@given(year=st.integers(2011, 2020), later=st.integers(0, 6))
+def test_flows_count_only_within_their_window(year: int, later: int) -> None:
+    """The defect of 1.x: one 2015 dialogue kept R12 at Substantial progress in 2026."""
+    frame = cells(obs([("AUS", "R12.1", f"{year}-06-01", 1)]), last=year + later)
+    hit = frame[(frame["recommendation"] == "R12") & (frame["year"] == year + later)]
+    if later < scoring.DEFAULT_FLOW_WINDOW:
+        assert len(hit) == 1
+    else:
+        assert hit.empty  # expired: no data, not a carried-forward status
+
+
+@settings(max_examples=80, deadline=None)
+@given(year=st.integers(2011, 2020), later=st.integers(0, 9))
+def test_stocks_carry_forward_and_turn_stale_after_their_age(year: int, later: int) -> None:
+    frame = cells(
+        obs([("JPN", "R1.1", f"{year}-09-08", 3), ("JPN", "R1.2", f"{year + later}-01-01", 1)]),
+        last=year + later,
+    )
+    c = cell(frame, "JPN", "R1", year + later)
+    assert c["stale"] == (later > 5)
+    assert c["result"] == scoring.RESULT_STATUS
+
+
+# ---------------------------------------------------------------- expert assessments
+
+
+def assessment(status: int, date: str) -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "participant_code": ["VNM"],
+            "participant_code": ["AUS"],
             "recommendation": ["R1"],
-            "date": pd.to_datetime(["2014-06-01"]),
-            "value": [1],
+            "date": pd.to_datetime([date]),
+            "value": [status],
             "synthetic": [False],
-            "source": ["panel"],
+            "source": ["Panel report 2021"],
+            "assessor": ["CSCAP RtoP Study Group"],
+            "rationale": ["The focal point post is vacant."],
         }
     )
-    frame = status(
-        obs([("VNM", "R1.1", "2012-01-01", 4), ("VNM", "R1.1", "2015-01-01", 4)]), assessment
-    ).set_index("year")
-    assert (frame.loc[2013, "status"], frame.loc[2013, "basis"]) == (4, "computed")
-    assert (frame.loc[2014, "status"], frame.loc[2014, "basis"]) == (1, "expert")
-    assert (frame.loc[2015, "status"], frame.loc[2015, "basis"]) == (4, "computed")
 
 
-def test_region_and_unreachable_levels() -> None:
-    frame = status(obs([(scoring.REGION, "R4b.1", "2013", 1)]))
-    assert frame.set_index("year").loc[2013, "status"] == 2  # 1|1|| caps at initiated
-    assert set(frame["participant_code"]) == {"ARF"}
+def test_expert_override_records_who_why_source_and_keeps_the_computed_status() -> None:
+    frame = cells(
+        obs([("AUS", "R1.1", "2019-01-01", 4), ("AUS", "R1.2", "2019-05-01", 1)]),
+        assessments=assessment(1, "2020-03-01"),
+    )
+    c = cell(frame, "AUS", "R1", 2020)
+    assert c["basis"] == "expert" and c["status"] == 1
+    assert c["computed_status"] == 4  # shown beside the override
+    assert c["assessor"] == "CSCAP RtoP Study Group"
+    assert c["rationale"] == "The focal point post is vacant."
+    assert c["sources"] == "Panel report 2021"
 
 
-def test_minimum_data_rule_and_trend() -> None:
+def test_a_newer_observation_takes_over_from_an_older_assessment() -> None:
+    frame = cells(
+        obs([("AUS", "R1.1", "2022-01-01", 4), ("AUS", "R1.2", "2022-05-01", 1)]),
+        assessments=assessment(1, "2020-03-01"),
+    )
+    assert cell(frame, "AUS", "R1", 2022)["basis"] == "computed"
+    assert cell(frame, "AUS", "R1", 2021)["basis"] == "expert"
+
+
+def test_min_data_share_for_averages() -> None:
     assert scoring.mean_with_minimum(statuses=pd.Series([2, 4, None, None]), expected=4) == 3.0
     assert scoring.mean_with_minimum(statuses=pd.Series([2, None, None, None]), expected=4) is None
-    assert scoring.trend_symbol(now=3, before=2) == "▲ up"
-    assert scoring.trend_symbol(now=1, before=2) == "▼ down"
-    assert scoring.trend_symbol(now=2, before=None) == ""
+
+
+def test_regional_observations_count_only_for_regional_indicators() -> None:
+    frame = cells(obs([("ARF", "R4b.1", "2020-01-01", 1), ("AUS", "R4b.1", "2020-01-01", 1)]))
+    assert set(frame["participant_code"]) == {"ARF"}

@@ -27,6 +27,11 @@ def _fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+def sample_db(db: Path | str) -> bool:
+    """True for the test database that holds the synthetic sample."""
+    return Path(str(db)).name.startswith("sample")
+
+
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> OpenPage:
     """open_page(db, "map.py", query={...}) -> an AppTest that has run the entry point and then
@@ -39,7 +44,10 @@ def open_page(monkeypatch: pytest.MonkeyPatch) -> OpenPage:
         url = str(db) if "://" in str(db) else f"sqlite:///{db}"
         monkeypatch.setenv("RTOP_DATABASE_URL", url)
         at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in (query or {}).items():
+        query = dict(query or {})
+        if sample_db(db) and "sample" not in query:
+            query["sample"] = "1"  # the demo switch on, as a person exploring the sample would
+        for key, value in query.items():
             at.query_params[key] = value
         at.run()
         if page != "overview.py":
