@@ -49,7 +49,6 @@ PLOTLY_READY = '[data-testid="stPlotlyChart"] .main-svg'
 DECK_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 FILTERED = (
     "recommendations?participants=VNM,THA&pillars=1,3&recommendations=R1,R4&from=2011&to=2024"
-    "&sample=0"
 )
 
 try:
@@ -256,7 +255,12 @@ def _main_text(page: Page) -> str:
             "country?participant=VNM", "country", "Viet Nam", 2, False, None, id="country"
         ),
         pytest.param(
-            "recommendations", "recommendations", None, 1, False, True, id="recommendations"
+            "recommendations?sample=1", "recommendations", None, 1, False, True,
+            id="recommendations",
+        ),
+        pytest.param(
+            "recommendations", "recommendations-documented", None, 1, False, False,
+            id="documented-by-default",
         ),
         pytest.param("timeline", "timeline", None, 1, False, None, id="timeline"),
         pytest.param("pillars", "pillars", None, 1, False, None, id="pillars"),
@@ -304,7 +308,7 @@ def test_chart_download_click(visit: Any) -> None:
     """A person clicks the tracker's PNG download: the server renders it, the browser saves it."""
     from dashboard.export import png_size
 
-    v = visit("recommendations?participants=VNM,THA&to=2024")
+    v = visit("recommendations?participants=VNM,THA&to=2024&sample=1")
     _wait_plotly(v.page)
     button = v.page.locator(".st-key-dl_tracker_heatmap_png button")
     with v.page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
@@ -320,3 +324,25 @@ def test_chart_download_click(visit: Any) -> None:
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("# Title,") and "Viet Nam" in text and "SAMPLE DATA" in text
     _check_clean(v)
+
+
+def test_why_this_status_on_the_profile(visit: Any) -> None:
+    """A person picks a recommendation under "Why this status?": its explanation opens."""
+    v = visit("country?participant=JPN&to=2016")
+    page = v.page
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    assert "Why this status?" in _main_text(page)
+    page.locator(".st-key-scorecard_pick").click()
+    page.get_by_role("option", name="R12 Region-to-region dialogue").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMain\"]').innerText"
+        ".includes('Japan, R12')",
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    text = _main_text(page)
+    assert "Japan, R12 Region-to-region dialogue, 2016: Initiated" in text, text[:3000]
+    assert "Coverage: 2 of 4 indicators" in text
+    assert "Computed by the rule (version 2.0): Initiated" in text
+    _check_clean(v)
+    _shoot(v, "why-this-status")
