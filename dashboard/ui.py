@@ -101,9 +101,8 @@ def require_data() -> None:
     if not ready:
         st.title("RtoP Monitor")
         st.info(
-            "The database is empty. Run `make run` (or `python -m loaders init` and "
-            "`python -m loaders sample`) to load the reference data, the documented evidence "
-            "and the sample dataset, then reload this page."
+            "The database is empty. Run `make run` (or `python -m loaders init`) to load the "
+            "reference data and the documented evidence, then reload this page."
         )
         st.stop()
 
