@@ -295,7 +295,7 @@ def sample_banner(ds: views.Dataset) -> None:
     if ds.include_sample and ds.has_synthetic:
         st.warning(
             "**SAMPLE DATA** is included: synthetic demonstration values, not real assessments. "
-            "Untick *Include sample data* in the sidebar to see documented evidence only.",
+            "Untick *Include sample data (demo)* in the sidebar to see documented evidence only.",
             icon=":material/science:",
         )
 

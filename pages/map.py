@@ -1,4 +1,4 @@
-"""Map: status of a recommendation, pillar or indicator at a year; click opens the profile."""
+"""Map: status of a recommendation, pillar or indicator at a year; a click explains it and links the profile."""
 
 import streamlit as st
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import os
 import subprocess
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 FIX = Path(__file__).parent.parent / "fixtures"
+EVIDENCE = Path(__file__).parent.parent.parent / "data" / "evidence"
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,12 +51,15 @@ def test_load_ok_then_rejected_exit_codes(sqlite_reference_path: Path) -> None:
 
 
 def test_dry_run_and_kind(sqlite_reference_path: Path) -> None:
+    with (EVIDENCE / "events.csv").open(newline="", encoding="utf-8") as f:
+        shipped = sum(1 for _ in csv.DictReader(f))  # the shipped public-record events (55)
+    assert shipped == 55
     dry = run(
         sqlite_reference_path, "load", "--dry-run", "--kind", "events", str(FIX / "events_good.csv")
     )
     assert dry.returncode == 0 and "would load 2 events rows: 2 new" in dry.stdout
     status = json.loads(run(sqlite_reference_path, "status", "--json").stdout)
-    assert status["events"] == 16
+    assert status["events"] == shipped  # the dry run wrote nothing
 
 
 def test_sample_remove(sqlite_sample_path: Path) -> None:
@@ -72,3 +78,44 @@ def test_fresh_database_init_with_sample(tmp_path: Path) -> None:
     assert "evidence:" in out.stdout and "synthetic observations added" in out.stdout
     again = run(db, "init", "--if-empty-sample")
     assert "synthetic observations added" not in again.stdout
+
+
+def test_explain_json_text_and_unknown_participant(sqlite_reference_path: Path) -> None:
+    """`explain` gives the status of a cell and every input of rule 2.0 behind it."""
+    out = run(sqlite_reference_path, "explain", "AUS", "R1", "--json")  # default year: this year
+    assert out.returncode == 0, out.stderr
+    e = json.loads(out.stdout)
+    assert (e["schema"], e["rule_version"]) == (1, "2.0")
+    assert e["year"] == dt.date.today().year
+    assert (e["participant"]["code"], e["recommendation"]["code"]) == ("AUS", "R1")
+    assert set(e["coverage"]) == {"observed", "expected", "share", "minimum"}
+    assert e["coverage"]["minimum"] == 0.5 and e["coverage"]["expected"] == 2
+    assert [i["code"] for i in e["indicators"]] == ["R1.1", "R1.2"]
+    assert all("source_url" in i for i in e["indicators"])
+
+    # 2016: R1.1 = 4 (APCR2P study, 2016-07) and the 2015-11 dialogue flow still counts
+    dated = json.loads(run(sqlite_reference_path, "explain", "AUS", "R1", "--year", "2016", "--json").stdout)
+    assert (dated["status"], dated["status_label"], dated["basis"]) == (4, "Implemented", "computed")
+    assert dated["coverage"] == {"observed": 2, "expected": 2, "share": 1.0, "minimum": 0.5}
+    r11 = {i["code"]: i for i in dated["indicators"]}["R1.1"]
+    assert (r11["value"], r11["date"], r11["status"], r11["stale"]) == (4.0, "2016-07", 4, False)
+    assert r11["source_url"].startswith("https://docest.com/")
+
+    text = run(sqlite_reference_path, "explain", "Australia", "R1", "--year", "2016")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "Australia (AUS), R1 National focal point, 2016"
+    assert lines[1] == "Status: Implemented (basis: computed)"
+    assert "Coverage: 2 of 2 indicators with current data (minimum 50%)" in lines
+    assert any(
+        line.startswith("  R1.1 National RtoP focal point [stock]: 4 level on 2016-07 (month)")
+        and "<https://docest.com/" in line
+        for line in lines
+    )
+    assert lines[-1] == "Rule version 2.0 (docs/methodology.md)"
+
+    unknown = run(sqlite_reference_path, "explain", "Atlantis", "R1")
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert "unknown participant 'Atlantis'" in unknown.stderr and "Traceback" not in unknown.stderr
+    near = run(sqlite_reference_path, "explain", "Australa", "R1")
+    assert near.returncode == 1 and "did you mean Australia / AUS?" in near.stderr

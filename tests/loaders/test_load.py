@@ -130,7 +130,8 @@ def test_xlsx_first_sheet_and_numeric_cells(ref_engine: Engine) -> None:
     data = _xlsx({"Data": [HEADER.split(","), ["Malaysia", "R2.1", 2018, 4, "MYS report", None]]})
     result = load_bytes(engine=ref_engine, data=data, name="upload.xlsx")
     assert (result.file_format, result.inserted) == ("xlsx", 1)
-    mys = [o for o in obs_rows(ref_engine) if o.participant_code == "MYS"]
+    # the shipped evidence has other Malaysian rows (treaties), none on R2.1
+    mys = [o for o in obs_rows(ref_engine) if (o.participant_code, o.indicator_code) == ("MYS", "R2.1")]
     assert [(o.value, str(o.date), o.precision) for o in mys] == [(4.0, "2018-01-01", "year")]
 
 
@@ -349,12 +350,28 @@ def test_rejection_is_logged_as_a_load_run(ref_engine: Engine) -> None:
 
 
 def test_expert_assessment_row(ref_engine: Engine) -> None:
-    data = csv_bytes(HEADER + ",status", "VNM,R1,2020,,Expert panel 2020,,Initiated")
+    data = csv_bytes(
+        HEADER + ",status,assessor,rationale",
+        'VNM,R1,2020,,Expert panel 2020,,Initiated,APR2P expert panel,"Focal point named, no report yet"',
+    )
     result = load_bytes(engine=ref_engine, data=data, name="a.csv")
     assert result.inserted == 1
     with Session(ref_engine) as s:
         a = s.exec(select(models.Assessment)).scalars().one()  # type: ignore[call-overload]
     assert (a.participant_code, a.item_code, a.status) == ("VNM", "R1", 2)
+    assert (a.assessor, a.rationale) == ("APR2P expert panel", "Focal point named, no report yet")
+
+
+def test_expert_assessment_needs_assessor_and_rationale(ref_engine: Engine) -> None:
+    """Status rule 2.0: an assessment overrides the rule only if it says who assessed it and why."""
+    problems = rejected(
+        ref_engine,
+        csv_bytes(HEADER + ",status", "VNM,R1.1,2019,2,src,", "VNM,R1,2020,,Expert panel 2020,,Initiated"),
+    )
+    assert problems == [
+        "bad.csv:3: assessor: empty: an expert assessment must name its assessor (a person or body)",
+        "bad.csv:3: rationale: empty: an expert assessment must give its rationale (why this status)",
+    ]
 
 
 def test_uninitialised_database(schema_engine: Engine) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 from apptest_support import assert_ok, plotly_figures, query, table, titles, warnings
 from conftest import OpenPage
 from sqlalchemy import text
 
 from dashboard import scoring, views
+from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
 from dashboard.queries import participants
 
@@ -42,56 +44,118 @@ def test_profiles_from_link_and_selector(open_page: OpenPage, sqlite_sample_path
         assert ("Association of Southeast Asian Nations" in memberships) == (code in {"VNM", "SGP"})
 
 
-def _status_by_rule(db: Path, participant: str, indicators: list[str], year: int) -> int:
-    """Rule 1-3 of dashboard/scoring.py by hand: floor of the mean indicator status."""
+def _status_by_rule(db: Path, participant: str, indicators: list[str], year: int) -> int | None:
+    """Rule 2.0 of dashboard/scoring.py by hand for one recommendation with these indicators.
+
+    Each indicator: its latest value up to 31 December (a flow only within its window of
+    years), status = the highest threshold reached, scaled to its ceiling. Coverage below half
+    is insufficient data (None); otherwise the floor of the mean scaled status times the
+    recommendation's ceiling, at most the best indicator status, and at most 3 unless every
+    indicator is observed.
+    """
     engine = make_engine(url=f"sqlite:///{db}")
-    statuses = []
+    scaled, best, ceilings = [], 0, []
     with engine.connect() as conn:
         for code in indicators:
-            value = conn.execute(
+            thresholds_text, measure, window = conn.execute(
+                text("SELECT thresholds, measure, window_years FROM indicator WHERE code = :i"),
+                {"i": code},
+            ).one()
+            thresholds = scoring.parse_thresholds(thresholds_text)
+            ceiling = max(i + 1 for i, t in enumerate(thresholds) if math.isfinite(t))
+            ceilings.append(ceiling)
+            row = conn.execute(
                 text(
-                    "SELECT value FROM observation WHERE participant_code = :p AND "
+                    "SELECT value, date FROM observation WHERE participant_code = :p AND "
                     "indicator_code = :i AND date <= :d ORDER BY date DESC LIMIT 1"
                 ),
                 {"p": participant, "i": code, "d": f"{year}-12-31"},
-            ).scalar_one()
-            thresholds = scoring.parse_thresholds(
-                conn.execute(
-                    text("SELECT thresholds FROM indicator WHERE code = :i"), {"i": code}
-                ).scalar_one()
-            )
-            statuses.append(sum(value >= t for t in thresholds))
+            ).one_or_none()
+            if row is None:
+                continue
+            value, date = row
+            if measure == "flow" and year - int(str(date)[:4]) >= int(window or 2):
+                continue  # a flow counts for its year and the next only
+            status = sum(value >= t for t in thresholds)
+            best = max(best, status)
+            scaled.append(status / ceiling)
     engine.dispose()
-    return math.floor(sum(statuses) / len(statuses))
+    if len(scaled) / len(indicators) < 0.5:
+        return None
+    status = min(math.floor(sum(scaled) / len(scaled) * max(ceilings) + 1e-9), best)
+    return status if len(scaled) == len(indicators) else min(status, 3)
+
+
+def _evidence_rows(participant: str, first: int, last: int) -> int:
+    """Shipped observations of the participant dated within [first, last]."""
+    obs = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
+    years = obs["date"].str[:4].astype(int)
+    return int(((obs["participant"] == participant) & years.between(first, last)).sum())
 
 
 def test_australia_documented_scorecard(open_page: OpenPage, sqlite_reference_path: Path) -> None:
     at = open_page(sqlite_reference_path, "country.py", query={"participant": "AUS", "to": "2015"})
     assert_ok(at)
     assert titles(at) == ["Australia"]
-    card = table(at, "Rec.", "Status", "Trend", "Last update", "Basis").set_index("Rec.")
-    # R1.1 = 4 (status 4 on 1|2|3|4) and R1.2 = 1 (status 3 on 1|1|1|): floor(3.5) = 3
+    card = table(at, "Rec.", "Status", "Trend", "Last update", "Basis", "Coverage").set_index(
+        "Rec."
+    )
+    # R1.1 = 3 (status 3 of ceiling 4 on 1|2|3|4) and R1.2 = 1 (status 3 of ceiling 3 on
+    # 1|1|1|): floor(mean(3/4, 3/3) * 4) = floor(3.5) = 3, at most the best indicator (3)
     expected = _status_by_rule(sqlite_reference_path, "AUS", ["R1.1", "R1.2"], 2015)
     assert expected == 3
     assert card.loc["R1", "Status"] == views.status_label(expected) == "◕ Substantial progress"
-    assert card.loc["R1", "Last update"] == "2015-11-01"
+    assert card.loc["R1", "Computed by the rule"] == card.loc["R1", "Status"]
+    assert card.loc["R1", "Coverage"] == "2 of 2"
+    assert card.loc["R1", "Stale"] == ""
+    assert card.loc["R1", "Last update"] == "2015-11-04"  # R1.2, the newest observation used
     assert card.loc["R1", "Basis"] == "computed"
-    # R12.1 = 1 in 2014 and again in 2015: same status, shown as a trend
-    assert card.loc["R12", "Trend"] == "► same"
+    # R1 was at 3 in 2012-13 on the 2012 focal-point meeting (R1.2) alone; 3 again in 2015
+    assert _status_by_rule(sqlite_reference_path, "AUS", ["R1.1", "R1.2"], 2013) == 3
+    assert _status_by_rule(sqlite_reference_path, "AUS", ["R1.1", "R1.2"], 2014) is None
+    assert card.loc["R1", "Trend"] == "► same"
+    # R12: only R12.1 (2015) is current; the 2013 UNGA statement (R12.3, a flow) has lapsed
+    r12 = ["R12.1", "R12.2", "R12.3", "R12.4"]
+    assert _status_by_rule(sqlite_reference_path, "AUS", r12, 2015) is None
+    assert card.loc["R12", "Status"] == "◌ Insufficient data (1 of 4 indicators)"
+    assert card.loc["R12", "Coverage"] == "1 of 4"
+    assert card.loc["R12", "Trend"] == ""
     assert card.loc["R2", "Status"] == views.status_label(None)
+    # the regional R8 (ad hoc ARF SALW workshops, 2005) is a stock carried forward, stale
+    assert (card.loc["R8", "Status"], card.loc["R8", "Stale"]) == ("◑ Initiated", "stale")
+    # why this status? (R1 by default): one row per indicator, both counted
+    assert at.selectbox(key="scorecard_pick").value == "R1"
+    why = table(at, "indicator", "counted", "reached threshold").set_index("indicator")
+    assert list(why.index) == ["R1.1", "R1.2"]
+    assert list(why["counted"]) == ["yes", "yes"]
+    assert (why.loc["R1.1", "kind"], why.loc["R1.2", "kind"]) == ("stock", "flow")
     evidence = table(at, "Date", "Rec.", "Indicator", "Value")
-    assert len(evidence) == 5
+    assert len(evidence) == _evidence_rows("AUS", 2011, 2015) == 7
     assert list(evidence["Date"]) == sorted(evidence["Date"], reverse=True)
-    r11 = evidence[evidence["Indicator"] == "R1.1"].iloc[0]
-    assert (r11["Value"], r11["Date"]) == (4.0, "2015-11-01")
+    r11 = evidence[evidence["Indicator"] == "R1.1"]
+    assert len(r11) == 1  # the 2016 and 2019 values (4) are after the period
+    assert (r11.iloc[0]["Value"], r11.iloc[0]["Date"]) == (3.0, "2015-11-01")
+    treaties = table(at, "Treaty", "Status", "Record").set_index("Treaty")
+    assert treaties.loc["Arms Trade Treaty", "Date"] == "2014-06-03"  # ratified 3 June 2014
+    assert set(treaties["Status"]) == {"● Implemented"}
     pillars = plotly_figures(at)[0]
     assert pillars["data"] and pillars["data"][0]["type"] == "bar"
-    # before the evidence there is none
-    at.sidebar.slider(key="f_period").set_value((2011, 2013)).run()
+    # before the evidence there is none: in 2011 no national recommendation has data for
+    # Australia (its first R1.2 is from 2012); the regional ones show the region's status
+    at.sidebar.slider(key="f_period").set_value((2011, 2011)).run()
     assert_ok(at)
-    card = table(at, "Rec.", "Status")
-    assert set(card["Status"]) == {views.status_label(None)}
-    assert "No observations for this participant in this period yet." in [i.value for i in at.info]
+    assert _evidence_rows("AUS", 2011, 2011) == 0
+    card = table(at, "Rec.", "Status", "Level")
+    national = card[card["Level"] == "national"]
+    assert len(national) == 7
+    assert set(national["Status"]) == {views.status_label(None)}
+    why = table(at, "indicator", "counted").set_index("indicator")
+    assert set(why["counted"]) == {"no: no observation"}
+    assert "No observations recorded for this participant in this period." in [
+        i.value for i in at.info
+    ]
+    treaties = table(at, "Treaty", "Status", "Record").set_index("Treaty")
+    assert treaties.loc["Arms Trade Treaty", "Status"] == views.status_label(None)  # signed 2013
 
 
 def test_unknown_participant_falls_back(open_page: OpenPage, sqlite_reference_path: Path) -> None:

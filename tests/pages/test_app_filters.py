@@ -28,8 +28,10 @@ LINK = {
     "recommendations": "R1,R4",
     "from": "2011",
     "to": "2024",
-    "sample": "0",
+    "sample": "0",  # explicitly off (open_page would otherwise switch the demo sample on)
 }
+# what the URL then says: sample is off by default, so it is not written
+LINK_WRITTEN = {k: v for k, v in LINK.items() if k != "sample"}
 
 
 def test_filtered_link_opens_the_same_view(open_page: OpenPage, sqlite_sample_path: Path) -> None:
@@ -44,7 +46,7 @@ def test_filtered_link_opens_the_same_view(open_page: OpenPage, sqlite_sample_pa
         "sample": False,
     }
     # the URL keeps the link (from=2011 is the default period start, so it is left out)
-    assert query(at) == LINK  # the period is always written, so the link stays the same
+    assert query(at) == LINK_WRITTEN  # the period is always written; sample=0 is the default
     assert not warnings(at) and not banner_shown(at)
     heat = plotly_figures(at)[0]
     assert not figure_marked(heat)
@@ -55,7 +57,7 @@ def test_filtered_link_opens_the_same_view(open_page: OpenPage, sqlite_sample_pa
     assert list(track["Item"]) == ["R4", "STEP1", "STEP2", "STEP3", "STEP4"]
     at.run()  # a rerun keeps it all
     assert_ok(at)
-    assert query(at) == LINK  # the period is always written, so the link stays the same
+    assert query(at) == LINK_WRITTEN
     assert sidebar_state(at)["participants"] == ["VNM", "THA"]
 
 
@@ -77,9 +79,14 @@ def test_unknown_values_in_a_link_are_reported(
         "pillars": [],
         "recommendations": [],
         "period": (2011, this_year()),
-        "sample": True,
+        "sample": True,  # open_page switches the demo sample on for the sample database
     }
-    assert query(at) == {"participants": "VNM", "from": "2011", "to": str(this_year())}
+    assert query(at) == {
+        "participants": "VNM",
+        "from": "2011",
+        "to": str(this_year()),
+        "sample": "1",
+    }
     assert titles(at) == ["Responsibility to Protect in the ARF region"]
     assert at.metric[0].value == "1 of 1"
     at.run()  # the notices are shown once, not on every rerun
@@ -96,7 +103,8 @@ def test_reversed_period_and_names_in_a_link(open_page: OpenPage, sqlite_sample_
     assert any("reversed" in n for n in warnings(at))
     state = sidebar_state(at)
     assert state["participants"] == ["VNM", "THA"] and state["period"] == (2015, 2020)
-    assert query(at) == {"participants": "VNM,THA", "from": "2015", "to": "2020"}
+    assert state["sample"] is True
+    assert query(at) == {"participants": "VNM,THA", "from": "2015", "to": "2020", "sample": "1"}
 
 
 def test_filters_survive_moving_between_pages(
@@ -111,7 +119,13 @@ def test_filters_survive_moving_between_pages(
     assert_ok(at)
     assert sidebar_state(at)["participants"] == ["VNM", "KHM"]
     assert sidebar_state(at)["period"] == (2011, 2024)
-    assert query(at) == {"participants": "VNM,KHM", "from": "2011", "to": "2024"}  # written back to the URL
+    assert sidebar_state(at)["sample"] is True  # the demo switch survives too
+    assert query(at) == {  # written back to the URL
+        "participants": "VNM,KHM",
+        "from": "2011",
+        "to": "2024",
+        "sample": "1",
+    }
     lines = plotly_figures(at)[1]
     assert sorted(t["name"] for t in lines["data"]) == ["Cambodia", "Viet Nam"]
     at.query_params.clear()

@@ -1,8 +1,11 @@
-"""Map: layers and years from the URL, the regional notice, a click opens the profile."""
+"""Map: layers and years from the URL, the regional notice, a click explains the status and links
+to the profile."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
 
 from apptest_support import (
     assert_ok,
@@ -14,10 +17,16 @@ from apptest_support import (
     warnings,
 )
 from conftest import OpenPage
+from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import this_year
 
 LAYERS = {"participants-polygons", "participants-points", "participants-labels"}
+
+
+def page_links(at: AppTest) -> list[Any]:
+    """The st.page_link protos drawn on the main area (page, label, query_string)."""
+    return [el.proto for el in at.main.get("page_link")]
 
 
 def test_map_defaults_and_click(open_page: OpenPage, sqlite_sample_path: Path) -> None:
@@ -31,10 +40,17 @@ def test_map_defaults_and_click(open_page: OpenPage, sqlite_sample_path: Path) -
     assert len(points["data"]) == 27
     assert at.selectbox(key="p_layer").value == "R1"
     assert at.select_slider(key="p_year").value == str(this_year())
-    assert query(at) == {"layer": "R1", "year": str(this_year()), "from": "2011", "to": str(this_year())}
+    assert query(at) == {
+        "layer": "R1",
+        "year": str(this_year()),
+        "from": "2011",
+        "to": str(this_year()),
+        "sample": "1",  # open_page switches the demo sample on for the sample database
+    }
     values = table(at, "Participant", "Status", "Value", "Date", "Source")
     assert len(values) == 27
-    # a click on Viet Nam's point opens its profile, keeping the filters
+    assert not page_links(at)  # nothing picked yet
+    # a click on Viet Nam's point explains its status and links to its profile, with the filters
     at.sidebar.multiselect(key="f_pillars").set_value([2]).run()
     run_with_widget_value(
         at,
@@ -47,11 +63,36 @@ def test_map_defaults_and_click(open_page: OpenPage, sqlite_sample_path: Path) -
         },
     )
     assert_ok(at)
-    assert titles(at) == ["Viet Nam"]
-    assert query(at)["participant"] == "VNM" and query(at)["pillars"] == "2"
-    # st.switch_page drops every widget's state; the sidebar filters are put back
+    assert titles(at) == ["Implementation map"]  # the click no longer leaves the map
+    why = [m.value for m in at.markdown if m.value.startswith("**Why this status?**")]
+    assert len(why) == 1 and why[0].startswith("**Why this status?** Viet Nam, R1 ")
+    vnm = values.set_index("Participant").loc["Viet Nam", "Status"]  # "◕ Substantial progress"
+    label = vnm.split(" ", 1)[1]  # the panel gives the label without the symbol
+    assert f", {this_year()}: **{label}** (basis: computed)" in why[0]  # the map's status
+    (link,) = page_links(at)
+    assert link.label == "Open the profile of Viet Nam"
+    assert link.page == "country"  # pages/country.py
+    linked = dict(parse_qsl(link.query_string))
+    assert linked == {  # the sidebar filters and the participant
+        "pillars": "2",
+        "from": "2011",
+        "to": str(this_year()),
+        "sample": "1",
+        "participant": "VNM",
+    }
+    assert "participant" not in query(at)  # the map's own URL is not switched to the profile
+    # the sidebar filters are kept
     assert at.sidebar.multiselect(key="f_pillars").value == [2]
     assert at.sidebar.slider(key="f_period").value == (2011, this_year())
+    # following the link opens Viet Nam's profile with the same filters
+    at.query_params.clear()
+    for key, value in linked.items():
+        at.query_params[key] = value
+    at.switch_page("country.py").run()
+    assert_ok(at)
+    assert titles(at) == ["Viet Nam"]
+    assert query(at)["participant"] == "VNM" and query(at)["pillars"] == "2"
+    assert at.sidebar.multiselect(key="f_pillars").value == [2]
 
 
 def test_map_layer_and_year_from_link(open_page: OpenPage, sqlite_sample_path: Path) -> None:
@@ -75,7 +116,12 @@ def test_map_unknown_layer_and_year(open_page: OpenPage, sqlite_reference_path: 
     assert "Ignored unknown layer 'R99' in the link." in notes
     assert "Ignored unknown year '1999' in the link." in notes
     assert at.selectbox(key="p_layer").value == "R1"
-    assert query(at) == {"layer": "R1", "year": str(this_year()), "from": "2011", "to": str(this_year())}
+    assert query(at) == {
+        "layer": "R1",
+        "year": str(this_year()),
+        "from": "2011",
+        "to": str(this_year()),
+    }
     values = table(at, "Participant", "Status", "Value").set_index("Participant")
     assert values.loc["Australia", "Status"] == "◕ Substantial progress"
 

@@ -9,8 +9,9 @@ from apptest_support import assert_ok, decks, metrics, table
 from conftest import OpenPage
 
 from dashboard import views
+from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
-from dashboard.filters import DEFAULT_FROM, Filters, this_year
+from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.queries import observations, participants
 
 FOCAL = "Participants with an RtoP focal point"
@@ -57,30 +58,38 @@ def test_headlines_match_the_views_and_a_hand_count(
 
 
 def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path: Path) -> None:
-    # Australia's focal point: R1.1 = 4 in November 2015, the only focal point on record.
+    # Focal points on record by 2015: Japan (R1.1 = 3, September 2015) and Australia (R1.1 = 3,
+    # November 2015); none before 2015.
+    assert _focal_points_by_hand(sqlite_reference_path, 2015) == 2
+    assert _focal_points_by_hand(sqlite_reference_path, 2014) == 0
     at = open_page(sqlite_reference_path, query={"to": "2015"})
     assert_ok(at)
     shown = metrics(at)
-    assert shown[FOCAL] == ("1 of 27", "+1 since 2011")
-    assert shown[INITIATED] == ("0 of 12 (0 with enough data)", "+0 since 2011")  # too few with data
+    assert shown[FOCAL] == ("2 of 27", "+2 since 2011")
+    # Only R8 (regional: ad hoc ARF SALW workshops, a stock at 2, stale) has a status in 2015.
+    # In 2011 R11 was at 3 as well (2 of its 4 indicators current: the 2011 secretariat
+    # cooperation is a flow); from 2013 R11 has 1 of 4 -> insufficient data.
+    assert shown[INITIATED] == ("1 of 12 (1 with enough data)", "-1 since 2011")
     assert shown["Average status, pillar 1"] == ("insufficient data", "")
     at.select_slider(key="overview_since").set_value(2015).run()
     assert_ok(at)
-    assert metrics(at)[FOCAL] == ("1 of 27", "+0 since 2015")
+    assert metrics(at)[FOCAL] == ("2 of 27", "+0 since 2015")
     at.sidebar.slider(key="f_period").set_value((2011, 2014)).run()
     assert_ok(at)
     assert metrics(at)[FOCAL] == ("0 of 27", "+0 since 2011")
     at.sidebar.multiselect(key="f_participants").set_value(["AUS", "CHN"])
     at.sidebar.slider(key="f_period").set_value((2011, this_year())).run()
     assert_ok(at)
-    assert metrics(at)[FOCAL] == ("1 of 2", "+1 since 2011")
+    assert metrics(at)[FOCAL] == ("1 of 2", "+1 since 2011")  # Australia; China has none on record
     fresh = {
         m.value.split("**: ")[0].strip("- *"): m.value.split("**: ")[-1]
         for m in at.markdown
         if m.value.startswith("- **")
     }
-    assert fresh["Latest observation"] == "2015-11-01"
-    assert fresh["Observations"] == "10"
+    shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
+    assert fresh["Latest observation"] == str(pd.to_datetime(shipped["date"], format="mixed").max().date())
+    assert fresh["Latest observation"] == "2025-06-25"
+    assert fresh["Observations"] == str(len(shipped)) == "200"
 
 
 def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -> None:
@@ -89,6 +98,20 @@ def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -
     points = next(layer for layer in deck["layers"] if layer["id"] == "participants-points")
     rows = pd.DataFrame(points["data"])
     assert len(rows) == 27
-    aus = rows[rows["code"] == "AUS"].iloc[0]
-    assert aus["status_label"] != views.status_label(None)  # Australia has documented data
-    assert (rows["status_label"] == views.status_label(None)).sum() == 25  # all but AUS, CHN
+    # participants with a status on a (national) recommendation this year, from the evidence
+    engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
+    ds = views.load_dataset(engine=engine, include_sample=False)
+    engine.dispose()
+    levels = views.rec_levels(ds)
+    now = ds.status[
+        (ds.status["year"] == this_year())
+        & ds.status["recommendation"].isin(RECOMMENDATIONS)
+        & (ds.status["recommendation"].map(levels) != "region")
+    ]
+    with_status = set(now["participant_code"])
+    assert with_status == {"AUS", "EUU", "JPN", "KOR"}  # focal points on record (R1), R12
+    shown = set(rows.loc[rows["status_label"] != views.status_label(None), "code"])
+    assert shown == with_status
+    assert (rows["status_label"] == views.status_label(None)).sum() == 27 - len(with_status)
+    label = dict(zip(rows["code"], rows["status_label"], strict=True))
+    assert label["JPN"] == views.status_label(3)  # R1 only, at 3

@@ -1,5 +1,6 @@
-"""Every page from the real entry point with the default data: title, charts, SAMPLE DATA marking;
-then with the sample excluded (sidebar checkbox): the marking is gone."""
+"""Every page from the real entry point with the sample switched on (sample=1, as conftest's
+open_page does for the sample database): title, charts, SAMPLE DATA marking; then with the sample
+excluded (sidebar checkbox): the marking is gone."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from conftest import OpenPage
 from dashboard.db import make_engine
 from dashboard.models import STATUS_LABELS
 from dashboard.queries import counts
+from dashboard.scoring import RULE_VERSION
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
 MARKED_FIGURES = {
@@ -51,11 +53,15 @@ def test_page_with_sample_then_without(
         assert all(deck_marked(d) for d in maps)
     else:
         assert not banner_shown(at)
+    box = at.sidebar.checkbox(key="f_sample")
+    assert box.label == "Include sample data (demo)" and box.value is True
+    assert query(at).get("sample") == "1"
 
-    at.sidebar.checkbox(key="f_sample").uncheck().run()
+    box.uncheck().run()
     assert_ok(at)
     assert titles(at) == [expected_title]
-    assert query(at).get("sample") == "0"
+    assert at.sidebar.checkbox(key="f_sample").value is False
+    assert "sample" not in query(at)  # off is the default: the URL says nothing
     figs, maps = plotly_figures(at), decks(at)
     assert (len(figs), len(maps)) == (n_plotly, n_deck)
     assert not banner_shown(at)
@@ -75,7 +81,8 @@ def test_reference_only_database_has_no_marking(
         assert not banner_shown(at)
         assert not any(figure_marked(f) for f in plotly_figures(at))
         assert not any(deck_marked(d) for d in decks(at))
-    assert query(at).get("sample") is None  # nothing to exclude: the checkbox stays ticked
+    assert query(at).get("sample") is None  # nothing to include: no switch, nothing in the URL
+    assert "f_sample" not in {c.key for c in at.sidebar.checkbox}  # only shown with a sample
 
 
 def test_methodology_tables(open_page: OpenPage, sqlite_sample_path: Path) -> None:
@@ -83,11 +90,11 @@ def test_methodology_tables(open_page: OpenPage, sqlite_sample_path: Path) -> No
     assert_ok(at)
     assert [h.value for h in at.main.header] == [
         "Status scale",
-        "How a status is computed",
+        f"How a status is computed (method version {RULE_VERSION})",
         "Indicators and their thresholds",
         "Recommendation to pillar mapping",
         "Sources",
-        "Sample data",
+        "Sample data (demonstration only)",
     ]
     scale = table(at, "Status", "Symbol", "Label")
     assert list(scale["Label"]) == list(STATUS_LABELS.values())
@@ -114,7 +121,9 @@ def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: P
     events = table(at, "When", "Event", "Kind")
     assert len(events) > 0
     assert sum(len(t["y"]) for t in events_fig["data"]) == len(events)
-    assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia", "China"]
+    # one line per chosen participant that has a status: China's recommendation cells are all
+    # "insufficient data" under rule 2.0 (below 50% coverage), so it draws no line
+    assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia"]
     titles_shown = " | ".join(events["Event"])
     assert "World Summit endorses" in titles_shown  # the timeline starts in 2005 (README)
     assert "Australia's internal review" in titles_shown
