@@ -415,10 +415,18 @@ def overview_map(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
 
 def regional_value(*, ds: Dataset, layer: str, year: int) -> str | None:
     """For region-level layers, the region's own status as text (None for national layers)."""
-    at = _status_at(ds, year)
+    at = ds.cells[ds.cells["year"] == year]
     if layer in RECOMMENDATIONS and rec_levels(ds).get(layer) == "region":
         hit = at[(at["participant_code"] == scoring.REGION) & (at["recommendation"] == layer)]
-        return status_label(hit["status"].iloc[0] if len(hit) else None)
+        if not len(hit):
+            return status_label(None)
+        row = hit.iloc[0]
+        return cell_label(
+            result=row["result"],
+            status=row["status"],
+            observed=int(row["n_indicators"]),
+            expected=int(row["n_expected"]),
+        )
     ind = ds.indicators.set_index("code")
     if layer in ind.index and ind.loc[layer, "level"] == "region":
         p = ds.ind_panel

@@ -21,7 +21,7 @@ from dashboard import charts, export, maps, views
 from dashboard.charts import ChartMeta
 from dashboard.db import make_engine
 from dashboard.export import briefing
-from dashboard.filters import Filters
+from dashboard.filters import Filters, this_year
 from loaders.sample import remove_sample
 from loaders.store import load_bytes
 from tests.conftest import IN_CI, need
@@ -77,6 +77,7 @@ def test_png_has_requested_pixel_size_and_svg_parses(sample_ds: views.Dataset) -
     assert root.tag.endswith("svg")
     assert "SAMPLE DATA" in svg.decode()
     assert "exported" in svg.decode()
+    assert " · method v2.0 · " in svg.decode()  # the source line names the status rule version
 
 
 def test_static_map_renders_offline_geometry(sample_ds: views.Dataset) -> None:
@@ -116,6 +117,7 @@ def test_region_pdf_pages_and_text(region_pack: briefing.Pack) -> None:
     for title in ("Key figures, 2024", "Recommendation tracker", "Methodology and sources"):
         assert title in text
     assert "CSCAP Memorandum" in text  # a source named
+    assert "Method version 2.0 (docs/methodology.md)" in text
     assert "SAMPLE DATA" in text
     assert reader.metadata is not None and reader.metadata.title == region_pack.title
 
@@ -145,7 +147,8 @@ def test_data_csv_and_xlsx_neutralise_formulas(real_ds: views.Dataset) -> None:
     assert {"participant", "indicator", "recommendation", "pillar", "date", "value", "status", "source"} <= set(frame.columns)
     rows = _csv_rows(export.table_bytes(frame, fmt="csv", meta=meta))
     about = [r for r in rows if r and r[0].startswith("#")]
-    assert [r[0] for r in about][:4] == ["# Title", "# Filters", "# Sources", "# Exported"]
+    assert [r[0] for r in about][:5] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method"]
+    assert about[4][1] == "RtoP Monitor status rule version 2.0 (docs/methodology.md)"
     assert not any(r[0] == "# SAMPLE DATA" for r in about)
     header = rows[len(about)]
     data = [dict(zip(header, r, strict=True)) for r in rows[len(about) + 1 :]]
@@ -160,7 +163,9 @@ def test_data_csv_and_xlsx_neutralise_formulas(real_ds: views.Dataset) -> None:
     values = {c.value for c in cells if isinstance(c.value, str)}
     assert "'=HYPERLINK(\"http://x\",\"y\")" in values and "'+cmd source" in values
     assert ws.cell(row=1, column=1).value == "participant_code"
-    assert [r[0].value for r in wb["About"].iter_rows()][:3] == ["Title", "Filters", "Sources"]
+    about_xlsx = {r[0].value: r[1].value for r in wb["About"].iter_rows()}
+    assert list(about_xlsx)[:3] == ["Title", "Filters", "Sources"]
+    assert about_xlsx["Method"] == "RtoP Monitor status rule version 2.0 (docs/methodology.md)"
 
 
 def test_data_export_marks_sample(sample_ds: views.Dataset) -> None:
@@ -199,7 +204,13 @@ def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     frame = pd.read_excel(data, sheet_name="Data")
-    assert len(frame) == 10 and set(frame["participant_code"]) == {"AUS", "CHN"}  # the evidence
+    # the shipped public-record evidence dated 2011 to this year (the default period), no sample
+    evidence = Path(__file__).parent.parent.parent / "data" / "evidence" / "observations.csv"
+    with evidence.open(newline="", encoding="utf-8") as f:
+        shipped = [r for r in csv.DictReader(f) if 2011 <= int(r["date"][:4]) <= this_year()]
+    assert len(frame) == len(shipped) == 124
+    assert set(frame["participant_code"]) == {r["participant"] or "ARF" for r in shipped}
+    assert "ARF" in set(frame["participant_code"]) and not frame["sample_data"].any()
 
 
 def test_cli_rejects_bad_arguments(sqlite_sample_path: Path, tmp_path: Path) -> None:

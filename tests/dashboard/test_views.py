@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -12,13 +13,20 @@ from dashboard.db import make_engine
 from dashboard.filters import Filters
 from loaders.store import load_bytes
 
+DATA = Path(__file__).parent.parent.parent / "data"
+
 
 @pytest.fixture
 def ds(template_dir: Path, tmp_path: Path) -> views.Dataset:
     path = tmp_path / "ref.sqlite"
     shutil.copy(template_dir / "reference.sqlite", path)
     engine = make_engine(url=f"sqlite:///{path}")
-    regional = b"participant,indicator,date,value,source\nregion,R4.1,2018,2,ARF chair statement 2018\n"
+    # two of R4's four region indicators: 1 of 4 in 2018 (insufficient), 2 of 4 from 2019
+    regional = (
+        b"participant,indicator,date,value,source\n"
+        b"region,R4.1,2018,2,ARF chair statement 2018\n"
+        b"region,R4a.1,2019,2,ARF chair statement 2019\n"
+    )
     load_bytes(engine=engine, data=regional, name="regional.csv")
     return views.load_dataset(engine=engine, include_sample=False)
 
@@ -26,24 +34,45 @@ def ds(template_dir: Path, tmp_path: Path) -> views.Dataset:
 def test_regional_layer_shows_the_regions_status_everywhere(ds: views.Dataset) -> None:
     values = views.map_values(ds=ds, filters=Filters(), layer="R4", year=2020)
     assert len(values) == 27
-    # R4.1 = 2 on thresholds 1|2|3|4 is status 2; it is R4's only observed indicator
+    # R4.1 = 2 and R4a.1 = 2 on thresholds 1|2|3|4 are status 2 each; coverage 2 of 4 (50%)
     assert set(values["status_label"]) == {"◑ Initiated"}
+    assert set(values["value"]) == {"2 of 4 indicators; computed"}
     assert views.regional_value(ds=ds, layer="R4", year=2020) == "◑ Initiated"
+    # in 2018 only R4.1 is known: 1 of 4 is below the 50% minimum, shown everywhere as such
+    early = views.map_values(ds=ds, filters=Filters(), layer="R4", year=2018)
+    assert len(early) == 27 and set(early["status_label"]) == {"◌ Insufficient data"}
+    assert set(early["value"]) == {"1 of 4 indicators; computed"} and early["status"].isna().all()
 
 
 def test_national_layer_and_focal_point(ds: views.Dataset) -> None:
     values = views.map_values(ds=ds, filters=Filters(), layer="R1.1", year=2016).set_index("code")
-    assert values.loc["AUS", "value"] == "4" and values.loc["AUS", "status_label"] == "● Implemented"
+    # 4 from the APCR2P study (2016-07) supersedes 3 from the 2015-11 dialogue; levels are named
+    aus = values.loc["AUS"]
+    assert aus["value"] == "4 (appointed and a member of the Global Network of R2P Focal Points)"
+    assert (aus["status_label"], aus["date"]) == ("● Implemented", "2016-07-01")
     assert values.loc["VNM", "status_label"] == "– No data"
     assert values.loc["SGP", "lat"] == pytest.approx(1.35)  # Singapore has a point to click
 
 
 def test_scorecard_trend_and_regional_rows(ds: views.Dataset) -> None:
+    before = views.scorecard(ds=ds, participant="AUS", year=2015).set_index("recommendation")
+    # R1.1 = 3 (seed, 2015-11) and the R1.2 dialogue flow (status 3 of ceiling 3, scaled to 4)
+    assert before.loc["R1", "status_label"] == "◕ Substantial progress"  # floor((3 + 4) / 2)
     card = views.scorecard(ds=ds, participant="AUS", year=2016).set_index("recommendation")
     assert len(card) == 12
-    assert card.loc["R1", "status_label"] == "◕ Substantial progress"  # floor((4 + 3) / 2)
+    # R1.1 = 4 from 2016-07; the 2015 dialogue still counts (a flow counts two years)
+    r1 = card.loc["R1"]
+    assert (r1["status_label"], r1["computed"], r1["coverage"]) == (
+        "● Implemented",
+        "● Implemented",
+        "2 of 2",
+    )
+    assert (r1["trend"], r1["last_update"], r1["basis"]) == ("▲ up", "2016-07-01", "computed")
     assert card.loc["R4", "level"] == "regional"
-    assert card.loc["R12", "last_update"] == "2015-01-01"
+    assert card.loc["R4", "status_label"] == "– No data"  # the region's R4 evidence starts in 2018
+    assert card.loc["R12", "status_label"] == "◌ Insufficient data (1 of 4 indicators)"
+    assert card.loc["R12", "last_update"] == "2015-11-04"
+    assert (card.loc["R8", "level"], card.loc["R8", "stale"]) == ("regional", "stale")
 
 
 def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None:
@@ -56,10 +85,16 @@ def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None
     documented = views.load_dataset(engine=engine, include_sample=False)  # type: ignore[arg-type]
     assert len(full.observations) == counts["observations"]
     assert int(full.observations["synthetic"].sum()) == counts["observations_synthetic"]
-    assert len(documented.observations) == 10 and not documented.observations["synthetic"].any()
+    with (DATA / "evidence" / "observations.csv").open(newline="", encoding="utf-8") as f:
+        shipped = sum(1 for _ in csv.DictReader(f))  # the public-record evidence (200 rows)
+    assert len(documented.observations) == shipped == 200
+    assert not documented.observations["synthetic"].any()
     assert str(full.observations["date"].dtype).startswith("datetime64")
-    aus = documented.observations[documented.observations["indicator_code"] == "R1.1"]
-    assert aus[["participant_code", "value"]].values.tolist() == [["AUS", 4.0]]
+    obs = documented.observations
+    aus = obs[(obs["indicator_code"] == "R1.1") & (obs["participant_code"] == "AUS")]
+    aus = aus.sort_values("date")
+    assert aus["value"].tolist() == [3.0, 4.0, 4.0]  # seed 003 (2015-11), public records 2016, 2019
+    assert [str(d.date()) for d in aus["date"]] == ["2015-11-01", "2016-07-01", "2019-01-01"]
     assert aus["source"].iloc[0].startswith("Spotlight on R2P")
     card = views.scorecard(ds=documented, participant="AUS", year=2016).set_index("recommendation")
-    assert card.loc["R1", "status_label"] == "◕ Substantial progress"
+    assert card.loc["R1", "status_label"] == "● Implemented"

@@ -94,8 +94,14 @@ def test_explain_json_text_and_unknown_participant(sqlite_reference_path: Path) 
     assert all("source_url" in i for i in e["indicators"])
 
     # 2016: R1.1 = 4 (APCR2P study, 2016-07) and the 2015-11 dialogue flow still counts
-    dated = json.loads(run(sqlite_reference_path, "explain", "AUS", "R1", "--year", "2016", "--json").stdout)
-    assert (dated["status"], dated["status_label"], dated["basis"]) == (4, "Implemented", "computed")
+    dated = json.loads(
+        run(sqlite_reference_path, "explain", "AUS", "R1", "--year", "2016", "--json").stdout
+    )
+    assert (dated["status"], dated["status_label"], dated["basis"]) == (
+        4,
+        "Implemented",
+        "computed",
+    )
     assert dated["coverage"] == {"observed": 2, "expected": 2, "share": 1.0, "minimum": 0.5}
     r11 = {i["code"]: i for i in dated["indicators"]}["R1.1"]
     assert (r11["value"], r11["date"], r11["status"], r11["stale"]) == (4.0, "2016-07", 4, False)

@@ -131,7 +131,9 @@ def test_xlsx_first_sheet_and_numeric_cells(ref_engine: Engine) -> None:
     result = load_bytes(engine=ref_engine, data=data, name="upload.xlsx")
     assert (result.file_format, result.inserted) == ("xlsx", 1)
     # the shipped evidence has other Malaysian rows (treaties), none on R2.1
-    mys = [o for o in obs_rows(ref_engine) if (o.participant_code, o.indicator_code) == ("MYS", "R2.1")]
+    mys = [
+        o for o in obs_rows(ref_engine) if (o.participant_code, o.indicator_code) == ("MYS", "R2.1")
+    ]
     assert [(o.value, str(o.date), o.precision) for o in mys] == [(4.0, "2018-01-01", "year")]
 
 
@@ -366,7 +368,9 @@ def test_expert_assessment_needs_assessor_and_rationale(ref_engine: Engine) -> N
     """Status rule 2.0: an assessment overrides the rule only if it says who assessed it and why."""
     problems = rejected(
         ref_engine,
-        csv_bytes(HEADER + ",status", "VNM,R1.1,2019,2,src,", "VNM,R1,2020,,Expert panel 2020,,Initiated"),
+        csv_bytes(
+            HEADER + ",status", "VNM,R1.1,2019,2,src,", "VNM,R1,2020,,Expert panel 2020,,Initiated"
+        ),
     )
     assert problems == [
         "bad.csv:3: assessor: empty: an expert assessment must name its assessor (a person or body)",
@@ -379,7 +383,9 @@ def test_uninitialised_database(schema_engine: Engine) -> None:
         load_path(engine=schema_engine, path=FIX / "observations_good.csv")
 
 
-def test_rejected_dry_run_leaves_no_trace_and_rejections_keep_the_data_version(ref_engine: Engine) -> None:
+def test_rejected_dry_run_leaves_no_trace_and_rejections_keep_the_data_version(
+    ref_engine: Engine,
+) -> None:
     from dashboard.db import data_version
 
     before = data_version(engine=ref_engine)

@@ -125,7 +125,7 @@ def test_australia_documented_scorecard(open_page: OpenPage, sqlite_reference_pa
     assert (card.loc["R8", "Status"], card.loc["R8", "Stale"]) == ("◑ Initiated", "stale")
     # why this status? (R1 by default): one row per indicator, both counted
     assert at.selectbox(key="scorecard_pick").value == "R1"
-    why = table(at, "indicator", "counted", "reached threshold").set_index("indicator")
+    why = table(at, "indicator", "counted", "status reached").set_index("indicator")
     assert list(why.index) == ["R1.1", "R1.2"]
     assert list(why["counted"]) == ["yes", "yes"]
     assert (why.loc["R1.1", "kind"], why.loc["R1.2", "kind"]) == ("stock", "flow")
@@ -138,8 +138,19 @@ def test_australia_documented_scorecard(open_page: OpenPage, sqlite_reference_pa
     treaties = table(at, "Treaty", "Status", "Record").set_index("Treaty")
     assert treaties.loc["Arms Trade Treaty", "Date"] == "2014-06-03"  # ratified 3 June 2014
     assert set(treaties["Status"]) == {"● Implemented"}
+    # only R1 of the seven national recommendations has a status: no pillar has half with data
+    engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
+    ds = views.load_dataset(engine=engine, include_sample=False)
+    engine.dispose()
+    by_pillar = views.pillar_status_for(ds=ds, participant="AUS", year=2015)
+    assert int(by_pillar["with_data"].sum()) == 1
+    assert by_pillar["average_status"].isna().all()
     pillars = plotly_figures(at)[0]
-    assert pillars["data"] and pillars["data"][0]["type"] == "bar"
+    assert "average status by pillar" in pillars["layout"]["title"]["text"]
+    assert pillars["data"] == []
+    notes = [a["text"] for a in pillars["layout"]["annotations"]]
+    assert "Not enough data for an average by pillar." in notes
+    assert any("· method v2.0 ·" in n for n in notes)  # the source line
     # before the evidence there is none: in 2011 no national recommendation has data for
     # Australia (its first R1.2 is from 2012); the regional ones show the region's status
     at.sidebar.slider(key="f_period").set_value((2011, 2011)).run()

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from apptest_support import assert_ok, plotly_figures, titles
@@ -19,6 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+from dashboard.config import DATA_DIR
 from dashboard.export import png_size
 from dashboard.filters import this_year
 from tests.conftest import need
@@ -83,7 +85,18 @@ def test_exports_page_without_sample_is_unmarked(open_page: OpenPage, sqlite_sam
     _, data = payload(media, buttons(at)["dl_export_data_csv"])
     text = data.decode("utf-8-sig")
     assert "SAMPLE DATA" not in text
-    assert text.count("\n") == 5 + 1 + 10  # 5 description rows, the header, the 10 documented observations
+    rows = list(csv.reader(io.StringIO(text)))
+    about = [r for r in rows if r[0].startswith("#")]
+    assert [r[0] for r in about] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method", "# Publisher"]
+    assert "documented data only" in about[1][1] and "version 2.0" in about[4][1]
+    header = rows[len(about)]
+    body = rows[len(about) + 1 :]
+    # every shipped (documented) observation dated in the default period 2011-now, none of the sample
+    shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
+    in_period = shipped["date"].str[:4].astype(int).between(2011, this_year())
+    assert len(body) == int(in_period.sum()) == 124
+    assert {r[header.index("sample_data")] for r in body} == {"False"}
+    assert {r[header.index("participant_code")] for r in body} == set(shipped.loc[in_period, "participant"].fillna("ARF"))
 
 
 def test_exports_page_builds_a_briefing_pack(open_page: OpenPage, sqlite_sample_path: Path, media: type[_Recorder]) -> None:

@@ -87,7 +87,9 @@ def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path:
         if m.value.startswith("- **")
     }
     shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
-    assert fresh["Latest observation"] == str(pd.to_datetime(shipped["date"], format="mixed").max().date())
+    assert fresh["Latest observation"] == str(
+        pd.to_datetime(shipped["date"], format="mixed").max().date()
+    )
     assert fresh["Latest observation"] == "2025-06-25"
     assert fresh["Observations"] == str(len(shipped)) == "200"
 

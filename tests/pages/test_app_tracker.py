@@ -4,14 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from apptest_support import assert_ok, plotly_figures, run_with_widget_value, table
 from conftest import OpenPage
+from streamlit.testing.v1 import AppTest
 
+from dashboard.config import DATA_DIR
 from dashboard.db import make_engine
+from dashboard.filters import this_year
 from dashboard.queries import participants
 
 NATIONAL = ["R1", "R2", "R3", "R6", "R7", "R9", "R12"]
 REGIONAL = ["R4", "R5", "R8", "R10", "R11"]
+
+
+def _shipped(participant: str, prefix: str) -> pd.DataFrame:
+    """The shipped observations of one participant on indicators starting with prefix,
+    newest first."""
+    obs = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
+    obs = obs[(obs["participant"] == participant) & obs["indicator"].str.startswith(prefix)]
+    obs = obs.assign(when=pd.to_datetime(obs["date"], format="mixed"))
+    return obs.sort_values("when", ascending=False, kind="stable")
+
+
+def _why(at: AppTest, recommendation: str) -> pd.DataFrame:
+    """The "Why this status?" indicator table for one recommendation (there is one for the
+    regional track as well)."""
+    found = [
+        d.value
+        for d in at.dataframe
+        if {"indicator", "counted", "status reached"} <= set(d.value.columns)
+        and d.value["indicator"].str.startswith(recommendation + ".").all()
+    ]
+    assert len(found) == 1, f"{len(found)} why tables for {recommendation}"
+    return found[0].set_index("indicator")
 
 
 def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: Path) -> None:
@@ -29,18 +55,38 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert set(track[track["Item"].isin(REGIONAL)]["Kind"]) == {"regional recommendation"}
     assert (track["Related events"] >= 1).all()  # the memo itself names every item
 
-    # sort by average status: Australia (3, 2, 3) before China (2, 2, 3), then no data
+    # sort by average status over the national recommendations with a status this year:
+    # Japan (R1 3; R12 insufficient data) and Korea (R1 3) at 3, then Australia and the EU
+    # (R1 3, R12 2) at 2.5, then no data; ties by name
     at.radio(key="tracker_sort").set_value("score").run()
     assert_ok(at)
-    assert plotly_figures(at)[0]["data"][0]["y"][:2] == ["Australia", "China"]
+    heat = plotly_figures(at)[0]["data"][0]
+    assert heat["y"][:4] == ["Japan", "Republic of Korea", "Australia", "European Union"]
+    r1, r12 = heat["x"].index("R1"), heat["x"].index("R12")
+    assert [row[r1] for row in heat["text"][:5]] == ["◕", "◕", "◕", "◕", "–"]
+    assert [row[r12] for row in heat["text"][:4]] == ["◌", "–", "◑", "◑"]  # ◌ insufficient
 
     # evidence for a chosen participant and recommendation
     at.selectbox(key="cell_participant").set_value("AUS")
     at.selectbox(key="cell_rec").set_value("R1").run()
     assert_ok(at)
     ev = table(at, "Date", "Indicator", "Value", "Source")
-    assert list(ev["Indicator"]) == ["R1.1", "R1.2"]
-    assert list(ev["Value"]) == [4.0, 1.0]
+    shipped = _shipped("AUS", "R1.")
+    assert (
+        list(ev["Indicator"])
+        == list(shipped["indicator"])
+        == ["R1.1", "R1.1", "R1.2", "R1.1", "R1.2"]
+    )
+    assert list(ev["Value"]) == [float(v) for v in shipped["value"]] == [4.0, 4.0, 1.0, 3.0, 1.0]
+    # why this status: R1.1 (4, 2019, a stock) counts; the 2015 R1.2 (a flow) has lapsed,
+    # so 1 of 2 indicators: at most Substantial progress
+    why = _why(at, "R1")
+    assert why.loc["R1.1", "counted"] == "yes"
+    assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == ("4 level", "2019")
+    assert why.loc["R1.2", "counted"].startswith("no: outside its window")
+    said = " ".join(m.value for m in at.markdown)
+    assert f"Australia, R1 National focal point, {this_year()}: **Substantial progress**" in said
+    assert "Coverage: 1 of 2 indicators with current data" in said
 
     # a click on the cell (China, R12) selects it for the evidence
     run_with_widget_value(
@@ -68,7 +114,16 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert at.selectbox(key="cell_participant").value == "CHN"
     assert at.selectbox(key="cell_rec").value == "R12"
     ev = table(at, "Date", "Indicator", "Value", "Source")
-    assert list(ev["Date"]) == ["2015-01-01", "2014-01-01"]
+    # China on R12 within 2011-now: the 2018 UNGA statement and the 2015 CIIS-APR2P dialogue
+    # (its 2009 statement is before the period)
+    assert list(ev["Date"]) == ["2018-01-01", "2015-11-04"]
+    assert list(ev["Indicator"]) == ["R12.3", "R12.1"]
+    assert len(_shipped("CHN", "R12.")) == 3
+    said = " ".join(m.value for m in at.markdown)
+    assert f"China, R12 Region\\-to\\-region dialogue, {this_year()}: **No data**" in said
+    why = _why(at, "R12")  # both observations are flows that have lapsed
+    assert (why.loc["R12.3", "date"], why.loc["R12.1", "date"]) == ("2018", "2015-11-04")
+    assert all(c.startswith("no: ") for c in why["counted"])
 
 
 def test_participant_without_evidence_and_regional_only(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 from apptest_support import assert_ok, table, titles
 from conftest import OpenPage
+
+from dashboard.config import DATA_DIR
 
 FIX = Path(__file__).parent.parent / "fixtures"
 BAD = (
@@ -90,7 +93,16 @@ def test_good_file_is_checked_then_loaded(open_page: OpenPage, sqlite_reference_
     assert_ok(at)
     assert titles(at) == ["Viet Nam"]
     evidence = table(at, "Date", "Rec.", "Indicator", "Value")
-    assert list(evidence["Indicator"]) == ["R1.1"] and list(evidence["Value"]) == [2.0]
+    loaded = evidence[evidence["Indicator"] == "R1.1"]
+    assert list(loaded["Value"]) == [2.0] and list(loaded["Date"]) == ["2019-01-01"]
+    # beside Viet Nam's shipped evidence in the period (treaty records: TR.CAT, TR.ATT, TR.ICC)
+    shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
+    vnm = shipped[(shipped["participant"] == "VNM") & shipped["date"].str[:4].astype(int).ge(2011)]
+    assert len(evidence) == len(vnm) + 1
+    assert set(evidence["Indicator"]) == {"R1.1", *vnm["indicator"]}
+    # and the scorecard uses it: R1.1 = 2 alone is 1 of R1's 2 indicators (enough), Initiated
+    card = table(at, "Rec.", "Status", "Coverage").set_index("Rec.")
+    assert (card.loc["R1", "Status"], card.loc["R1", "Coverage"]) == ("◑ Initiated", "1 of 2")
 
 
 def test_events_file(open_page: OpenPage, sqlite_reference_path: Path) -> None:
