@@ -27,7 +27,7 @@ st.markdown("**Memberships:** " + " · ".join(members["text"]))
 year = filters.to_year
 st.subheader(f"Scorecard of the twelve recommendations, {year}")
 card = ui.compute("scorecard", filters=filters, participant=code, year=year)
-if card["status"].isna().all():
+if card[card["level"] == "national"]["status"].isna().all():
     st.info("No observations for this participant in this period yet.")
 ui.status_table(
     card, key="scorecard", height=460, title=f"{names[code]}: scorecard, {year}",
