@@ -109,6 +109,26 @@ def cell_label(*, result: object, status: float | None, observed: int, expected:
     return status_label(status)
 
 
+def cell_texts(cell: pd.Series | None) -> dict[str, str]:
+    """What a table shows of a cell: its label, the rule's own label, coverage and staleness."""
+    if cell is None:
+        return {"status_label": status_label(None), "computed": "", "coverage": "", "stale": ""}
+    observed, expected = int(cell["n_indicators"]), int(cell["n_expected"])
+    return {
+        "status_label": cell_label(
+            result=cell["result"], status=cell["status"], observed=observed, expected=expected
+        ),
+        "computed": cell_label(
+            result=cell["computed_result"],
+            status=cell["computed_status"],
+            observed=observed,
+            expected=expected,
+        ),
+        "coverage": f"{observed} of {expected}",
+        "stale": "stale" if bool(cell["stale"]) else "",
+    }
+
+
 def cells_at(*, ds: Dataset, year: int) -> pd.DataFrame:
     """Every cell with evidence at a year (insufficient data included), indexed by owner, rec."""
     at = ds.cells[ds.cells["year"] == year]
@@ -418,15 +438,7 @@ def regional_value(*, ds: Dataset, layer: str, year: int) -> str | None:
     at = ds.cells[ds.cells["year"] == year]
     if layer in RECOMMENDATIONS and rec_levels(ds).get(layer) == "region":
         hit = at[(at["participant_code"] == scoring.REGION) & (at["recommendation"] == layer)]
-        if not len(hit):
-            return status_label(None)
-        row = hit.iloc[0]
-        return cell_label(
-            result=row["result"],
-            status=row["status"],
-            observed=int(row["n_indicators"]),
-            expected=int(row["n_expected"]),
-        )
+        return cell_texts(hit.iloc[0] if len(hit) else None)["status_label"]
     ind = ds.indicators.set_index("code")
     if layer in ind.index and ind.loc[layer, "level"] == "region":
         p = ds.ind_panel
@@ -465,26 +477,7 @@ def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
                 "name": names.get(rec, ""),
                 "level": "regional" if owner == scoring.REGION else "national",
                 "status": None if now is None else int(now["status"]),
-                "status_label": status_label(None)
-                if cell is None
-                else cell_label(
-                    result=cell["result"],
-                    status=cell["status"],
-                    observed=int(cell["n_indicators"]),
-                    expected=int(cell["n_expected"]),
-                ),
-                "computed": ""
-                if cell is None
-                else cell_label(
-                    result=cell["computed_result"],
-                    status=cell["computed_status"],
-                    observed=int(cell["n_indicators"]),
-                    expected=int(cell["n_expected"]),
-                ),
-                "coverage": ""
-                if cell is None
-                else f"{int(cell['n_indicators'])} of {int(cell['n_expected'])}",
-                "stale": "stale" if cell is not None and bool(cell["stale"]) else "",
+                **cell_texts(cell),
                 "trend": scoring.trend_symbol(
                     now=None if now is None else float(now["status"]),
                     before=None if before is None else float(before),
@@ -714,18 +707,7 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
                 "name": names.get(code, ""),
                 "kind": "next step" if code in steps else "regional recommendation",
                 "status": None if hit is None or pd.isna(hit["status"]) else int(hit["status"]),
-                "status_label": status_label(None)
-                if hit is None
-                else cell_label(
-                    result=hit["result"],
-                    status=hit["status"],
-                    observed=int(hit["n_indicators"]),
-                    expected=int(hit["n_expected"]),
-                ),
-                "coverage": ""
-                if hit is None
-                else f"{int(hit['n_indicators'])} of {int(hit['n_expected'])}",
-                "stale": "stale" if hit is not None and bool(hit["stale"]) else "",
+                **{k: v for k, v in cell_texts(hit).items() if k != "computed"},
                 "last_update": "" if hit is None else str(pd.Timestamp(hit["last_date"]).date()),
                 "source": "" if hit is None else hit["sources"],
                 "events": len(related),
