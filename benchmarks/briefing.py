@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard import views  # noqa: E402
-from dashboard.db import make_engine  # noqa: E402
+from dashboard.core.db import make_engine  # noqa: E402
 from dashboard.export import briefing, images  # noqa: E402
 from dashboard.filters import Filters  # noqa: E402
 

@@ -60,7 +60,7 @@ def _fingerprint(extra: dict[str, Any]) -> str:
     files = [
         *sorted((ROOT / "loaders").rglob("*.py")),
         *sorted((ROOT / "data").rglob("*.csv")),
-        ROOT / "dashboard" / "models.py",
+        ROOT / "dashboard" / "core" / "models.py",
     ]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -70,7 +70,7 @@ def _fingerprint(extra: dict[str, Any]) -> str:
 
 def _count_observations(url: str) -> dict[str, int]:
     from dashboard import queries
-    from dashboard.db import make_engine
+    from dashboard.core.db import make_engine
 
     counts = queries.counts(engine=make_engine(url=url))
     return {k: int(v) for k, v in counts.items() if isinstance(v, int)}
@@ -89,8 +89,8 @@ def ensure_database(*, name: str, params: dict[str, Any], rebuild: bool) -> dict
             return {**info, "reused": True}
     path.unlink(missing_ok=True)
 
-    from dashboard.config import get_settings
-    from dashboard.db import make_engine
+    from dashboard.core.config import get_settings
+    from dashboard.core.db import make_engine
 
     settings = get_settings()
     engine = make_engine(url=url)

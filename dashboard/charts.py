@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.models import NO_DATA, STATUS_LABELS
-from dashboard.scoring import RULE_VERSION
+from dashboard.core.models import NO_DATA, STATUS_LABELS
+from dashboard.core.scoring import RULE_VERSION
 
 # Viridis stops: perceptually ordered and colour-blind safe; status is also given by symbol/label.
 STATUS_COLORS = {0: "#FDE725", 1: "#7AD151", 2: "#22A884", 3: "#2A788E", 4: "#414487"}

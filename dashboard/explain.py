@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import scoring
-from dashboard.models import STATUS_LABELS
+from dashboard.core import scoring
+from dashboard.core.models import STATUS_LABELS
 from dashboard.views import REGION_NAME, Dataset, rec_levels, rec_names
 
 SCHEMA_VERSION = 1

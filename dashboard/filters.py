@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-FIRST_YEAR = 2005
+from dashboard.core.models import FIRST_YEAR, PILLARS, RECOMMENDATIONS, this_year
+
 DEFAULT_FROM = 2011
 FILTER_KEYS = ("participants", "pillars", "recommendations", "from", "to", "sample")
-RECOMMENDATIONS = tuple(f"R{i}" for i in range(1, 13))
-PILLARS = (1, 2, 3)
-
-
-def this_year() -> int:
-    """The current calendar year (the default end of the period)."""
-    return dt.date.today().year
+__all__ = ["FIRST_YEAR", "PILLARS", "RECOMMENDATIONS", "Filters", "parse_query", "this_year"]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from dashboard.charts import (
     _esc,
     _layout,
 )
-from dashboard.config import get_settings
-from dashboard.models import NO_DATA, STATUS_LABELS
+from dashboard.core.config import get_settings
+from dashboard.core.models import NO_DATA, STATUS_LABELS
 
 POLYGON_LAYER = "participants-polygons"
 POINT_LAYER = "participants-points"

@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, Table, func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import models
-from dashboard.scoring import parse_thresholds
+from dashboard.core import models
+from dashboard.core.models import table
+from dashboard.core.scoring import parse_thresholds
 
 
 def _count(session: Session, model: type, *where: object) -> int:
@@ -65,12 +66,6 @@ def counts(*, engine: Engine) -> dict[str, int]:
             "sources": _count(s, models.Source),
             "load_runs": _count(s, models.LoadRun),
         }
-
-
-def table(model: type) -> Table:
-    """The Core table of a SQLModel class, whose typed columns build queries."""
-    result: Table = model.__table__  # type: ignore[attr-defined]
-    return result
 
 
 def _frame(engine: Engine, stmt: object) -> pd.DataFrame:
@@ -165,7 +160,7 @@ def sources(*, engine: Engine) -> pd.DataFrame:
 
 
 def _with_region(frame: pd.DataFrame) -> pd.DataFrame:
-    from dashboard.scoring import REGION
+    from dashboard.core.scoring import REGION
 
     frame["participant_code"] = frame["participant_code"].fillna(REGION)
     frame["date"] = pd.to_datetime(frame["date"])
@@ -212,7 +207,7 @@ def _columnar(engine: Engine, stmt: Select[Any], kinds: dict[str, str]) -> pd.Da
 
 def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
     """All observations (optionally without the synthetic sample), with their source's title."""
-    from dashboard.scoring import REGION
+    from dashboard.core.scoring import REGION
 
     o = table(models.Observation).c
     stmt = select(
@@ -319,7 +314,7 @@ def status_panel(
     last_year: int | None = None,
 ) -> pd.DataFrame:
     """Status per (participant or region, recommendation, year), from first_year to last_year."""
-    from dashboard import scoring
+    from dashboard.core import scoring
 
     frames = scoring_inputs(engine=engine, include_sample=include_sample)
     return scoring.status_from_inputs(

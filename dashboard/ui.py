@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 
 from dashboard import views
 from dashboard.charts import ChartMeta
-from dashboard.config import get_settings
-from dashboard.db import data_version, is_initialised, make_engine
+from dashboard.core.config import get_settings
+from dashboard.core.db import data_version, is_initialised, make_engine
 from dashboard.filters import (
     FILTER_KEYS,
     FIRST_YEAR,
@@ -561,7 +561,7 @@ def figure(
 def status_legend() -> None:
     """The map's colour key: a swatch, symbol and label per status (a fixed string, no data)."""
     from dashboard.charts import NO_DATA_COLOR, STATUS_COLORS
-    from dashboard.models import NO_DATA, STATUS_LABELS
+    from dashboard.core.models import NO_DATA, STATUS_LABELS
 
     items = [
         (STATUS_COLORS[s], f"{views.SYMBOLS[s]} {STATUS_LABELS[s]}") for s in sorted(STATUS_LABELS)

@@ -32,7 +32,7 @@ def explanation(
 ) -> dict[str, Any]:
     """explain.explain for the current data version (cached)."""
     from dashboard import ui
-    from dashboard.config import get_settings
+    from dashboard.core.config import get_settings
 
     if ui.NO_CACHE:
         return explain.explain(

@@ -70,7 +70,7 @@ def _data_export(url: str, data_version: str, filters: Filters) -> tuple[pd.Data
 def data_for_export(*, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
     """The observations in the selection, ready for CSV/XLSX (cached per data version)."""
     from dashboard import ui
-    from dashboard.config import get_settings
+    from dashboard.core.config import get_settings
 
     return _data_export(get_settings().database_url, ui.version(), filters)
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard import queries, scoring
+from dashboard import queries
+from dashboard.core import scoring
+from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.filters import FIRST_YEAR, RECOMMENDATIONS, Filters, this_year
-from dashboard.models import NO_DATA, STATUS_LABELS
 
 FOCAL_POINT_INDICATOR = "R1.1"
 FOCAL_POINT_APPOINTED = 3
@@ -61,7 +62,7 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
     ind_panel = scoring.indicator_panel(inputs=inputs, first_year=FIRST_YEAR, last_year=last)
     from sqlalchemy import select
 
-    from dashboard import models
+    from dashboard.core import models
 
     links = queries._frame(engine, select(queries.table(models.ItemLink)))
     cells = scoring.status_from_panel(

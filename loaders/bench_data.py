@@ -16,10 +16,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import models
-from dashboard.config import get_settings
-from dashboard.filters import RECOMMENDATIONS
-from dashboard.queries import table
+from dashboard.core import models
+from dashboard.core.config import get_settings
+from dashboard.core.models import RECOMMENDATIONS, table
 from loaders.reference import init
 from loaders.runs import new_run
 from loaders.sample import sample_frame

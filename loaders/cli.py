@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import queries
-from dashboard.config import get_settings
-from dashboard.db import is_initialised, make_engine
+from dashboard.core.config import get_settings
+from dashboard.core.db import is_initialised, make_engine
 from loaders.errors import LoaderError, NotInitialised, Rejected
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
@@ -168,7 +168,8 @@ def _explain(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-unt
     """`explain PARTICIPANT RECOMMENDATION`: the status and every input of the rule behind it."""
     from sqlmodel import Session
 
-    from dashboard import explain, scoring, views
+    from dashboard import explain, views
+    from dashboard.core import scoring
     from dashboard.filters import RECOMMENDATIONS, this_year
     from loaders.validate import REGION_MARKERS, Reference
 

@@ -15,8 +15,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from dashboard import models
-from dashboard.db import migrate
+from dashboard.core import models
+from dashboard.core.db import migrate
 from loaders.errors import Problem, Rejected
 from loaders.runs import new_run
 from loaders.store import LoadResult, load_path

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboard import models
-from dashboard.config import get_settings
+from dashboard.core import models
+from dashboard.core.config import get_settings
 
 
 def now() -> dt.datetime:

@@ -11,10 +11,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import models
-from dashboard.config import get_settings
-from dashboard.queries import table
-from dashboard.scoring import parse_thresholds
+from dashboard.core import models
+from dashboard.core.config import get_settings
+from dashboard.core.models import table
+from dashboard.core.scoring import parse_thresholds
 from loaders.errors import NotInitialised
 from loaders.runs import new_run
 

@@ -13,9 +13,9 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import models
-from dashboard.db import is_initialised
-from dashboard.queries import table
+from dashboard.core import models
+from dashboard.core.db import is_initialised
+from dashboard.core.models import table
 from loaders.errors import NotInitialised, Problem, Rejected
 from loaders.readers import Format, read_table
 from loaders.runs import new_run, now

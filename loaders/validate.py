@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard import models
+from dashboard.core import models
 from loaders.errors import Problem, Rejected
 from loaders.readers import ROW_COLUMN, Table
 

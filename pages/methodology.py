@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import scoring, ui
+from dashboard.core import scoring
+
+from dashboard import ui
 
 filters = ui.current_filters()
 ds = ui.dataset(include_sample=filters.sample)

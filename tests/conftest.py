@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine, migrate
+from dashboard.core.config import DATA_DIR
+from dashboard.core.db import make_engine, migrate
 from loaders.reference import init
 from loaders.sample import add_sample
 

@@ -66,7 +66,7 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
     if filters.pillars:
         linked = ds.item_pillars[ds.item_pillars["pillar"].isin(filters.pillars)]["item_code"]
         frame = frame[frame["recommendation"].isin(set(linked))]
-    from dashboard.scoring import indicator_status
+    from dashboard.core.scoring import indicator_status
 
     status = indicator_status(
         values=frame["value"], thresholds=frame["indicator_code"].map(ind["thresholds_list"])

@@ -15,9 +15,9 @@ import pandas as pd
 
 from dashboard import charts, maps, views
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
+from dashboard.core.scoring import MIN_COVERAGE, RULE_VERSION
 from dashboard.export.images import for_export, render
 from dashboard.filters import Filters
-from dashboard.scoring import MIN_COVERAGE, RULE_VERSION
 
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts import ChartMeta, has_sample_mark, mark_sample
-from dashboard.config import get_settings
+from dashboard.core.config import get_settings
 
 DEFAULT_WIDTH = 1600
 DEFAULT_SCALE = 2

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
-from dashboard.scoring import RULE_VERSION
+from dashboard.core.scoring import RULE_VERSION
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs migrations on the engine handed over by dashboard.db.migrate."""
+"""Alembic environment: runs migrations on the engine handed over by dashboard.core.db.migrate."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from dashboard import models  # noqa: F401  (registers the tables)
+from dashboard.core import models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from dashboard import charts, export, maps, views
 from dashboard.charts import ChartMeta
-from dashboard.db import make_engine
+from dashboard.core.db import make_engine
 from dashboard.export import briefing
 from dashboard.filters import Filters, this_year
 from loaders.sample import remove_sample

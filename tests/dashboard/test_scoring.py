@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import scoring
+from dashboard.core import scoring
 
 INF = math.inf
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import views
-from dashboard.db import make_engine
+from dashboard.core.db import make_engine
 from dashboard.filters import Filters
 from loaders.store import load_bytes
 

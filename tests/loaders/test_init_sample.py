@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from dashboard import models, queries
-from dashboard.config import DATA_DIR
+from dashboard.core import models
+
+from dashboard import queries
+from dashboard.core.config import DATA_DIR
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 
@@ -57,7 +59,7 @@ def test_every_recommendation_has_indicators_that_can_reach_implemented(
     ref_engine: Engine,
 ) -> None:
     """The rule's ceiling property needs, at each level, an indicator whose ceiling is 4."""
-    from dashboard import scoring
+    from dashboard.core import scoring
 
     catalogue = queries.indicator_catalogue(engine=ref_engine)
     recs = catalogue[catalogue["recommendation"].str.match(r"^R\d+$")]

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import models
+from dashboard.core import models
 from loaders.errors import NotInitialised, Rejected
 from loaders.store import load_bytes, load_path
 
@@ -386,7 +386,7 @@ def test_uninitialised_database(schema_engine: Engine) -> None:
 def test_rejected_dry_run_leaves_no_trace_and_rejections_keep_the_data_version(
     ref_engine: Engine,
 ) -> None:
-    from dashboard.db import data_version
+    from dashboard.core.db import data_version
 
     before = data_version(engine=ref_engine)
     with Session(ref_engine) as s:

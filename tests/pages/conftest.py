@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.db import make_engine, migrate
+from dashboard.core.db import make_engine, migrate
 
 APP = str(Path(__file__).resolve().parents[2] / "pages" / "app.py")
 
@@ -68,7 +68,7 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def sqlite_migrated_path(_migrated_template: Path, tmp_path: Path) -> Path:
-    """A SQLite file with the schema (dashboard.db.migrate) and no rows at all."""
+    """A SQLite file with the schema (dashboard.core.db.migrate) and no rows at all."""
     path = tmp_path / "migrated.sqlite"
     shutil.copy(_migrated_template, path)
     return path

@@ -10,9 +10,11 @@ from apptest_support import assert_ok, plotly_figures, query, table, titles, war
 from conftest import OpenPage
 from sqlalchemy import text
 
-from dashboard import scoring, views
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
+from dashboard.core import scoring
+
+from dashboard import views
+from dashboard.core.config import DATA_DIR
+from dashboard.core.db import make_engine
 from dashboard.queries import participants
 
 RECS = [f"R{i}" for i in range(1, 13)]
@@ -45,7 +47,7 @@ def test_profiles_from_link_and_selector(open_page: OpenPage, sqlite_sample_path
 
 
 def _status_by_rule(db: Path, participant: str, indicators: list[str], year: int) -> int | None:
-    """Rule 2.0 of dashboard/scoring.py by hand for one recommendation with these indicators.
+    """Rule 2.0 of dashboard/core/scoring.py by hand for one recommendation with these indicators.
 
     Each indicator: its latest value up to 31 December (a flow only within its window of
     years), status = the highest threshold reached, scaled to its ceiling. Coverage below half

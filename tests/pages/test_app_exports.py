@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from dashboard.config import DATA_DIR
+from dashboard.core.config import DATA_DIR
 from dashboard.export import png_size
 from dashboard.filters import this_year
 from tests.conftest import need

@@ -18,7 +18,7 @@ from apptest_support import (
 )
 from conftest import OpenPage
 
-from dashboard.db import make_engine
+from dashboard.core.db import make_engine
 from dashboard.filters import this_year
 from dashboard.queries import participants
 

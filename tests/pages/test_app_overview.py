@@ -9,8 +9,8 @@ from apptest_support import assert_ok, decks, metrics, table
 from conftest import OpenPage
 
 from dashboard import views
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
+from dashboard.core.config import DATA_DIR
+from dashboard.core.db import make_engine
 from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.queries import observations, participants
 

@@ -22,10 +22,10 @@ from apptest_support import (
 )
 from conftest import OpenPage
 
-from dashboard.db import make_engine
-from dashboard.models import STATUS_LABELS
+from dashboard.core.db import make_engine
+from dashboard.core.models import STATUS_LABELS
 from dashboard.queries import counts
-from dashboard.scoring import RULE_VERSION
+from dashboard.core.scoring import RULE_VERSION
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
 MARKED_FIGURES = {

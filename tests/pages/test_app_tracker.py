@@ -9,8 +9,8 @@ from apptest_support import assert_ok, plotly_figures, run_with_widget_value, ta
 from conftest import OpenPage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import DATA_DIR
-from dashboard.db import make_engine
+from dashboard.core.config import DATA_DIR
+from dashboard.core.db import make_engine
 from dashboard.filters import this_year
 from dashboard.queries import participants
 

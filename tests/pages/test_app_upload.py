@@ -9,7 +9,7 @@ import pandas as pd
 from apptest_support import assert_ok, table, titles
 from conftest import OpenPage
 
-from dashboard.config import DATA_DIR
+from dashboard.core.config import DATA_DIR
 
 FIX = Path(__file__).parent.parent / "fixtures"
 BAD = (

@@ -9,9 +9,9 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from dashboard import models
+from dashboard.core import models
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "loaders" / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "loaders" / "migrations"
 
 
 def make_engine(*, url: str) -> Engine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 STATUS_LABELS: dict[int, str] = {
@@ -16,6 +16,20 @@ STATUS_LABELS: dict[int, str] = {
 }
 NO_DATA = "No data"
 PRECISIONS = ("year", "month", "day")
+FIRST_YEAR = 2005  # the first year of every yearly panel
+RECOMMENDATIONS = tuple(f"R{i}" for i in range(1, 13))
+PILLARS = (1, 2, 3)
+
+
+def this_year() -> int:
+    """The current calendar year (the last year of every yearly panel)."""
+    return dt.date.today().year
+
+
+def table(model: type) -> Table:
+    """The Core table of a SQLModel class, whose typed columns build queries."""
+    result: Table = model.__table__  # type: ignore[attr-defined]
+    return result
 
 
 class Pillar(SQLModel, table=True):
