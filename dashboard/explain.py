@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import scoring
+from dashboard.core import inputs, scoring
 from dashboard.core.models import STATUS_LABELS
 from dashboard.views import REGION_NAME, Dataset, rec_levels, rec_names
 
@@ -51,8 +51,13 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         & (cells["year"] == year)
     ]
     row = cell.iloc[0] if len(cell) else None
-    obs = ds.observations
-    obs = obs[(obs["participant_code"] == owner) & (obs["date"].dt.year <= year)]
+    obs = inputs.observations(
+        engine=ds.engine,
+        include_sample=ds.include_sample,
+        owners={owner},
+        indicators=set(ind["code"]),
+    )
+    obs = obs[obs["date"].dt.year <= year]
     panel = ds.ind_panel
     current = panel[(panel["participant_code"] == owner) & (panel["year"] == year)]
     current = current.set_index("indicator_code")
@@ -77,7 +82,10 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         if code in current.index:
             hit = current.loc[code]
             reached = int(hit["ind_status"])
-            latest = mine[mine["date"] == hit["date"]].iloc[-1]
+            same_day = mine[mine["date"] == hit["date"]]
+            latest = (
+                same_day.iloc[-1] if len(same_day) else pd.Series({"precision": "day", "note": ""})
+            )
             entry |= {
                 "counted": True,
                 "reason": "stale" if bool(hit["stale"]) else "current",

@@ -1,18 +1,21 @@
-"""Read the database into DataFrames (parameters always bound; no Streamlit here)."""
+"""Read the database into DataFrames for the pages (parameters always bound; no Streamlit).
+
+The rule's inputs (observations, assessments, the catalogue) are in dashboard.core.inputs; the
+yearly panels the pages show come from the read model (read_model below).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import func, inspect, select, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard.core import models
+from dashboard.core.inputs import frame as _frame
 from dashboard.core.models import table
-from dashboard.core.scoring import parse_thresholds
 
 
 def _count(session: Session, model: type, *where: object) -> int:
@@ -68,45 +71,45 @@ def counts(*, engine: Engine) -> dict[str, int]:
         }
 
 
-def _frame(engine: Engine, stmt: object) -> pd.DataFrame:
+def item_links(*, engine: Engine) -> pd.DataFrame:
+    """Links between framework items (a role and the recommendations it serves)."""
+    return _frame(engine, select(table(models.ItemLink)))
+
+
+@dataclass(frozen=True)
+class ObservationStats:
+    """How many observations there are and the latest dates, without reading them."""
+
+    total: int
+    synthetic: int
+    latest: str | None
+    latest_documented: str | None
+
+
+def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationStats:
+    """Counts and latest dates of the observations (one aggregate query per kind)."""
+    o = table(models.Observation).c
+    documented = o.synthetic.is_(False)
     with engine.connect() as conn:
-        return pd.read_sql(stmt, conn)  # type: ignore[call-overload]
-
-
-def items(*, engine: Engine) -> pd.DataFrame:
-    """Framework items with their top-level recommendation code and primary pillar."""
-    frame = _frame(engine, select(models.FrameworkItem))
-    pillars = _frame(engine, select(models.ItemPillar))
-    parent = {
-        c: p for c, p in zip(frame["code"], frame["parent_code"], strict=True) if isinstance(p, str)
-    }
-
-    def top(code: str) -> str:
-        while code in parent:
-            code = parent[code]
-        return code
-
-    frame["recommendation"] = frame["code"].map(top)
-    primary = pillars[pillars["role"] == "primary"].set_index("item_code")["pillar"]
-    frame["primary_pillar"] = frame["recommendation"].map(primary).astype("Int64")
-    return frame
+        total, synthetic, latest = conn.execute(
+            select(
+                func.count(),
+                func.count().filter(o.synthetic.is_(True)),
+                func.max(o.date),
+            ).where(true() if include_sample else documented)
+        ).one()
+        latest_documented = conn.execute(select(func.max(o.date)).where(documented)).scalar()
+    return ObservationStats(
+        total=int(total or 0),
+        synthetic=int(synthetic or 0) if include_sample else 0,
+        latest=None if latest is None else str(latest)[:10],
+        latest_documented=None if latest_documented is None else str(latest_documented)[:10],
+    )
 
 
 def item_pillars(*, engine: Engine) -> pd.DataFrame:
     """Item-to-pillar links (primary and secondary) with the rationale."""
     return _frame(engine, select(models.ItemPillar))
-
-
-def indicator_catalogue(*, engine: Engine) -> pd.DataFrame:
-    """Indicators with the recommendation they count towards and parsed thresholds."""
-    ind = _frame(engine, select(models.Indicator))
-    top = items(engine=engine).set_index("code")["recommendation"]
-    ind["recommendation"] = ind["item_code"].map(top)
-    ind["thresholds_list"] = ind["thresholds"].map(parse_thresholds)
-    order = ind["recommendation"].str.extract(r"R(\d+)")[0].astype(float)
-    return (
-        ind.assign(_o=order).sort_values(["_o", "code"]).drop(columns="_o").reset_index(drop=True)
-    )
 
 
 def participants(*, engine: Engine) -> pd.DataFrame:
@@ -159,117 +162,6 @@ def sources(*, engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def _with_region(frame: pd.DataFrame) -> pd.DataFrame:
-    from dashboard.core.scoring import REGION
-
-    frame["participant_code"] = frame["participant_code"].fillna(REGION)
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["synthetic"] = frame["synthetic"].astype(bool)
-    return frame
-
-
-def _columnar(engine: Engine, stmt: Select[Any], kinds: dict[str, str]) -> pd.DataFrame:
-    """Run a query through the DBAPI cursor and build typed columns in one vectorised pass.
-
-    Much faster than row-by-row conversion for large results (the observations table):
-    ``kinds`` maps each selected column to category, date, float, bool or int.
-    """
-    with engine.connect() as conn:
-        compiled = stmt.compile(dialect=conn.dialect)
-        params = compiled.construct_params()
-        args: Any = (
-            [params[k] for k in compiled.positiontup or []] if compiled.positional else params
-        )
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(str(compiled), args)
-            rows = cursor.fetchall()
-            names = [d[0] for d in cursor.description]
-        finally:
-            cursor.close()
-    grid = np.array(rows, dtype=object).reshape(len(rows), len(names))
-    data: dict[str, Any] = {}
-    for i, name in enumerate(names):
-        column, kind = grid[:, i], kinds[name]
-        if kind == "category":
-            codes, uniques = pd.factorize(column)
-            data[name] = pd.Categorical.from_codes(codes, categories=uniques)
-        elif kind == "date":
-            data[name] = pd.to_datetime(column.astype("datetime64[D]"))
-        elif kind == "float":
-            data[name] = column.astype(float)
-        elif kind == "bool":
-            data[name] = column.astype(bool)
-        else:
-            data[name] = column.astype(np.int64)
-    return pd.DataFrame(data, columns=names)
-
-
-def observations(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
-    """All observations (optionally without the synthetic sample), with their source's title."""
-    from dashboard.core.scoring import REGION
-
-    o = table(models.Observation).c
-    stmt = select(
-        o.participant_code,
-        o.indicator_code,
-        o.date,
-        o.precision,
-        o.value,
-        o.note,
-        o.synthetic,
-        o.source_id,
-    )
-    if not include_sample:
-        stmt = stmt.where(o.synthetic.is_(False))
-    kinds = {
-        "participant_code": "category",
-        "indicator_code": "category",
-        "date": "date",
-        "precision": "category",
-        "value": "float",
-        "note": "category",
-        "synthetic": "bool",
-        "source_id": "int",
-    }
-    frame = _columnar(engine, stmt, kinds)
-    src = _frame(
-        engine,
-        select(
-            table(models.Source).c.id, table(models.Source).c.title, table(models.Source).c.code
-        ),
-    ).set_index("id")
-    frame["source"] = frame["source_id"].map(src["title"]).astype(object)
-    for column in ("participant_code", "indicator_code", "precision", "note"):
-        frame[column] = frame[column].astype(object)
-    frame["participant_code"] = frame["participant_code"].fillna(REGION)
-    frame["note"] = frame["note"].fillna("")
-    return frame
-
-
-def assessments(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
-    """Expert-assessed statuses, with the recommendation they concern."""
-    a, s = table(models.Assessment).c, table(models.Source).c
-    stmt = select(
-        a.participant_code,
-        a.item_code,
-        a.date,
-        a.precision,
-        a.status.label("value"),
-        a.assessor,
-        a.rationale,
-        a.note,
-        a.synthetic,
-        s.title.label("source"),
-    ).join_from(table(models.Assessment), table(models.Source), s.id == a.source_id)
-    if not include_sample:
-        stmt = stmt.where(a.synthetic.is_(False))
-    frame = _with_region(_frame(engine, stmt))
-    top = items(engine=engine).set_index("code")["recommendation"]
-    frame["recommendation"] = frame["item_code"].map(top)
-    return frame
-
-
 def events(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
     """Events with their participants, items and pillars as ';'-joined codes, and the source."""
     e, s = table(models.Event).c, table(models.Source).c
@@ -304,34 +196,3 @@ def events(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
         joined = linked.groupby("event_id")[column].agg(lambda v: ";".join(sorted(map(str, v))))
         frame[name] = frame["id"].map(joined).fillna("")
     return frame
-
-
-def status_panel(
-    *,
-    engine: Engine,
-    include_sample: bool,
-    first_year: int = 2005,
-    last_year: int | None = None,
-) -> pd.DataFrame:
-    """Status per (participant or region, recommendation, year), from first_year to last_year."""
-    from dashboard.core import scoring
-
-    frames = scoring_inputs(engine=engine, include_sample=include_sample)
-    return scoring.status_from_inputs(
-        inputs=frames, first_year=first_year, last_year=last_year or _this_year()
-    )
-
-
-def _this_year() -> int:
-    import datetime as dt
-
-    return dt.date.today().year
-
-
-def scoring_inputs(*, engine: Engine, include_sample: bool) -> dict[str, pd.DataFrame]:
-    """The frames the status rule needs: observations, assessments, indicator catalogue."""
-    return {
-        "observations": observations(engine=engine, include_sample=include_sample),
-        "assessments": assessments(engine=engine, include_sample=include_sample),
-        "indicators": indicator_catalogue(engine=engine),
-    }

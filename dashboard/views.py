@@ -10,7 +10,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import queries
-from dashboard.core import scoring
+from dashboard.core import inputs as inputs_module
+from dashboard.core import readmodel, scoring
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.filters import FIRST_YEAR, RECOMMENDATIONS, Filters, this_year
 
@@ -23,7 +24,11 @@ NO_DATA_SYMBOL = "–"
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the pages read, loaded once per data version (treat as read-only)."""
+    """What the pages read, loaded once per data version (treat as read-only).
+
+    The yearly panels come from the read model the loaders keep; observations themselves are
+    not held: evidence for one participant and recommendation is read on demand (``engine``).
+    """
 
     participants: pd.DataFrame
     memberships: pd.DataFrame
@@ -31,20 +36,22 @@ class Dataset:
     item_pillars: pd.DataFrame
     item_links: pd.DataFrame
     indicators: pd.DataFrame
-    observations: pd.DataFrame
     events: pd.DataFrame
     sources: pd.DataFrame
     pillars: pd.DataFrame
     status: pd.DataFrame  # cells with a status (computed or expert), status as an integer
     cells: pd.DataFrame  # every cell with any evidence, insufficient data included
     ind_panel: pd.DataFrame
+    observed: queries.ObservationStats
     include_sample: bool
     loaded_at: str
+    from_read_model: bool
+    engine: Engine
 
     @property
     def has_synthetic(self) -> bool:
         """True when any synthetic observation or event is in this dataset."""
-        return bool(self.observations["synthetic"].any() or self.events["synthetic"].any())
+        return bool(self.observed.synthetic or self.events["synthetic"].any())
 
     @property
     def names(self) -> dict[str, str]:
@@ -55,39 +62,47 @@ class Dataset:
         }
 
 
-def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
-    """Read every table the pages need and compute the yearly status panels."""
-    inputs = queries.scoring_inputs(engine=engine, include_sample=include_sample)
-    last = this_year()
-    ind_panel = scoring.indicator_panel(inputs=inputs, first_year=FIRST_YEAR, last_year=last)
-    from sqlalchemy import select
-
-    from dashboard.core import models
-
-    links = queries._frame(engine, select(queries.table(models.ItemLink)))
-    cells = scoring.status_from_panel(
-        ind_panel=ind_panel,
-        assessments=inputs["assessments"],
-        indicators=inputs["indicators"],
-        first_year=FIRST_YEAR,
-        last_year=last,
+def panels(
+    *, engine: Engine, include_sample: bool, indicators: pd.DataFrame
+) -> tuple[readmodel.Panels, bool]:
+    """The yearly panels from the read model; computed here only when it is out of date."""
+    stored = readmodel.read_panels(
+        engine=engine, include_sample=include_sample, indicators=indicators
     )
+    if stored is not None:
+        return stored, True
+    first, last = readmodel.current_years()
+    inputs = inputs_module.scoring_inputs(
+        engine=engine, include_sample=include_sample, indicators=indicators
+    )
+    computed = readmodel.compute(
+        inputs=inputs, sample=include_sample, first_year=first, last_year=last
+    )
+    return computed, False
+
+
+def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
+    """Read the reference tables, the events and the read model's yearly panels."""
+    indicators = inputs_module.indicator_catalogue(engine=engine)
+    found, stored = panels(engine=engine, include_sample=include_sample, indicators=indicators)
     return Dataset(
         participants=queries.participants(engine=engine),
         memberships=queries.all_memberships(engine=engine),
-        items=queries.items(engine=engine),
+        items=inputs_module.items(engine=engine),
         item_pillars=queries.item_pillars(engine=engine),
-        item_links=links,
-        indicators=inputs["indicators"],
-        observations=inputs["observations"],
+        item_links=queries.item_links(engine=engine),
+        indicators=indicators,
         events=queries.events(engine=engine, include_sample=include_sample),
         sources=queries.sources(engine=engine),
         pillars=queries.pillars(engine=engine),
-        status=scoring.with_status(cells),
-        cells=cells,
-        ind_panel=ind_panel,
+        status=scoring.with_status(found.cells),
+        cells=found.cells,
+        ind_panel=found.indicators,
+        observed=queries.observation_stats(engine=engine, include_sample=include_sample),
         include_sample=include_sample,
         loaded_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        from_read_model=stored,
+        engine=engine,
     )
 
 
@@ -303,15 +318,11 @@ def latest_events(*, ds: Dataset, filters: Filters, limit: int = 8) -> pd.DataFr
 
 def freshness(*, ds: Dataset) -> dict[str, str]:
     """When data was last observed and loaded, and how many sources stand behind it."""
-    obs = ds.observations
-    real = obs[~obs["synthetic"]]
+    o = ds.observed
     return {
-        "latest observation": str(obs["date"].max().date()) if len(obs) else "none",
-        "latest documented (non-sample) observation": (
-            str(real["date"].max().date()) if len(real) else "none"
-        ),
-        "observations": f"{len(obs):,}"
-        + (f" ({int(obs['synthetic'].sum()):,} sample)" if obs["synthetic"].any() else ""),
+        "latest observation": o.latest or "none",
+        "latest documented (non-sample) observation": o.latest_documented or "none",
+        "observations": f"{o.total:,}" + (f" ({o.synthetic:,} sample)" if o.synthetic else ""),
         "sources cited": str(int(((ds.sources["observations"] + ds.sources["events"]) > 0).sum())),
         "data read": ds.loaded_at,
     }
@@ -593,9 +604,16 @@ def evidence(
     to_year: int | None = None,
 ) -> pd.DataFrame:
     """The observations behind a participant (and optionally a recommendation), with sources."""
-    obs = ds.observations
     ind = ds.indicators.set_index("code")
-    frame = obs if participant is None else obs[obs["participant_code"] == participant]
+    codes = None
+    if recommendation:
+        codes = set(ds.indicators[ds.indicators["recommendation"] == recommendation]["code"])
+    frame = inputs_module.observations(
+        engine=ds.engine,
+        include_sample=ds.include_sample,
+        owners=None if participant is None else {participant},
+        indicators=codes,
+    )
     frame = frame.assign(recommendation=frame["indicator_code"].map(ind["recommendation"]))
     if recommendation:
         frame = frame[frame["recommendation"] == recommendation]

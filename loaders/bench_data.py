@@ -19,6 +19,7 @@ from sqlmodel import Session
 from dashboard.core import models
 from dashboard.core.config import get_settings
 from dashboard.core.models import RECOMMENDATIONS, table
+from loaders.readmodel import refresh
 from loaders.reference import init
 from loaders.runs import new_run
 from loaders.sample import sample_frame
@@ -183,5 +184,6 @@ def build_large_database(
                 started=started,
             )
         )
+        refresh(session.connection(), touched=None)
         session.commit()
     return written

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import queries
 from dashboard.core.config import get_settings
 from dashboard.core.db import is_initialised, make_engine
+from dashboard.core.inputs import indicator_catalogue
 from loaders.errors import LoaderError, NotInitialised, Rejected
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
@@ -148,7 +149,7 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             _print_table([{"what": k, "count": v} for k, v in counts.items()], ["what", "count"])
         return 0
     if args.command == "indicators":
-        frame = queries.indicator_catalogue(engine=engine)
+        frame = indicator_catalogue(engine=engine)
         if args.json:
             print(frame.to_json(orient="records", indent=2))
         else:

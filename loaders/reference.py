@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, select
 from dashboard.core import models
 from dashboard.core.db import migrate
 from loaders.errors import Problem, Rejected
+from loaders.readmodel import ensure_current
 from loaders.runs import new_run
 from loaders.store import LoadResult, load_path
 
@@ -290,6 +291,7 @@ def init(*, engine: Engine, data_dir: Path) -> tuple[int, list[LoadResult]]:
     rows = load_reference(engine=engine, data_dir=data_dir)
     results = load_evidence(engine=engine, data_dir=data_dir)
     notes = retire_indicators(engine=engine, data_dir=data_dir)
+    ensure_current(engine=engine)
     if results and notes:
         results[-1].notes.extend(notes)
     return rows, results

@@ -16,6 +16,7 @@ from dashboard.core.config import get_settings
 from dashboard.core.models import table
 from dashboard.core.scoring import parse_thresholds
 from loaders.errors import NotInitialised
+from loaders.readmodel import refresh
 from loaders.runs import new_run
 
 SAMPLE_SOURCE_CODE = "sample-synthetic"
@@ -169,6 +170,7 @@ def add_sample(
         for start in range(0, len(records), 50_000):
             session.execute(insert(models.Observation), records[start : start + 50_000])
         _record(session, kind="sample", inserted=len(records), seed=seed)
+        refresh(session.connection(), touched=None)
         session.commit()
         return len(records)
 
@@ -198,5 +200,6 @@ def remove_sample(*, engine: Engine) -> int:
     with Session(engine) as session:
         removed = _delete_sample(session)
         _record(session, kind="sample-remove", inserted=removed, seed=get_settings().sample_seed)
+        refresh(session.connection(), touched=None)
         session.commit()
         return removed

@@ -16,8 +16,10 @@ from sqlmodel import Session
 from dashboard.core import models
 from dashboard.core.db import is_initialised
 from dashboard.core.models import table
+from dashboard.core.scoring import REGION
 from loaders.errors import NotInitialised, Problem, Rejected
 from loaders.readers import Format, read_table
+from loaders.readmodel import refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
@@ -220,6 +222,16 @@ def _write_observations(
             )
         if not is_assessment:
             _drop_shadowed_sample(session, part=part, synthetic=synthetic, checked=checked)
+        moved = part[is_new | changed]
+        if not is_assessment:
+            moved = part  # a documented row may also have removed sample rows of its pair
+        checked.touched.update(
+            zip(
+                moved["participant_code"].fillna(REGION).astype(str),
+                moved["indicator_code"].astype(str),
+                strict=True,
+            )
+        )
         checked.keys.extend(
             _key(r.participant_code, r.indicator_code, r.date_value, r.source_id)
             for r in part.itertuples()
@@ -333,6 +345,11 @@ def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checke
             )
         ).all()
         gone = [r[0] for r in rows if _key(*r[1:]) not in keep]
+        checked.touched.update(
+            (REGION if r[1] is None else str(r[1]), str(r[2]))
+            for r in rows
+            if _key(*r[1:]) not in keep
+        )
         session.execute(delete(table(model)).where(t.id.in_(gone)))
         removed += len(gone)
     return removed
@@ -397,7 +414,9 @@ def load_bytes(
             if dry_run:
                 result.dry_run = True
                 session.rollback()
-            else:
+            elif checked.touched:
+                refresh(session.connection(), touched=checked.touched)
+            if not dry_run:
                 run.inserted, run.updated, run.unchanged = counts
                 run.finished_at = now()
                 session.add(run)

@@ -243,6 +243,7 @@ class Checked:
     frame: pd.DataFrame
     notes: list[str]
     keys: list[tuple[object, ...]] = field(default_factory=list)  # filled in by the writer
+    touched: set[tuple[str, str]] = field(default_factory=set)  # (owner, code) the write changed
 
 
 def check_observations(*, table: Table, ref: Reference) -> Checked:

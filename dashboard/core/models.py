@@ -276,3 +276,70 @@ class EventPillar(SQLModel, table=True):
 
     event_id: int = Field(foreign_key="event.id", primary_key=True)
     pillar: int = Field(foreign_key="pillar.number", primary_key=True)
+
+
+# ---------------------------------------------------------------- read model
+# What the pages read, kept current by the loaders inside each write's transaction (see
+# dashboard/core/readmodel.py). ``sample`` tells the two variants apart: computed from documented
+# rows only (False) or with the synthetic sample included (True). The region is owner "ARF".
+
+
+class ReadIndicatorYear(SQLModel, table=True):
+    """Read model: an indicator's current value and status for one owner and year."""
+
+    __tablename__ = "read_indicator_year"
+    __table_args__ = (
+        Index("ix_read_indicator_scope", "sample", "participant_code", "recommendation"),
+    )
+
+    sample: bool = Field(primary_key=True)
+    participant_code: str = Field(primary_key=True, max_length=8)
+    indicator_code: str = Field(primary_key=True, max_length=32)
+    year: int = Field(primary_key=True)
+    recommendation: str = Field(max_length=32)
+    date: dt.date
+    value: float
+    synthetic: bool
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    age: int
+    stale: bool
+    ind_status: int
+
+
+class ReadCellYear(SQLModel, table=True):
+    """Read model: the result of one recommendation for one owner and year, under the rule."""
+
+    __tablename__ = "read_cell_year"
+
+    sample: bool = Field(primary_key=True)
+    participant_code: str = Field(primary_key=True, max_length=8)
+    recommendation: str = Field(primary_key=True, max_length=32)
+    year: int = Field(primary_key=True)
+    result: str = Field(max_length=24)
+    status: float | None = None
+    basis: str = Field(max_length=16)
+    computed_status: float | None = None
+    computed_result: str = Field(max_length=24)
+    last_date: dt.date | None = None
+    n_indicators: int
+    n_expected: int
+    coverage: float
+    stale: bool
+    synthetic: bool
+    sources: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    assessor: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class ReadModelState(SQLModel, table=True):
+    """What the read model was built for; a different key means it must be rebuilt."""
+
+    __tablename__ = "read_model_state"
+
+    id: int = Field(default=1, primary_key=True)
+    key: str = Field(max_length=64)  # rule version, years and indicator catalogue, hashed
+    rule_version: str = Field(max_length=16)
+    first_year: int
+    last_year: int
+    built_at: dt.datetime
+    refreshed_at: dt.datetime

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import views
 from dashboard.charts import ChartMeta
+from dashboard.core import inputs
 from dashboard.export.briefing import build_briefing
 from dashboard.export.images import for_export, png_size, render
 from dashboard.export.tables import neutralise, to_csv, to_xlsx
@@ -51,8 +52,17 @@ def table_bytes(frame: pd.DataFrame, *, fmt: str, meta: ChartMeta) -> bytes:
 def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
     """Every observation in the selection with participant, indicator, recommendation, pillar,
     date, value, the indicator's status, and the source."""
-    obs = ds.observations
     ind = ds.indicators.set_index("code")
+    codes = None
+    if filters.recommendations or filters.pillars:
+        recs = set(views.selected_recommendations(ds=ds, filters=filters))
+        codes = set(ds.indicators[ds.indicators["recommendation"].isin(recs)]["code"])
+    owners = None
+    if filters.participants:
+        owners = set(filters.participants)
+    obs = inputs.observations(
+        engine=ds.engine, include_sample=ds.include_sample, owners=owners, indicators=codes
+    )
     primary = ds.items.set_index("code")["primary_pillar"]
     frame = obs.assign(
         recommendation=obs["indicator_code"].map(ind["recommendation"]),

@@ -78,19 +78,22 @@ def test_scorecard_trend_and_regional_rows(ds: views.Dataset) -> None:
 def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None:
     """The columnar read (raw DBAPI cursor) gives the same observations on SQLite and PostgreSQL."""
     from dashboard import queries
+    from dashboard.core import inputs
 
     engine = sample_engine  # parametrised: SQLite always, PostgreSQL in CI
     counts = queries.counts(engine=engine)  # type: ignore[arg-type]
-    full = views.load_dataset(engine=engine, include_sample=True)  # type: ignore[arg-type]
+    full = inputs.observations(engine=engine, include_sample=True)  # type: ignore[arg-type]
+    obs = inputs.observations(engine=engine, include_sample=False)  # type: ignore[arg-type]
     documented = views.load_dataset(engine=engine, include_sample=False)  # type: ignore[arg-type]
-    assert len(full.observations) == counts["observations"]
-    assert int(full.observations["synthetic"].sum()) == counts["observations_synthetic"]
+    assert documented.from_read_model
+    assert len(full) == counts["observations"]
+    assert int(full["synthetic"].sum()) == counts["observations_synthetic"]
     with (DATA / "evidence" / "observations.csv").open(newline="", encoding="utf-8") as f:
         shipped = sum(1 for _ in csv.DictReader(f))  # the public-record evidence (200 rows)
-    assert len(documented.observations) == shipped == 200
-    assert not documented.observations["synthetic"].any()
-    assert str(full.observations["date"].dtype).startswith("datetime64")
-    obs = documented.observations
+    assert len(obs) == shipped == 200 == documented.observed.total
+    assert documented.observed.synthetic == 0
+    assert not obs["synthetic"].any()
+    assert str(full["date"].dtype).startswith("datetime64")
     aus = obs[(obs["indicator_code"] == "R1.1") & (obs["participant_code"] == "AUS")]
     aus = aus.sort_values("date")
     assert aus["value"].tolist() == [3.0, 4.0, 4.0]  # seed 003 (2015-11), public records 2016, 2019

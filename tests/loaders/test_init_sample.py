@@ -11,13 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from dashboard.core import models
-
-from dashboard import queries
+from dashboard import queries, views
+from dashboard.core import inputs, models
 from dashboard.core.config import DATA_DIR
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
-
 from tests.conftest import SAMPLE_LAST_YEAR, SAMPLE_SEED
 
 
@@ -61,7 +59,7 @@ def test_every_recommendation_has_indicators_that_can_reach_implemented(
     """The rule's ceiling property needs, at each level, an indicator whose ceiling is 4."""
     from dashboard.core import scoring
 
-    catalogue = queries.indicator_catalogue(engine=ref_engine)
+    catalogue = inputs.indicator_catalogue(engine=ref_engine)
     recs = catalogue[catalogue["recommendation"].str.match(r"^R\d+$")]
     assert sorted(set(recs["recommendation"]), key=lambda r: int(r[1:])) == [
         f"R{i}" for i in range(1, 13)
@@ -104,7 +102,7 @@ def test_sample_is_deterministic_marked_and_removed_exactly(ref_engine: Engine) 
     assert len(participants - {None}) == 27 and None in participants  # every participant + region
     years = {r[2].year for r in first}  # type: ignore[union-attr]
     assert min(years) == 2011 and max(years) == SAMPLE_LAST_YEAR
-    catalogue = queries.indicator_catalogue(engine=ref_engine)
+    catalogue = inputs.indicator_catalogue(engine=ref_engine)
     assert {r[1] for r in first} <= set(catalogue["code"])
     national = set(catalogue[catalogue["level"] == "participant"]["code"])
     assert national <= {r[1] for r in first}
@@ -127,9 +125,7 @@ def test_sample_is_deterministic_marked_and_removed_exactly(ref_engine: Engine) 
 
 
 def test_sample_progress_mostly_rises(sample_engine: Engine) -> None:
-    panel = queries.status_panel(
-        engine=sample_engine, include_sample=True, last_year=SAMPLE_LAST_YEAR
-    )
+    panel = views.load_dataset(engine=sample_engine, include_sample=True).status
     yearly = panel.groupby("year")["status"].mean()
     assert yearly.loc[SAMPLE_LAST_YEAR] > yearly.loc[2012] + 0.5
 

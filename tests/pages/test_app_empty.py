@@ -54,6 +54,11 @@ def test_reference_data_without_observations_or_events(
             "event",
         ):
             conn.execute(f"DELETE FROM {t}")
+    # Rows deleted behind the loaders' back: rebuild the read model as `rtop refresh` would.
+    from dashboard.core.db import make_engine
+    from loaders.readmodel import rebuild
+
+    rebuild(engine=make_engine(url=f"sqlite:///{sqlite_reference_path}"))
     at = open_page(sqlite_reference_path)
     for page, (title, n_plotly, n_deck) in PAGES.items():
         if page != "overview.py":

@@ -12,7 +12,8 @@ from dashboard import views
 from dashboard.core.config import DATA_DIR
 from dashboard.core.db import make_engine
 from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
-from dashboard.queries import observations, participants
+from dashboard.core.inputs import observations
+from dashboard.queries import participants
 
 FOCAL = "Participants with an RtoP focal point"
 INITIATED = "Recommendations at or above 'Initiated'"

@@ -1,0 +1,161 @@
+"""Keep the read model current: recompute what a write touched, inside the write's transaction.
+
+Every writer calls ``refresh`` with the (owner, code) pairs it inserted, changed or deleted;
+the owners' cells for those codes' recommendations are recomputed from the raw rows, both with
+and without the synthetic sample. A model built for another rule version, other years or
+another indicator catalogue is rebuilt whole. See dashboard/core/readmodel.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.core import models, readmodel, scoring
+from dashboard.core.inputs import assessments, indicator_catalogue, items, observations
+from dashboard.core.models import table
+
+BATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a refresh recomputed."""
+
+    full: bool
+    owners: int
+    recommendations: int
+    indicator_rows: int
+    cell_rows: int
+
+
+def _records(frame: pd.DataFrame, columns: list[str], *, sample: bool) -> list[dict[str, Any]]:
+    out = frame[columns].astype(object)
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = [None if pd.isna(v) else v.date() for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            out[column] = values.astype(object).where(np.isfinite(values), None)
+        elif pd.api.types.is_bool_dtype(values):
+            out[column] = values.astype(bool).astype(object)
+        elif pd.api.types.is_integer_dtype(values):
+            out[column] = values.astype("int64").astype(object)
+    records = out.to_dict("records")
+    for r in records:
+        r["sample"] = sample
+    return records
+
+
+def _insert(conn: Connection, model: type, records: list[dict[str, Any]]) -> None:
+    for start in range(0, len(records), BATCH_ROWS):
+        conn.execute(insert(table(model)), records[start : start + BATCH_ROWS])
+
+
+def _recommendations_of(
+    codes: Iterable[str], *, catalogue: pd.DataFrame, tree: pd.DataFrame
+) -> set[str]:
+    by_indicator = dict(zip(catalogue["code"], catalogue["recommendation"], strict=True))
+    by_item = dict(zip(tree["code"], tree["recommendation"], strict=True))
+    found = {by_indicator.get(c) or by_item.get(c) for c in codes}
+    return {r for r in found if isinstance(r, str)}
+
+
+def _save_state(conn: Connection, *, key: str, full: bool) -> None:
+    state = table(models.ReadModelState)
+    now = dt.datetime.now(dt.UTC)
+    old = conn.execute(state.select().where(state.c.id == 1)).mappings().first()
+    first, last = readmodel.current_years()
+    built = now if full or old is None else old["built_at"]
+    conn.execute(delete(state))
+    conn.execute(
+        insert(state),
+        {
+            "id": 1,
+            "key": key,
+            "rule_version": scoring.RULE_VERSION,
+            "first_year": first,
+            "last_year": last,
+            "built_at": built,
+            "refreshed_at": now,
+        },
+    )
+
+
+def refresh(conn: Connection, *, touched: Collection[tuple[str, str]] | None) -> Refreshed:
+    """Recompute the panels for the (owner, indicator or item code) pairs a write touched.
+
+    ``touched`` None rebuilds everything; owners are participant codes or scoring.REGION.
+    """
+    catalogue = indicator_catalogue(engine=conn)
+    tree = items(engine=conn)
+    first, last = readmodel.current_years()
+    key = readmodel.build_key(indicators=catalogue, first_year=first, last_year=last)
+    full = touched is None or readmodel.stored_key(conn) != key
+    owners: set[str] | None = None
+    recs: set[str] | None = None
+    if not full:
+        assert touched is not None
+        owners = {str(o) for o, _ in touched}
+        recs = _recommendations_of((c for _, c in touched), catalogue=catalogue, tree=tree)
+        if not owners or not recs:
+            return Refreshed(False, 0, 0, 0, 0)
+    codes = None if recs is None else set(catalogue[catalogue["recommendation"].isin(recs)]["code"])
+    obs = observations(engine=conn, include_sample=True, owners=owners, indicators=codes)
+    assess = assessments(engine=conn, include_sample=True, owners=owners)
+    if recs is not None:
+        assess = assess[assess["recommendation"].isin(recs)]
+    inputs = {"observations": obs, "assessments": assess, "indicators": catalogue}
+    ind_t, cell_t = table(models.ReadIndicatorYear), table(models.ReadCellYear)
+    if full:
+        conn.execute(delete(ind_t))
+        conn.execute(delete(cell_t))
+    else:
+        assert owners is not None and recs is not None
+        for t in (ind_t, cell_t):
+            conn.execute(
+                delete(t).where(
+                    t.c.participant_code.in_(sorted(owners)),
+                    t.c.recommendation.in_(sorted(recs)),
+                )
+            )
+    n_ind = n_cell = 0
+    for sample in (False, True):
+        panels = readmodel.compute(inputs=inputs, sample=sample, first_year=first, last_year=last)
+        ind_rows = _records(panels.indicators, readmodel.IND_COLUMNS, sample=sample)
+        cell_rows = _records(panels.cells, readmodel.CELL_COLUMNS, sample=sample)
+        _insert(conn, models.ReadIndicatorYear, ind_rows)
+        _insert(conn, models.ReadCellYear, cell_rows)
+        n_ind, n_cell = n_ind + len(ind_rows), n_cell + len(cell_rows)
+    _save_state(conn, key=key, full=full)
+    return Refreshed(
+        full=full,
+        owners=len(owners) if owners is not None else -1,
+        recommendations=len(recs) if recs is not None else -1,
+        indicator_rows=n_ind,
+        cell_rows=n_cell,
+    )
+
+
+def rebuild(*, engine: Engine) -> Refreshed:
+    """Rebuild the whole read model in one transaction (`rtop refresh`)."""
+    with engine.begin() as conn:
+        return refresh(conn, touched=None)
+
+
+def ensure_current(*, engine: Engine) -> Refreshed | None:
+    """Rebuild the read model when it was built for another rule, years or catalogue."""
+    with engine.begin() as conn:
+        catalogue = indicator_catalogue(engine=conn)
+        first, last = readmodel.current_years()
+        key = readmodel.build_key(indicators=catalogue, first_year=first, last_year=last)
+        if readmodel.stored_key(conn) == key:
+            return None
+        return refresh(conn, touched=None)
