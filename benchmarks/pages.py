@@ -9,7 +9,7 @@ loaders, migrations and reference data are unchanged:
 * large:   the same plus synthetic benchmark data (loaders.bench_data): 200 participants,
            60 indicators, quarterly 2005-2026 (--quick: 60 participants, 30 indicators).
 
-For every page, in a child process per (database, mode), because dashboard.ui reads
+For every page, in a child process per (database, mode), because dashboard.ui.cache reads
 RTOP_NO_CACHE when it is imported:
 
 * cold s:    caches cleared (st.cache_data + st.cache_resource) after a landing run of the app,
@@ -69,10 +69,10 @@ def _fingerprint(extra: dict[str, Any]) -> str:
 
 
 def _count_observations(url: str) -> dict[str, int]:
-    from dashboard import queries
+    from dashboard.core import inputs
     from dashboard.core.db import make_engine
 
-    counts = queries.counts(engine=make_engine(url=url))
+    counts = inputs.counts(engine=make_engine(url=url))
     return {k: int(v) for k, v in counts.items() if isinstance(v, int)}
 
 
@@ -155,9 +155,9 @@ def child(*, mode: str, repeats: int, out_file: Path) -> None:
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import ui
+    from dashboard.ui import cache as ui_cache
 
-    assert ui.NO_CACHE == (mode == "naive"), "RTOP_NO_CACHE was not applied"
+    assert ui_cache.NO_CACHE == (mode == "naive"), "RTOP_NO_CACHE was not applied"
     results: dict[str, Any] = {}
     for page in PAGES:
         st.cache_data.clear()

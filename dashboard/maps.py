@@ -17,14 +17,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from dashboard.charts import (
+from dashboard.charts.common import (
     FONT,
     NO_DATA_COLOR,
     STATUS_COLORS,
     TICK_SIZE,
     ChartMeta,
-    _esc,
-    _layout,
+    esc,
+    layout,
 )
 from dashboard.core.config import get_settings
 from dashboard.core.models import NO_DATA, STATUS_LABELS
@@ -240,7 +240,7 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             zmax=4.5,
             colorscale=scale,
             marker={"line": {"width": 0.6, "color": "#444"}},
-            text=frame["name"].map(_esc) + ": " + frame["status_label"],
+            text=frame["name"].map(esc) + ": " + frame["status_label"],
             hoverinfo="text",
             colorbar={
                 "title": {"text": "Status", "font": {**FONT, "size": TICK_SIZE}},
@@ -268,7 +268,7 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
                     NO_DATA_COLOR if pd.isna(s) else STATUS_COLORS[int(s)] for s in pts["status"]
                 ],
             },
-            hovertext=pts["name"].map(_esc) + ": " + pts["status_label"],
+            hovertext=pts["name"].map(esc) + ": " + pts["status_label"],
             hoverinfo="text",
             showlegend=False,
         )
@@ -280,4 +280,4 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             "zoom": view["zoom"],
         },
     )
-    return _layout(fig, meta, height=900)
+    return layout(fig, meta, height=900)

@@ -9,66 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, inspect, select, true
+from sqlalchemy import func, select, true
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from dashboard.core import models
 from dashboard.core.inputs import frame as _frame
 from dashboard.core.models import table
-
-
-def _count(session: Session, model: type, *where: object) -> int:
-    stmt = select(func.count()).select_from(model)
-    for w in where:
-        stmt = stmt.where(w)  # type: ignore[arg-type]
-    return int(session.scalar(stmt) or 0)
-
-
-def counts(*, engine: Engine) -> dict[str, int]:
-    """How many of each thing the database holds (zeros for an uninitialised database)."""
-    keys = [
-        "participants",
-        "pillars",
-        "frameworks",
-        "recommendations",
-        "sub_items",
-        "next_steps",
-        "items",
-        "indicators",
-        "observations",
-        "observations_synthetic",
-        "assessments",
-        "events",
-        "events_synthetic",
-        "sources",
-        "load_runs",
-    ]
-    if not inspect(engine).has_table("participant"):
-        return dict.fromkeys(keys, 0)
-    item = models.FrameworkItem
-    with Session(engine) as s:
-        return {
-            "participants": _count(s, models.Participant),
-            "pillars": _count(s, models.Pillar),
-            "frameworks": _count(s, models.Framework),
-            "recommendations": _count(s, item, item.kind == "recommendation"),
-            "sub_items": _count(s, item, item.kind == "sub_item"),
-            "next_steps": _count(s, item, item.kind == "next_step"),
-            "items": _count(s, item),
-            "indicators": _count(s, models.Indicator),
-            "observations": _count(s, models.Observation),
-            "observations_synthetic": _count(
-                s,
-                models.Observation,
-                models.Observation.synthetic.is_(True),  # type: ignore[attr-defined]
-            ),
-            "assessments": _count(s, models.Assessment),
-            "events": _count(s, models.Event),
-            "events_synthetic": _count(s, models.Event, models.Event.synthetic.is_(True)),  # type: ignore[attr-defined]
-            "sources": _count(s, models.Source),
-            "load_runs": _count(s, models.LoadRun),
-        }
 
 
 def item_links(*, engine: Engine) -> pd.DataFrame:

@@ -1,7 +1,7 @@
-"""Entry point for ``python -m loaders``."""
+"""Entry point for ``python -m loaders``: the product's command, as `rtop` runs it."""
 
 import sys
 
-from loaders.cli import main
+from dashboard.cli import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m loaders"))

@@ -1,32 +1,36 @@
-"""Command line: init, load, sample, status, indicators (and export, from dashboard.export)."""
+"""The writer's commands: init, load, sample, refresh, status, indicators.
+
+The product's command, `rtop` (dashboard/cli.py), adds the readers' explain and export; it is
+also what `python -m loaders` runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import queries
 from dashboard.core.config import get_settings
-from dashboard.core.db import is_initialised, make_engine
+from dashboard.core.db import is_initialised
+from dashboard.core.inputs import counts as db_counts
 from dashboard.core.inputs import indicator_catalogue
-from loaders.errors import LoaderError, NotInitialised, Rejected
+from loaders.errors import LoaderError, Rejected
+from loaders.readmodel import rebuild
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 from loaders.store import KINDS, load_path
 
+COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators")
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m loaders",
-        description="Load RtoP progress indicators into the RtoP Monitor database "
-        "(RTOP_DATABASE_URL, default: a SQLite file under var/).",
-    )
-    sub = p.add_subparsers(dest="command", required=True)
+
+def add_commands(sub: Any) -> None:
+    """The writer's subcommands (and two reads of what is loaded), for the `rtop` parser."""
     i = sub.add_parser(
         "init", help="create or migrate the schema; load reference data and evidence"
     )
@@ -42,25 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     ind = sub.add_parser("indicators", help="the indicator catalogue: which codes to use")
     ind.add_argument("--json", action="store_true")
-    xp = sub.add_parser("explain", help="why a participant has its status on a recommendation")
-    xp.add_argument(
-        "participant", help="a code or name (e.g. VNM, 'Viet Nam'), or ARF for the region"
+    sub.add_parser(
+        "refresh", help="rebuild the read model the pages read (after a change made by hand)"
     )
-    xp.add_argument("recommendation", help="a recommendation code, e.g. R1")
-    xp.add_argument("--year", type=int, default=None, help="the year (default: this year)")
-    xp.add_argument("--json", action="store_true", help="machine-readable output (stable keys)")
-    xp.add_argument(
-        "--sample", action="store_true", help="include the synthetic sample (SAMPLE DATA)"
-    )
-    ex = sub.add_parser("export", help="export data or a briefing pack")
-    ex.add_argument("what", choices=("data", "briefing"))
-    ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pptx", "pdf"))
-    ex.add_argument("--out", required=True, type=Path)
-    ex.add_argument("--participant", default=None)
-    ex.add_argument("--from", dest="from_year", type=int, default=None)
-    ex.add_argument("--to", dest="to_year", type=int, default=None)
-    ex.add_argument("--no-sample", action="store_true", help="leave out synthetic sample data")
-    return p
 
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
@@ -70,13 +58,10 @@ def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
         print("  ".join(str(r[c]).ljust(widths[c]) for c in columns))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the process exit code (0 ok, 1 rejected input, 2 usage)."""
-    args = _parser().parse_args(argv)
-    settings = get_settings()
-    engine = make_engine(url=settings.database_url)
+def guarded(run: Callable[[], int]) -> int:
+    """Run a command; turn rejected input and loader errors into messages and exit code 1."""
     try:
-        return _run(args, engine=engine)
+        return run()
     except Rejected as exc:
         print(
             f"error: rejected, nothing was written ({len(exc.problems)} problem(s)):",
@@ -93,7 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, *, engine: Engine) -> int:
+    """Run one of COMMANDS; return the process exit code."""
+    return _run(args, engine=engine)
+
+
+def _run(args: argparse.Namespace, *, engine: Engine) -> int:
     settings = get_settings()
     if args.command == "init":
         rows, results = init(engine=engine, data_dir=settings.data_dir)
@@ -102,7 +92,7 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             print(f"evidence: {r.summary()}")
             for note in r.notes:
                 print(f"  note: {note}")
-        if args.if_empty_sample and not queries.counts(engine=engine)["observations_synthetic"]:
+        if args.if_empty_sample and not db_counts(engine=engine)["observations_synthetic"]:
             n = add_sample(
                 engine=engine, seed=settings.sample_seed, last_year=settings.sample_to_year
             )
@@ -142,7 +132,7 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             print(f"sample: {n} synthetic observations added (marked SAMPLE DATA)")
         return 0
     if args.command == "status":
-        counts = queries.counts(engine=engine)
+        counts = db_counts(engine=engine)
         if args.json:
             print(json.dumps(counts, indent=2))
         else:
@@ -156,44 +146,11 @@ def _run(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped
             cols = ["code", "recommendation", "level", "value_type", "unit", "thresholds", "name"]
             _print_table(frame[cols].to_dict("records"), cols)
         return 0
-    if args.command == "explain":
-        return _explain(args, engine=engine)
-    if args.command == "export":
-        from dashboard.export import cli_export
-
-        return cli_export(args=args, engine=engine)
+    if args.command == "refresh":
+        done = rebuild(engine=engine)
+        print(
+            f"read model rebuilt: {done.indicator_rows:,} indicator-year and "
+            f"{done.cell_rows:,} cell-year rows (with and without the sample)"
+        )
+        return 0
     return 2
-
-
-def _explain(args: argparse.Namespace, *, engine) -> int:  # type: ignore[no-untyped-def]
-    """`explain PARTICIPANT RECOMMENDATION`: the status and every input of the rule behind it."""
-    from sqlmodel import Session
-
-    from dashboard import explain, views
-    from dashboard.core import scoring
-    from dashboard.filters import RECOMMENDATIONS, this_year
-    from loaders.validate import REGION_MARKERS, Reference
-
-    if not is_initialised(engine=engine):
-        raise NotInitialised()
-    text = args.participant.strip()
-    if text.casefold() in REGION_MARKERS:
-        code: str | None = scoring.REGION
-    else:
-        with Session(engine) as session:
-            ref = Reference.from_session(session)
-        code = ref.resolve_participant(text)
-        if code is None:
-            raise LoaderError(f"unknown participant '{text}'{ref.suggest_participant(text)}")
-    rec = args.recommendation.strip().upper()
-    if rec not in RECOMMENDATIONS:
-        raise LoaderError(f"unknown recommendation '{args.recommendation}': use R1 to R12")
-    year = args.year or this_year()
-    ds = views.load_dataset(engine=engine, include_sample=args.sample)
-    assert code is not None
-    result = explain.explain(ds=ds, participant=code, recommendation=rec, year=year)
-    if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        print(explain.as_text(result))
-    return 0

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.ui import cache, state
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
 
@@ -18,7 +18,7 @@ PAGES = [
     st.Page("methodology.py", title="Methodology", url_path="methodology"),
 ]
 navigation = st.navigation(PAGES)
-ui.require_data()
-ui.refresh_version()
-st.session_state["filters"] = ui.sidebar_filters()
+cache.require_data()
+cache.refresh_version()
+st.session_state["filters"] = state.sidebar_filters()
 navigation.run()

@@ -2,34 +2,37 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, ui_explain, ui_export
+from dashboard.charts import profile as profile_charts
+from dashboard.charts import timeline as timeline_charts
+from dashboard.ui import cache, downloads, state, why, widgets
+from dashboard.views import common, profile
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
 names = dict(zip(ds.participants["code"], ds.participants["name"], strict=True))
 codes = list(names)
 default = filters.participants[0] if filters.participants else "AUS"
 # Back on this page, show the participant shown last, unless the sidebar now selects others.
 last = st.session_state.get("p_participant_last")
 remember = not filters.participants or last in filters.participants
-code = ui.page_param("participant", options=codes, default=default, remember=remember)
+code = state.page_param("participant", options=codes, default=default, remember=remember)
 code = st.selectbox("Participant", codes, format_func=lambda c: f"{names[c]} ({c})", key="p_participant")
-ui.sync_param("participant", code)
+state.sync_param("participant", code)
 info = ds.participants.set_index("code").loc[code]
 
 st.title(names[code])
-ui.show_notices()
-ui.sample_banner(ds)
+state.show_notices()
+widgets.sample_banner(ds)
 st.markdown(f"**{info['kind']}** · {info['grouping']} · ARF participant since {info['arf_joined']}")
-members = ui.compute("memberships_of", filters=filters, participant=code)
+members = cache.compute(common.memberships_of, filters=filters, participant=code)
 st.markdown("**Memberships:** " + " · ".join(members["text"]))
 
 year = filters.to_year
 st.subheader(f"Scorecard of the twelve recommendations, {year}")
-card = ui.compute("scorecard", filters=filters, participant=code, year=year)
+card = cache.compute(profile.scorecard, filters=filters, participant=code, year=year)
 if card[card["level"] == "national"]["status"].isna().all():
     st.info("No observations for this participant in this period yet.")
-ui.status_table(
+widgets.status_table(
     card, key="scorecard", height=460, title=f"{names[code]}: scorecard, {year}",
     columns={"recommendation": "Rec.", "name": "Recommendation", "level": "Level",
              "status_label": "Status", "basis": "Basis", "computed": "Computed by the rule",
@@ -38,41 +41,41 @@ ui.status_table(
     select_key="scorecard_pick",
 )
 recs = list(card["recommendation"])
-why = st.selectbox("Why this status?", recs, key="scorecard_pick",
+pick = st.selectbox("Why this status?", recs, key="scorecard_pick",
                    format_func=lambda r: f"{r} {dict(zip(card['recommendation'], card['name']))[r]}")
-ui_explain.why_panel(ds=ds, participant=code, recommendation=why, year=year, key="scorecard")
+why.why_panel(ds=ds, participant=code, recommendation=pick, year=year, key="scorecard")
 
 st.subheader(f"Treaty commitments, {year}")
-treaties = ui.compute("commitments", filters=filters, participant=code, year=year)
-ui.status_table(treaties, key="commitments", title=f"{names[code]}: treaty commitments, {year}",
+treaties = cache.compute(profile.commitments, filters=filters, participant=code, year=year)
+widgets.status_table(treaties, key="commitments", title=f"{names[code]}: treaty commitments, {year}",
                 columns={"name": "Treaty", "status_label": "Status", "value": "Record",
                          "date": "Date", "role": "SG 2011 role", "source": "Source"})
 if card["synthetic"].any():
     st.caption("SAMPLE DATA: rows based on the synthetic sample are included.")
 
-frame = ui.compute("pillar_status_for", participant=code, filters=filters, year=year)
-m = ui.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
+frame = cache.compute(profile.pillar_status_for, participant=code, filters=filters, year=year)
+m = widgets.meta(f"{names[code]}: average status by pillar, {year}", filters=filters, ds=ds,
             sources=card["source"], synthetic=bool(card["synthetic"].any()), stem=f"rtop-{code}-pillars", participant=code)
-ui.plot(ui.figure("profile_pillars", lambda: charts.profile_pillars(frame=frame, meta=m), filters=filters,
+widgets.plot(cache.figure("profile_pillars", lambda: profile_charts.profile_pillars(frame=frame, meta=m), filters=filters,
                   extra=(code, year)), chart_meta=m, key="profile_pillars", data=frame)
 
-events = ui.compute("participant_events", filters=filters, participant=code)
-m = ui.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
+events = cache.compute(profile.participant_events, filters=filters, participant=code)
+m = widgets.meta(f"{names[code]}: events", filters=filters, ds=ds, sources=events.get("source"),
             synthetic=bool(events["synthetic"].any()) if len(events) else False, stem=f"rtop-{code}-events", participant=code)
-ui.plot(ui.figure("profile_events", lambda: charts.timeline(events=events, color_by="kind", meta=m),
+widgets.plot(cache.figure("profile_events", lambda: timeline_charts.event_timeline(events=events, color_by="kind", meta=m),
                   filters=filters, extra=(code,)), chart_meta=m, key="profile_events",
-        data=ui.event_rows(events))
+        data=widgets.event_rows(events))
 
 st.subheader("Evidence")
-ev = ui.compute("evidence", filters=filters, participant=code, from_year=filters.from_year, to_year=year)
+ev = cache.compute(profile.evidence, filters=filters, participant=code, from_year=filters.from_year, to_year=year)
 if ev.empty:
     st.info("No observations recorded for this participant in this period.")
 else:
-    ui.status_table(ev, key="evidence", title=f"{names[code]}: evidence", columns={
+    widgets.status_table(ev, key="evidence", title=f"{names[code]}: evidence", columns={
         "date": "Date", "recommendation": "Rec.", "indicator": "Indicator", "indicator_name": "Measures",
         "value": "Value", "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
 
 st.subheader("Briefing pack")
 st.caption(f"A pack for {names[code]} under the current filters: key figures, map, tracker, pillar "
            "coverage, events, scorecard, evidence, methodology and sources.")
-ui_export.briefing_buttons(ds=ds, filters=filters, participant=code, key=f"brief_{code}")
+downloads.briefing_buttons(ds=ds, filters=filters, participant=code, key=f"brief_{code}")

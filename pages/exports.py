@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard import ui, ui_export
+from dashboard.ui import cache, downloads, state, widgets
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
 st.title("Exports for briefings")
-ui.show_notices()
-ui.sample_banner(ds)
+state.show_notices()
+widgets.sample_banner(ds)
 
 st.header("Briefing pack")
 st.markdown(
@@ -17,16 +17,16 @@ st.markdown(
     "participant also its scorecard and evidence. PowerPoint slides are 16:9 with editable text "
     "and speaker notes naming the sources."
 )
-names = ui.names(ds)
+names = widgets.names(ds)
 scope = st.selectbox("For", ["", *ds.participants["code"]], key="export_scope",
                      format_func=lambda c: "The whole region (ARF meeting)" if not c else f"{names[c]} ({c})")
-ui_export.briefing_buttons(ds=ds, filters=filters, participant=scope or None, key="export_brief")
+downloads.briefing_buttons(ds=ds, filters=filters, participant=scope or None, key="export_brief")
 
 st.header("Data")
-frame, meta = ui_export.data_for_export(filters=filters)
+frame, meta = downloads.data_for_export(filters=filters)
 st.markdown(f"**{len(frame):,} observations** for {filters.describe(names=names)}: participant, "
             "indicator, recommendation, pillar, date, value, status and source.")
-ui_export.downloads(fig=None, meta=meta, data=frame, filters=filters, key="export_data")
+downloads.downloads(fig=None, meta=meta, data=frame, filters=filters, key="export_data")
 st.caption("CSV files start with lines beginning '#' that say what the file is; XLSX files have an "
            "'About' sheet. Text that a spreadsheet could run as a formula is prefixed with an apostrophe.")
 st.caption("Command line: `python -m loaders export data --format xlsx --out observations.xlsx` · "

@@ -2,60 +2,63 @@
 
 import streamlit as st
 
-from dashboard import maps, ui, ui_explain, ui_export
+from dashboard import maps
+from dashboard.ui import cache, downloads, state, why, widgets
+from dashboard.filters import RECOMMENDATIONS
+from dashboard.views import map as map_view
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
 st.title("Implementation map")
-ui.show_notices()
-ui.sample_banner(ds)
+state.show_notices()
+widgets.sample_banner(ds)
 
-layers = ui.compute("map_layers", filters=filters)
+layers = cache.compute(map_view.map_layers, filters=filters)
 keys = list(layers)
 c1, c2 = st.columns([3, 2])
 with c1:
-    layer = ui.page_param("layer", options=keys, default="R1")
+    layer = state.page_param("layer", options=keys, default="R1")
     layer = st.selectbox("Show", keys, format_func=lambda k: layers[k], key="p_layer")
 with c2:
     year_options = [str(y) for y in range(filters.from_year, filters.to_year + 1)]
-    ui.page_param("year", options=year_options, default=str(filters.to_year))
+    state.page_param("year", options=year_options, default=str(filters.to_year))
     year = int(st.select_slider("Year", options=year_options, key="p_year"))
-ui.sync_param("layer", layer)
-ui.sync_param("year", str(year))
+state.sync_param("layer", layer)
+state.sync_param("year", str(year))
 
-values = ui.compute("map_values", filters=filters, layer=layer, year=year)
-regional = ui.compute("regional_value", filters=filters, layer=layer, year=year)
+values = cache.compute(map_view.map_values, filters=filters, layer=layer, year=year)
+regional = cache.compute(map_view.regional_value, filters=filters, layer=layer, year=year)
 if regional is not None:
     st.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
             f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
 synthetic = bool(values["synthetic"].any())
 event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,
                         on_select="rerun", selection_mode="single-object")
-ui.status_legend()
+widgets.status_legend()
 st.caption("Points mark every participant (Singapore and the EU have no polygon). Hover for the "
            "value, date and source; click a participant for why it has this status and a link "
            "to its profile.")
 picked = maps.picked_code(event)
 if picked and picked in set(ds.participants["code"]):
     st.session_state["map_why"] = picked
-why = st.session_state.get("map_why")
-if why in set(ds.participants["code"]) and layer in ui.RECOMMENDATIONS:
-    ui_explain.why_panel(ds=ds, participant=why, recommendation=layer, year=year, key="map")
-    st.page_link("country.py", label=f"Open the profile of {ui.names(ds).get(why, why)}",
-                 query_params={**filters.to_query(), "participant": why})
-elif why in set(ds.participants["code"]):
-    st.page_link("country.py", label=f"Open the profile of {ui.names(ds).get(why, why)}",
-                 query_params={**filters.to_query(), "participant": why})
+chosen = st.session_state.get("map_why")
+if chosen in set(ds.participants["code"]) and layer in RECOMMENDATIONS:
+    why.why_panel(ds=ds, participant=chosen, recommendation=layer, year=year, key="map")
+    st.page_link("country.py", label=f"Open the profile of {widgets.names(ds).get(chosen, chosen)}",
+                 query_params={**filters.to_query(), "participant": chosen})
+elif chosen in set(ds.participants["code"]):
+    st.page_link("country.py", label=f"Open the profile of {widgets.names(ds).get(chosen, chosen)}",
+                 query_params={**filters.to_query(), "participant": chosen})
 
-m = ui.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
+m = widgets.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
             synthetic=synthetic, stem=f"rtop-map-{layer}-{year}")
 st.caption("Downloads: the map as a static image (shipped geometry, no tiles) and its values.")
-ui_export.downloads(fig=lambda: maps.static_map(values=values, meta=m), meta=m, filters=filters, key="map",
+downloads.downloads(fig=lambda: maps.static_map(values=values, meta=m), meta=m, filters=filters, key="map",
                     data=values[["code", "name", "status", "status_label", "value", "date", "source",
                                  "synthetic"]])
 
 with st.expander("Values behind the map", expanded=False):
-    ui.status_table(
+    widgets.status_table(
         values, key="map_table",
         columns={"name": "Participant", "status_label": "Status", "value": "Value", "date": "Date",
                  "source": "Source"},

@@ -4,21 +4,22 @@ import streamlit as st
 
 from dashboard.core import scoring
 
-from dashboard import ui
+from dashboard.ui import cache, state, widgets, writes
+from dashboard.views import methodology
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
-tables = ui.compute("methodology_tables", filters=filters)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
+tables = cache.compute(methodology.methodology_tables, filters=filters)
 st.title("Methodology")
-ui.show_notices()
+state.show_notices()
 
 st.header("Status scale")
 st.markdown("Every status is shown by label and symbol as well as colour, so it reads in greyscale "
             "and for colour-blind viewers.")
-ui.status_table(tables["scale"], key="m_scale", columns={"status": "Status", "symbol": "Symbol", "label": "Label"})
+widgets.status_table(tables["scale"], key="m_scale", columns={"status": "Status", "symbol": "Symbol", "label": "Label"})
 
 st.header(f"How a status is computed (method version {scoring.RULE_VERSION})")
-st.markdown(ui.rule_text(scoring.__doc__ or ""))
+st.markdown(widgets.rule_text(scoring.__doc__ or ""))
 st.markdown(
     f"- **Minimum coverage**: {scoring.MIN_COVERAGE:.0%} of a recommendation's indicators must "
     "have current data; below it the cell says *Insufficient data (n of m indicators)*.\n"
@@ -43,17 +44,17 @@ st.markdown(
 st.header("Indicators and their thresholds")
 st.markdown("A value reaches status 1–4 when it is at least the 1st–4th threshold; '—' means that "
             "status cannot be reached by this indicator alone.")
-ui.status_table(tables["thresholds"], key="m_thresholds", columns={
+widgets.status_table(tables["thresholds"], key="m_thresholds", columns={
     "code": "Code", "recommendation": "Rec.", "name": "Indicator", "level": "Level",
     "value_type": "Type", "unit": "Unit", "levels": "Levels", "thresholds_text": "Thresholds 1 | 2 | 3 | 4",
     "measure": "Stock or flow", "window_years": "Flow window (years)", "stale_after_years": "Stale after (years)"})
 
 st.header("Recommendation to pillar mapping")
-ui.status_table(tables["mapping"], key="m_mapping", columns={
+widgets.status_table(tables["mapping"], key="m_mapping", columns={
     "item_code": "Rec.", "name": "Recommendation", "pillar": "Pillar", "role": "Role", "rationale": "Rationale"})
 
 st.header("Sources")
-ui.status_table(tables["sources"], key="m_sources", columns={
+widgets.status_table(tables["sources"], key="m_sources", columns={
     "code": "Code", "title": "Title", "publisher": "Publisher", "url": "Link", "accessed": "Read on",
     "synthetic": "Synthetic", "observations": "Observations", "events": "Events"})
 
@@ -65,11 +66,11 @@ st.markdown(
     "that documented data covers, and every chart or export that includes it says "
     "**SAMPLE DATA**. Command line: `rtop sample` and `rtop sample --remove`."
 )
-has_sample = ds.has_synthetic or ui.dataset(include_sample=True).has_synthetic
+has_sample = ds.has_synthetic or cache.dataset(include_sample=True).has_synthetic
 c1, c2 = st.columns(2)
 if not has_sample and c1.button("Add the synthetic demo sample", key="demo_add"):
-    st.success(ui.demo_sample(add=True))
+    st.success(writes.demo_sample(add=True))
 if has_sample and c2.button("Remove the synthetic demo sample", key="demo_remove"):
-    st.success(ui.demo_sample(add=False))
+    st.success(writes.demo_sample(add=False))
 if has_sample:
     st.caption("The sample is in the database: tick *Include sample data (demo)* in the sidebar to see it.")

@@ -2,20 +2,23 @@
 
 import streamlit as st
 
-from dashboard import maps, ui, ui_export
+from dashboard import maps
+from dashboard.ui import cache, downloads, state, widgets
+from dashboard.views import map as map_view
+from dashboard.views import overview
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
 st.title("Responsibility to Protect in the ARF region")
 st.caption("Implementation of the twelve recommendations of CSCAP Memorandum No. 18 (2011)")
-ui.show_notices()
-ui.sample_banner(ds)
+state.show_notices()
+widgets.sample_banner(ds)
 
 since = st.select_slider(
     "Compare with", options=list(range(filters.from_year, filters.to_year + 1)),
     value=filters.from_year, key="overview_since",
 )
-figures = ui.compute("headlines", filters=filters, since=since)
+figures = cache.compute(overview.headlines, filters=filters, since=since)
 for row_start in range(0, len(figures), 3):
     cols = st.columns(3)
     for col, h in zip(cols, figures[row_start : row_start + 3]):
@@ -24,26 +27,26 @@ for row_start in range(0, len(figures), 3):
 left, right = st.columns([3, 2])
 with left:
     st.subheader(f"Average status of the selected recommendations, {filters.to_year}")
-    values = ui.compute("overview_map", filters=filters, year=filters.to_year)
+    values = cache.compute(map_view.overview_map, filters=filters, year=filters.to_year)
     st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
                     key="overview_map", height=380)
-    ui.status_legend()
+    widgets.status_legend()
     st.caption("Hover a participant for its status; the Map page has every recommendation and year.")
-    map_meta = ui.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
+    map_meta = widgets.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
                        ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),
                        stem="rtop-overview-map")
-    ui_export.downloads(fig=lambda: maps.static_map(values=values, meta=map_meta), meta=map_meta, filters=filters,
+    downloads.downloads(fig=lambda: maps.static_map(values=values, meta=map_meta), meta=map_meta, filters=filters,
                         key="overview_map", data=values[["code", "name", "status", "status_label", "value",
                                                          "date", "source", "synthetic"]])
 with right:
     st.subheader("Latest events")
-    events = ui.compute("latest_events", filters=filters)
+    events = cache.compute(overview.latest_events, filters=filters)
     if events.empty:
         st.info("No events in this period for this selection.")
     else:
-        ui.status_table(events, columns={"when": "When", "title": "Event", "source": "Source"},
+        widgets.status_table(events, columns={"when": "When", "title": "Event", "source": "Source"},
                         key="overview_events", title="Latest events")
     st.subheader("Data freshness")
-    fresh = ui.compute("freshness", filters=filters)
+    fresh = cache.compute(overview.freshness, filters=filters)
     for label, value in fresh.items():
         st.markdown(f"- **{label.capitalize()}**: {value}")

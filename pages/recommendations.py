@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, ui_explain
+from dashboard.charts import tracker as tracker_charts
+from dashboard.ui import cache, state, why, widgets
+from dashboard.views import profile, tracker
 
-filters = ui.current_filters()
-ds = ui.dataset(include_sample=filters.sample)
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
 st.title("Recommendation tracker")
-ui.show_notices()
-ui.sample_banner(ds)
+state.show_notices()
+widgets.sample_banner(ds)
 
 c1, c2 = st.columns([2, 3])
 sort = c1.radio("Sort participants by", ["grouping", "score"], horizontal=True, key="tracker_sort",
@@ -16,30 +18,30 @@ sort = c1.radio("Sort participants by", ["grouping", "score"], horizontal=True, 
 year = c2.select_slider("Year", options=list(range(filters.from_year, filters.to_year + 1)),
                         value=filters.to_year, key="tracker_year")
 
-matrix = ui.compute("tracker_matrix", filters=filters, year=year, sort=sort)
-m = ui.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
+matrix = cache.compute(tracker.tracker_matrix, filters=filters, year=year, sort=sort)
+m = widgets.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
             sources=matrix["sources"].dropna() if "sources" in matrix else None,
             synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
-event = ui.plot(ui.figure("tracker", lambda: charts.status_heatmap(matrix=matrix, meta=m), filters=filters,
-                          extra=(year, sort)), chart_meta=m, key="tracker_heatmap", data=ui.tracker_rows(matrix),
+event = widgets.plot(cache.figure("tracker", lambda: tracker_charts.status_heatmap(matrix=matrix, meta=m), filters=filters,
+                          extra=(year, sort)), chart_meta=m, key="tracker_heatmap", data=widgets.tracker_rows(matrix),
                 on_select="rerun")
 st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
            "● Implemented · – No data. Hover a cell for the indicator values; click it for the evidence.")
 
 st.subheader(f"Regional progress track, {year}")
-track = ui.compute("regional_track", filters=filters, year=year)
-ui.status_table(track, key="regional_track", title=f"Regional progress track, {year}", columns={
+track = cache.compute(tracker.regional_track, filters=filters, year=year)
+widgets.status_table(track, key="regional_track", title=f"Regional progress track, {year}", columns={
     "code": "Item", "name": "Name", "kind": "Kind", "status_label": "Status", "coverage": "Coverage",
     "stale": "Stale", "last_update": "Last update", "events": "Related events", "source": "Source"})
 regional = [c for c in track["code"] if str(c).startswith("R")]
 if regional:
     pick = st.selectbox("Why this regional status?", regional, key="why_regional",
                         format_func=lambda c: f"{c} {dict(zip(track['code'], track['name']))[c]}")
-    ui_explain.why_panel(ds=ds, participant="ARF", recommendation=pick, year=year, key="regional")
+    why.why_panel(ds=ds, participant="ARF", recommendation=pick, year=year, key="regional")
 
 st.subheader("Why this status? The evidence behind a cell")
-clicked = ui.clicked_cell(event)
-names = ui.names(ds)
+clicked = widgets.clicked_cell(event)
+names = widgets.names(ds)
 people = list(matrix["participant_code"].drop_duplicates()) if len(matrix) else []
 recs = list(matrix["recommendation"].drop_duplicates()) if len(matrix) else []
 if people and recs:
@@ -48,13 +50,13 @@ if people and recs:
     a, b = st.columns(2)
     who = a.selectbox("Participant", people, format_func=lambda c: names.get(c, c), key="cell_participant")
     rec = b.selectbox("Recommendation", recs, key="cell_rec")
-    ui_explain.why_panel(ds=ds, participant=who, recommendation=rec, year=year, key="tracker")
-    ev = ui.compute("evidence", filters=filters, participant=who, recommendation=rec,
+    why.why_panel(ds=ds, participant=who, recommendation=rec, year=year, key="tracker")
+    ev = cache.compute(profile.evidence, filters=filters, participant=who, recommendation=rec,
                     from_year=filters.from_year, to_year=year)
     if ev.empty:
         st.info(f"No observations for {names.get(who, who)} on {rec} up to {year}.")
     else:
-        ui.status_table(ev, key="cell_evidence", title=f"Evidence: {names.get(who, who)}, {rec}", columns={
+        widgets.status_table(ev, key="cell_evidence", title=f"Evidence: {names.get(who, who)}, {rec}", columns={
             "date": "Date", "indicator": "Indicator", "indicator_name": "Measures", "value": "Value",
             "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
 else:

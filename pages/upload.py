@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.ui import state, widgets, writes
 
 st.title("Load progress indicators")
-ui.show_notices()
+state.show_notices()
 st.markdown(
     "Upload a CSV (comma or semicolon, UTF-8), XLSX or JSON file of **observations** "
     "(participant, indicator, date, value, source, note) or **events** (date, title, source, …). "
@@ -23,11 +23,11 @@ if upload is not None:
     if cached is not None and cached[0] == check_key:
         check = cached[1]
     else:
-        check = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=True)
+        check = writes.load_file(data=data, name=upload.name, kind=kind, dry_run=True)
         st.session_state["upload_check"] = (check_key, check)
     if check.ok:
         if st.button("Load into the database", type="primary", key="upload_go"):
-            done = ui.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
+            done = writes.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
             st.session_state.pop("upload_check", None)  # re-check against the new data next run
             (st.success if done.ok else st.error)(done.message)
         else:
@@ -36,7 +36,7 @@ if upload is not None:
             st.caption(f"note: {note}")
     else:
         st.error(check.message)
-        ui.status_table(
+        widgets.status_table(
             check.problems,
             key="upload_problems",
             columns={"row": "Row", "column": "Column", "reason": "Problem"},

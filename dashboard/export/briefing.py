@@ -231,7 +231,7 @@ def build_pack(
     )
     slides.append(
         _chart_slide(
-            m, charts.timeline(events=events, color_by="kind", meta=m), title="Recent events"
+            m, charts.event_timeline(events=events, color_by="kind", meta=m), title="Recent events"
         )
     )
 

@@ -77,11 +77,10 @@ def test_scorecard_trend_and_regional_rows(ds: views.Dataset) -> None:
 
 def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None:
     """The columnar read (raw DBAPI cursor) gives the same observations on SQLite and PostgreSQL."""
-    from dashboard import queries
     from dashboard.core import inputs
 
     engine = sample_engine  # parametrised: SQLite always, PostgreSQL in CI
-    counts = queries.counts(engine=engine)  # type: ignore[arg-type]
+    counts = inputs.counts(engine=engine)  # type: ignore[arg-type]
     full = inputs.observations(engine=engine, include_sample=True)  # type: ignore[arg-type]
     obs = inputs.observations(engine=engine, include_sample=False)  # type: ignore[arg-type]
     documented = views.load_dataset(engine=engine, include_sample=False)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ def test_models_and_migrations_agree(schema_engine: Engine) -> None:
 
 
 def test_reference_counts(ref_engine: Engine) -> None:
-    c = queries.counts(engine=ref_engine)
+    c = inputs.counts(engine=ref_engine)
     assert (c["participants"], c["pillars"], c["recommendations"], c["next_steps"]) == (
         27,
         3,
@@ -70,9 +70,9 @@ def test_every_recommendation_has_indicators_that_can_reach_implemented(
 
 
 def test_init_is_idempotent(ref_engine: Engine) -> None:
-    before = queries.counts(engine=ref_engine)
+    before = inputs.counts(engine=ref_engine)
     init(engine=ref_engine, data_dir=DATA_DIR)
-    after = queries.counts(engine=ref_engine)
+    after = inputs.counts(engine=ref_engine)
     assert {k: v for k, v in after.items() if k != "load_runs"} == {
         k: v for k, v in before.items() if k != "load_runs"
     }
@@ -92,11 +92,11 @@ def _sample_rows(engine: Engine) -> list[tuple[object, ...]]:
 
 
 def test_sample_is_deterministic_marked_and_removed_exactly(ref_engine: Engine) -> None:
-    real_before = queries.counts(engine=ref_engine)
+    real_before = inputs.counts(engine=ref_engine)
     n = add_sample(engine=ref_engine, seed=SAMPLE_SEED, last_year=SAMPLE_LAST_YEAR)
     first = _sample_rows(ref_engine)
     assert n == len(first) > 3000
-    c = queries.counts(engine=ref_engine)
+    c = inputs.counts(engine=ref_engine)
     assert c["observations_synthetic"] == n and c["observations"] == n + real_before["observations"]
     participants = {r[0] for r in first}
     assert len(participants - {None}) == 27 and None in participants  # every participant + region
@@ -118,7 +118,7 @@ def test_sample_is_deterministic_marked_and_removed_exactly(ref_engine: Engine) 
     assert "SAMPLE DATA" in src.title
     removed = remove_sample(engine=ref_engine)
     assert removed == n
-    after = queries.counts(engine=ref_engine)
+    after = inputs.counts(engine=ref_engine)
     assert {k: v for k, v in after.items() if k != "load_runs"} == {
         k: v for k, v in real_before.items() if k != "load_runs"
     }

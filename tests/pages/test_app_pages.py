@@ -24,7 +24,7 @@ from conftest import OpenPage
 
 from dashboard.core.db import make_engine
 from dashboard.core.models import STATUS_LABELS
-from dashboard.queries import counts
+from dashboard.core.inputs import counts
 from dashboard.core.scoring import RULE_VERSION
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)

@@ -1,4 +1,4 @@
-"""Streamlit widgets for exports: lazy chart/data downloads and briefing-pack buttons."""
+"""Download widgets: chart and data downloads built on click, and briefing-pack buttons."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import export, views
-from dashboard.charts import ChartMeta
+from dashboard import export
+from dashboard.charts.common import ChartMeta
+from dashboard.core.config import get_settings
 from dashboard.filters import Filters
+from dashboard.ui.cache import NO_CACHE, dataset, dataset_at, version
+from dashboard.views.dataset import Dataset
 
 
 def file_stem(meta: ChartMeta, *, filters: Filters) -> str:
@@ -61,23 +64,18 @@ def downloads(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _data_export(url: str, data_version: str, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
-    from dashboard import ui
-
-    ds = ui._dataset(url, data_version, filters.sample)
+    ds = dataset_at(url, data_version, filters.sample)
     return export.data_export(ds=ds, filters=filters)
 
 
 def data_for_export(*, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
     """The observations in the selection, ready for CSV/XLSX (cached per data version)."""
-    from dashboard import ui
-    from dashboard.core.config import get_settings
+    if NO_CACHE:
+        return export.data_export(ds=dataset(include_sample=filters.sample), filters=filters)
+    return _data_export(get_settings().database_url, version(), filters)
 
-    return _data_export(get_settings().database_url, ui.version(), filters)
 
-
-def briefing_buttons(
-    *, ds: views.Dataset, filters: Filters, participant: str | None, key: str
-) -> None:
+def briefing_buttons(*, ds: Dataset, filters: Filters, participant: str | None, key: str) -> None:
     """Build a briefing pack (PPTX or PDF) with a progress bar, then offer it for download."""
     who = participant or "region"
     fmt = st.radio(

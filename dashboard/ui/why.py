@@ -8,6 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import explain, views
+from dashboard.core.config import get_settings
+from dashboard.core.models import NO_DATA
+from dashboard.ui.cache import NO_CACHE, dataset_at
+from dashboard.ui.cache import version as data_version
 
 MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$"
 
@@ -21,9 +25,7 @@ def md_escape(text: object) -> str:
 def _explanation(
     url: str, version: str, include_sample: bool, participant: str, rec: str, year: int
 ) -> dict[str, Any]:
-    from dashboard import ui
-
-    ds = ui._dataset(url, version, include_sample)
+    ds = dataset_at(url, version, include_sample)
     return explain.explain(ds=ds, participant=participant, recommendation=rec, year=year)
 
 
@@ -31,16 +33,13 @@ def explanation(
     *, ds: views.Dataset, participant: str, recommendation: str, year: int
 ) -> dict[str, Any]:
     """explain.explain for the current data version (cached)."""
-    from dashboard import ui
-    from dashboard.core.config import get_settings
-
-    if ui.NO_CACHE:
+    if NO_CACHE:
         return explain.explain(
             ds=ds, participant=participant, recommendation=recommendation, year=year
         )
     return _explanation(
         get_settings().database_url,
-        ui.version(),
+        data_version(),
         ds.include_sample,
         participant,
         recommendation,
@@ -82,7 +81,7 @@ def why_panel(
     rec = a["recommendation"]
     who = md_escape(owner["name"])
     status = a["status_label"] or (
-        views.INSUFFICIENT if a["result"] == "insufficient data" else views.NO_DATA
+        views.INSUFFICIENT if a["result"] == "insufficient data" else NO_DATA
     )
     st.markdown(
         f"**Why this status?** {who}, {md_escape(rec['code'])} {md_escape(rec['name'])}, "

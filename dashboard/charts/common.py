@@ -1,0 +1,320 @@
+"""Palettes, ChartMeta, the shared layout (title, subtitle, sources, method) and the sample mark."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+
+from dashboard.core.scoring import RULE_VERSION
+
+# Viridis stops: perceptually ordered and colour-blind safe; status is also given by symbol/label.
+STATUS_COLORS = {0: "#FDE725", 1: "#7AD151", 2: "#22A884", 3: "#2A788E", 4: "#414487"}
+
+
+NO_DATA_COLOR = "#D0D0D0"
+
+
+TEXT_ON = {0: "#000000", 1: "#000000", 2: "#FFFFFF", 3: "#FFFFFF", 4: "#FFFFFF"}
+
+
+# Okabe-Ito: categorical, colour-blind safe.
+CATEGORICAL = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+
+
+PILLAR_COLORS = {"Pillar 1": "#0072B2", "Pillar 2": "#E69F00", "Pillar 3": "#009E73"}
+
+
+PILLAR_PATTERNS = {"Pillar 1": "", "Pillar 2": "/", "Pillar 3": "x"}
+
+
+FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 16, "color": "#111111"}
+
+
+SAMPLE_TEXT = "SAMPLE DATA"
+
+
+SAMPLE_COLOR = "#B00000"
+
+
+# Sizes for a projector: nothing below 13 px; tick labels and legends at 15 px.
+TITLE_SIZE = 22
+
+
+SUBTITLE_SIZE = 16
+
+
+TICK_SIZE = 15
+
+
+SOURCE_SIZE = 13
+
+
+AXIS_COLOR = "#222222"
+
+
+SOURCE_COLOR = "#333333"
+
+
+GRID_COLOR = "#E3E3E3"
+
+
+# Fixed pixel geometry (margins do not scale with the figure height, so a re-sized export keeps
+# title, legend, ticks and source line apart): header lines, then the plot, then the source.
+HEADER_PAD = 12
+
+
+TITLE_LINE = 30
+
+
+SUBTITLE_LINE = 22
+
+
+SOURCE_LINE = 18
+
+
+# Characters per line (title, subtitle, source) for a full-width chart and for one in a column
+# of two: a line that does not fit would be clipped, so long ones are wrapped instead.
+WRAP_WIDE = (80, 115, 100)
+
+
+WRAP_NARROW = (40, 58, 60)
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """The words that make a chart stand on its own: title, filters, sources, sample flag."""
+
+    title: str
+    subtitle: str = ""
+    sources: tuple[str, ...] = ()
+    synthetic: bool = False
+    exported: str = field(default_factory=lambda: dt.date.today().isoformat())
+    file_stem: str = "rtop-chart"
+
+    def source_line(self, *, limit: int = 3) -> str:
+        """'Source: A; B; C and 4 more' (plain text)."""
+        if not self.sources:
+            return "Source: RtoP Monitor database"
+        shown = list(self.sources[:limit])
+        more = len(self.sources) - limit
+        return "Source: " + "; ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Plain text broken into lines of at most about `width` characters (at spaces)."""
+    lines: list[str] = []
+    current = ""
+    for word in str(text).split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def font(size: int, color: str = "#111111") -> dict[str, object]:
+    return {"family": FONT["family"], "size": size, "color": color}
+
+
+def layout(
+    fig: go.Figure,
+    meta: ChartMeta,
+    *,
+    height: int = 520,
+    top: int = 0,
+    bottom: int = 0,
+    narrow: bool = False,
+) -> go.Figure:
+    """Title block on top, source line at the foot, fonts and margins fixed in pixels.
+
+    ``top`` and ``bottom`` are the pixels the chart needs between the header and the plot
+    (a legend row, top tick labels) and below the plot (tick labels); ``narrow`` wraps the
+    words for a chart drawn in one of two columns. Every font and colour is set explicitly so
+    Streamlit's chart theme cannot shrink or grey them.
+    """
+    wrap_title, wrap_subtitle, wrap_source = WRAP_NARROW if narrow else WRAP_WIDE
+    title_lines = wrap(meta.title, wrap_title) or [""]
+    subtitle_lines = wrap(meta.subtitle, wrap_subtitle) if meta.subtitle else []
+    source_lines = wrap(
+        meta.source_line() + f" · method v{RULE_VERSION} · RtoP Monitor, {meta.exported}",
+        wrap_source,
+    )
+    header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
+    foot = SOURCE_LINE * len(source_lines) + 14
+    fig.update_layout(
+        title={
+            "text": "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines),
+            "subtitle": {
+                "text": "<br>".join(esc(line) for line in subtitle_lines),
+                "font": font(SUBTITLE_SIZE, "#333333"),
+            },
+            "font": font(TITLE_SIZE),
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            # Plotly anchors a multi-line title by its first line: push it down by the rest.
+            "pad": {"t": HEADER_PAD + TITLE_LINE * (len(title_lines) - 1), "l": 14},
+        },
+        font=FONT,
+        height=height,
+        margin={"l": 16, "r": 24, "t": header + 18 + top, "b": bottom + foot, "pad": 4},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": font(15), "bgcolor": "white", "bordercolor": "#555555"},
+        legend={"font": font(TICK_SIZE), "bgcolor": "rgba(255,255,255,0.9)"},
+    )
+    axis_font = {"tickfont_color": AXIS_COLOR, "tickfont_family": FONT["family"]}
+    fig.update_xaxes(**axis_font, title_font=font(TICK_SIZE, AXIS_COLOR), automargin=True)
+    fig.update_yaxes(**axis_font, title_font=font(TICK_SIZE, AXIS_COLOR), automargin=True)
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.tickfont.size is None:
+            axis.tickfont.size = TICK_SIZE
+    fig.add_annotation(
+        text="<br>".join(esc(line) for line in source_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom + 8),
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=font(SOURCE_SIZE, SOURCE_COLOR),
+        align="left",
+    )
+    if meta.synthetic:
+        mark_sample(fig)
+    return fig
+
+
+def legend_top(fig: go.Figure) -> None:
+    """One horizontal legend row just above the plot, under the title (needs top=LEGEND_ROW)."""
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "font": font(TICK_SIZE),
+        }
+    )
+
+
+def legend_right(fig: go.Figure) -> None:
+    """A vertical legend right of the plot (long or many entries; the plot narrows to fit)."""
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 1.01,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "font": font(TICK_SIZE),
+        }
+    )
+
+
+LEGEND_ROW = 36
+
+
+TICK_ROW = 30
+
+
+def mark_sample(fig: go.Figure) -> go.Figure:
+    """Mark the figure SAMPLE DATA: a red line under the title and a faint watermark.
+
+    The red line takes its own header row (the top margin grows to keep it off the plot); the
+    watermark is translucent so the data underneath stay readable.
+    """
+    fig.add_annotation(
+        text=SAMPLE_TEXT,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        textangle=-20,
+        font={"family": FONT["family"], "size": 60, "color": "rgba(176, 0, 0, 0.16)"},
+    )
+    subtitle = fig.layout.title.subtitle.text or ""
+    if SAMPLE_TEXT not in subtitle:
+        line = (
+            f"<span style='color:{SAMPLE_COLOR}'><b>■ {SAMPLE_TEXT}</b>"
+            " — synthetic values, not real assessments</span>"
+        )
+        fig.layout.title.subtitle.text = line + ("<br>" + subtitle if subtitle else "")
+        if fig.layout.title.subtitle.font.size is None:
+            fig.layout.title.subtitle.font = font(SUBTITLE_SIZE, "#333333")
+        if fig.layout.margin.t is not None:
+            fig.layout.margin.t += SUBTITLE_LINE
+    return fig
+
+
+def esc(text: str) -> str:
+    """Escape text from data before Plotly renders it as (a subset of) HTML."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def has_sample_mark(fig: go.Figure) -> bool:
+    """True when the figure carries the SAMPLE DATA mark."""
+    return any(SAMPLE_TEXT in (a.text or "") for a in fig.layout.annotations)
+
+
+def empty_figure(meta: ChartMeta, message: str) -> go.Figure:
+    """A figure that says why there is nothing to draw, instead of a blank."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=esc(message),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font=font(20),
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return layout(fig, meta, height=320, narrow=True)
+
+
+def status_colorscale() -> list[list[object]]:
+    """Discrete scale over -1 (no data) .. 4."""
+    colors = [NO_DATA_COLOR] + [STATUS_COLORS[s] for s in range(5)]
+    n = len(colors)
+    scale: list[list[object]] = []
+    for i, c in enumerate(colors):
+        scale.append([i / n, c])
+        scale.append([(i + 1) / n, c])
+    return scale
+
+
+def colorbar(title: str, **extra: object) -> dict[str, object]:
+    return {
+        "title": {"text": title, "font": font(TICK_SIZE)},
+        "tickfont": font(TICK_SIZE),
+        "outlinewidth": 0,
+        "thickness": 22,
+        **extra,
+    }
+
+
+STATUS_SYMBOLS = "○◔◑◕●"

@@ -1,0 +1,61 @@
+"""A participant profile's pillar chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import (
+    GRID_COLOR,
+    PILLAR_COLORS,
+    PILLAR_PATTERNS,
+    ChartMeta,
+    empty_figure,
+    font,
+    layout,
+)
+
+PROFILE_TICKS = [
+    "Not<br>started",
+    "Under<br>consideration",
+    "Initiated",
+    "Substantial<br>progress",
+    "Implemented",
+]
+
+
+def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+    """One participant's average status by pillar (national recommendations)."""
+    if frame.empty or frame["average_status"].isna().all():
+        return empty_figure(meta, "Not enough data for an average by pillar.")
+    labels = "Pillar " + frame["pillar"].astype(str)
+    fig = go.Figure(
+        go.Bar(
+            x=frame["average_status"].fillna(0),  # a zero-length bar still carries its label
+            y=labels,
+            orientation="h",
+            marker={
+                "color": [PILLAR_COLORS.get(x) for x in labels],
+                "pattern": {"shape": [PILLAR_PATTERNS.get(x, "") for x in labels], "solidity": 0.4},
+                "line": {"width": 1, "color": [PILLAR_COLORS.get(x) for x in labels]},
+            },
+            text=frame["average_status"].map(
+                lambda v: "insufficient data" if pd.isna(v) else f"{v:.1f}"
+            ),
+            textposition="outside",
+            textfont=font(16),
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        range=[0, 4.6],
+        tickvals=list(range(5)),
+        ticktext=PROFILE_TICKS,
+        tickangle=0,
+        tickfont={"size": 13},
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+    )
+    fig.update_yaxes(tickfont={"size": 16})
+    return layout(fig, meta, height=440, bottom=44, narrow=True)

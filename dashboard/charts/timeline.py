@@ -1,0 +1,95 @@
+"""The Timeline page's figures: events on a time axis, and status over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import (
+    CATEGORICAL,
+    GRID_COLOR,
+    PILLAR_COLORS,
+    STATUS_SYMBOLS,
+    TICK_ROW,
+    ChartMeta,
+    empty_figure,
+    esc,
+    layout,
+    legend_right,
+)
+from dashboard.core.models import STATUS_LABELS
+
+
+def status_lines(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+    """Status over time per participant (or the mean and the region)."""
+    if frame.empty:
+        return empty_figure(meta, "No status data in this period for this selection.")
+    fig = go.Figure()
+    markers = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+    for i, (name, grp) in enumerate(frame.groupby("participant", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=grp["year"],
+                y=grp["status"],
+                name=esc(str(name)),
+                mode="lines+markers",
+                line={
+                    "color": CATEGORICAL[i % len(CATEGORICAL)],
+                    "width": 3,
+                    "dash": ["solid", "dash", "dot", "dashdot"][i % 4],
+                },
+                marker={"symbol": markers[i % len(markers)], "size": 10},
+                hovertemplate="%{x}: %{y:.2f}<extra>" + esc(str(name)) + "</extra>",
+            )
+        )
+    fig.update_yaxes(
+        range=[-0.2, 4.2],
+        tickvals=list(range(5)),
+        ticktext=[f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)],
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+        zeroline=False,
+    )
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    fig.update_xaxes(
+        range=[first - 0.4, last + 0.4],
+        dtick=1 if last - first <= 10 else 2,
+        showgrid=True,
+        gridcolor="#F0F0F0",
+        tickangle=0,
+    )
+    legend_right(fig)
+    return layout(fig, meta, height=560, bottom=TICK_ROW)
+
+
+def event_timeline(*, events: pd.DataFrame, color_by: str, meta: ChartMeta) -> go.Figure:
+    """Events as bars spanning their date precision (a year-precise event spans its year)."""
+    if events.empty:
+        return empty_figure(meta, "No events in this period for this selection.")
+    column = "pillar" if color_by == "pillar" else "kind_label"
+    groups = list(dict.fromkeys(events[column]))
+    fig = go.Figure()
+    for i, group in enumerate(groups):
+        grp = events[events[column] == group]
+        color = PILLAR_COLORS.get(group, CATEGORICAL[i % len(CATEGORICAL)])
+        width_ms = (grp["end"] - grp["start"]).dt.total_seconds() * 1000
+        width_ms = width_ms.clip(lower=20 * 86_400_000)  # at least ~3 weeks so a day shows
+        fig.add_trace(
+            go.Bar(
+                base=grp["start"],
+                x=width_ms,
+                y=grp["title"].map(lambda t: esc(t if len(t) <= 50 else t[:48] + "…")),
+                orientation="h",
+                name=esc(str(group)),
+                marker={"color": color, "line": {"width": 1, "color": "#333333"}},
+                customdata=grp[["when", "source", "kind_label"]].map(esc).values,
+                hovertemplate="<b>%{y}</b><br>%{customdata[0]} · %{customdata[2]}"
+                "<br>Source: %{customdata[1]}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#E8E8E8", tickangle=0)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
+    fig.update_layout(barmode="overlay")
+    legend_right(fig)
+    height = max(300, 30 * len(events)) + 190
+    return layout(fig, meta, height=height, bottom=TICK_ROW, narrow=True)

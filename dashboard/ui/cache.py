@@ -1,0 +1,132 @@
+"""Streamlit caches: the engine, the data version, the Dataset, view results and figures.
+
+Everything a page reads goes through here, keyed by the data version (which changes on every
+load), so a load is seen by the next run. RTOP_NO_CACHE=1 is the benchmarks' honest naive
+baseline: the Dataset is read once per script run and nothing is kept between runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.core.config import get_settings
+from dashboard.core.db import data_version, is_initialised, make_engine
+from dashboard.filters import Filters
+from dashboard.views.dataset import Dataset, load_dataset
+
+NO_CACHE = os.environ.get("RTOP_NO_CACHE") == "1"  # for the benchmark's naive baseline
+RUN_MEMO = "_run_datasets"  # NO_CACHE: the Datasets read in this script run
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return make_engine(url=url)
+
+
+def engine() -> Engine:
+    """The database engine for RTOP_DATABASE_URL (one per URL, kept across reruns)."""
+    return _engine(get_settings().database_url)
+
+
+def refresh_version() -> str:
+    """Read the data version token (it changes on every load) once for this script run."""
+    token = data_version(engine=engine())
+    st.session_state["_data_version"] = token
+    st.session_state[RUN_MEMO] = {}
+    return token
+
+
+def version() -> str:
+    """The data version read at the start of this run; part of every cache key."""
+    token = st.session_state.get("_data_version")
+    return token if isinstance(token, str) else refresh_version()
+
+
+@st.cache_resource(show_spinner="Reading the database…", max_entries=4)
+def dataset_at(url: str, data_version_: str, include_sample: bool) -> Dataset:
+    """The Dataset of one database and data version (cached; for other cached functions)."""
+    return load_dataset(engine=_engine(url), include_sample=include_sample)
+
+
+def dataset(*, include_sample: bool) -> Dataset:
+    """The Dataset for the current data version, loaded once and shared."""
+    if NO_CACHE:
+        memo = st.session_state.setdefault(RUN_MEMO, {})
+        if include_sample not in memo:
+            memo[include_sample] = load_dataset(engine=engine(), include_sample=include_sample)
+        found: Dataset = memo[include_sample]
+        return found
+    return dataset_at(get_settings().database_url, version(), include_sample)
+
+
+def _resolve(path: str) -> Callable[..., Any]:
+    module, _, name = path.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _compute(
+    path: str,
+    url: str,
+    data_version_: str,
+    include_sample: bool,
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    ds = dataset_at(url, data_version_, include_sample)
+    return _resolve(path)(ds=ds, **dict(kwargs))
+
+
+def compute(view: Callable[..., Any], *, filters: Filters, **kwargs: Any) -> Any:
+    """Call a view function (``view(ds=..., **kwargs)``), cached by data version and arguments.
+
+    ``filters`` is passed on when the view takes it, and always keys the cache (the sample
+    switch chooses the Dataset).
+    """
+    if "filters" in inspect.signature(view).parameters:
+        kwargs["filters"] = filters
+    if NO_CACHE:
+        return view(ds=dataset(include_sample=filters.sample), **kwargs)
+    path = f"{view.__module__}:{view.__name__}"
+    key = tuple(sorted(kwargs.items()))
+    return _compute(path, get_settings().database_url, version(), filters.sample, key)
+
+
+def require_data() -> None:
+    """Stop the page with a helpful message when the database has no schema or reference data."""
+    try:
+        ready = is_initialised(engine=engine())
+    except Exception as exc:  # noqa: BLE001 - shown to the user instead of a stack trace
+        st.error(f"Cannot open the database ({type(exc).__name__}). Check RTOP_DATABASE_URL.")
+        st.stop()
+    if not ready:
+        st.title("RtoP Monitor")
+        st.info(
+            "The database is empty. Run `make run` (or `python -m loaders init`) to load the "
+            "reference data and the documented evidence, then reload this page."
+        )
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_figure(key: tuple[Any, ...], _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def figure(
+    name: str, build: Callable[[], go.Figure], *, filters: Filters, extra: tuple[Any, ...] = ()
+) -> go.Figure:
+    """A chart built once per data version, filters and page choices (``extra``), then reused:
+    building a Plotly figure costs tens of milliseconds, more than the rest of a warm rerun.
+    The figure is shared, so callers must not change it (exports work on a copy)."""
+    if NO_CACHE:
+        return build()
+    return _cached_figure((name, get_settings().database_url, version(), filters, extra), build)

@@ -1,0 +1,227 @@
+"""Drawing helpers: charts with their downloads, tables, banners and the status key."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
+from dashboard.core.models import NO_DATA, STATUS_LABELS
+from dashboard.filters import Filters
+from dashboard.ui.cache import dataset
+from dashboard.ui.downloads import downloads, file_stem
+from dashboard.ui.state import current_filters
+from dashboard.views.common import NO_DATA_SYMBOL, SYMBOLS
+from dashboard.views.dataset import Dataset
+
+PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
+
+
+def sample_banner(ds: Dataset) -> None:
+    """A visible notice on every page whose data include the synthetic sample."""
+    if ds.include_sample and ds.has_synthetic:
+        st.warning(
+            "**SAMPLE DATA** is included: synthetic demonstration values, not real assessments. "
+            "Untick *Include sample data (demo)* in the sidebar to see documented evidence only.",
+            icon=":material/science:",
+        )
+
+
+def meta(
+    title: str,
+    *,
+    filters: Filters,
+    ds: Dataset,
+    sources: list[str] | pd.Series | None = None,
+    synthetic: bool = False,
+    stem: str = "rtop-chart",
+    participant: str | None = None,
+) -> ChartMeta:
+    """ChartMeta for a chart drawn under the current filters (about one participant, if given)."""
+    if participant is not None:
+        filters = replace(filters, participants=(participant,))
+    srcs: list[str] = []
+    for s in list(sources if sources is not None else []):
+        for part in str(s).split("; "):
+            if part and part not in srcs:
+                srcs.append(part)
+    return ChartMeta(
+        title=title,
+        subtitle=filters.describe(names=ds.names),
+        sources=tuple(srcs),
+        synthetic=synthetic and filters.sample,
+        file_stem=stem,
+    )
+
+
+def plot(
+    fig: go.Figure,
+    *,
+    chart_meta: ChartMeta,
+    key: str,
+    on_select: str = "ignore",
+    data: pd.DataFrame | None = None,
+) -> Any:
+    """Draw a Plotly figure (its toolbar PNG named and print-sized like the server's), with
+    PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it."""
+    config = {
+        **PLOTLY_CONFIG_BASE,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": file_stem(chart_meta, filters=current_filters()),
+            "scale": 2,
+            "width": 1600,
+            "height": int(fig.layout.height or 600),
+        },
+    }
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        config=config,
+        on_select=on_select,  # type: ignore[call-overload]
+        selection_mode="points",
+        width="stretch",
+        theme=None,  # what is on screen is what the PNG/SVG export shows
+    )
+    downloads(fig=fig, meta=chart_meta, data=data, filters=current_filters(), key=key)
+    return event
+
+
+def status_table(
+    frame: pd.DataFrame,
+    *,
+    columns: dict[str, str],
+    key: str,
+    height: int | None = None,
+    title: str | None = None,
+    select_key: str | None = None,
+) -> None:
+    """A read-only table with plain column names (text is shown as text, never HTML); with a
+    title, CSV and XLSX downloads of exactly what it shows (formulas neutralised). With
+    ``select_key``, clicking a row puts its first column's value into that widget's state."""
+    shown = frame[list(columns)].rename(columns=columns)
+    if select_key is None:
+        st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+    else:
+        event = st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key=key,
+            height=height or "auto",
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+        rows = list(event.selection.rows) if event is not None else []  # type: ignore[union-attr]
+        value = frame.iloc[rows[0]][list(columns)[0]] if rows else None
+        if value is not None and st.session_state.get(f"{key}_picked") != value:
+            st.session_state[select_key] = value
+            st.session_state[f"{key}_picked"] = value
+    if title is not None:
+        filters = current_filters()
+        synthetic = bool(frame["synthetic"].astype(bool).any()) if "synthetic" in frame else False
+        table_meta = ChartMeta(
+            title=title,
+            subtitle=filters.describe(names=dataset(include_sample=filters.sample).names),
+            sources=_sources_of(frame),
+            synthetic=synthetic and filters.sample,
+            file_stem=f"rtop-{key}",
+        )
+        downloads(fig=None, meta=table_meta, data=shown, filters=filters, key=key)
+
+
+def _sources_of(frame: pd.DataFrame) -> tuple[str, ...]:
+    out: list[str] = []
+    for column in ("source", "sources"):
+        if column in frame:
+            for value in frame[column].dropna():
+                for part in str(value).split("; "):
+                    if part and part not in out:
+                        out.append(part)
+    return tuple(out)
+
+
+def names(ds: Dataset) -> dict[str, str]:
+    """Participant code -> name (with the region)."""
+    return ds.names
+
+
+def clicked_cell(event: Any) -> tuple[str, str] | None:
+    """(participant, recommendation) of a newly clicked heatmap cell, once per click."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple) and len(data) == 2:
+            cell = (str(data[0]), str(data[1]))
+            if st.session_state.get("cell_last_click") != cell:
+                st.session_state["cell_last_click"] = cell
+                return cell
+    return None
+
+
+def rule_text(doc: str) -> str:
+    """The numbered rule from a module docstring, as Markdown (drops the first summary line)."""
+    lines = doc.strip().splitlines()[1:]
+    return "\n".join(
+        line.strip() if line.strip()[:2].rstrip(".").isdigit() else "   " + line.strip()
+        for line in lines
+        if line.strip()
+    )
+
+
+def event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """The plain columns of an events frame, for its CSV/XLSX download."""
+    columns = [
+        "when",
+        "title",
+        "kind_label",
+        "participants",
+        "items",
+        "pillars",
+        "source",
+        "synthetic",
+    ]
+    return events[[c for c in columns if c in events]].rename(columns={"kind_label": "kind"})
+
+
+def tracker_rows(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The plain columns behind the tracker heatmap, for its CSV/XLSX download."""
+    columns = [
+        "participant_code",
+        "name",
+        "grouping",
+        "recommendation",
+        "status",
+        "status_label",
+        "basis",
+        "last_date",
+        "indicators",
+        "sources",
+        "synthetic",
+    ]
+    rows = matrix[[c for c in columns if c in matrix]].copy()
+    if "indicators" in rows:
+        rows["indicators"] = rows["indicators"].map(lambda t: str(t).replace("<br>", "; "))
+    return rows
+
+
+def status_legend() -> None:
+    """The map's colour key: a swatch, symbol and label per status (a fixed string, no data)."""
+    items = [
+        (STATUS_COLORS[s], f"{SYMBOLS[s]} {STATUS_LABELS[s]}") for s in sorted(STATUS_LABELS)
+    ] + [(NO_DATA_COLOR, f"{NO_DATA_SYMBOL} {NO_DATA}")]
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0">'
+        f'<span style="width:1.4em;height:1.1em;background:{color};border:1px solid #333;'
+        f'display:inline-block;margin-right:0.4em"></span>{html.escape(label)}</span>'
+        for color, label in items
+    )
+    st.html(f'<div style="font-size:1.05rem;line-height:1.8">{swatches}</div>')

@@ -1,0 +1,150 @@
+"""Labels, symbols and selections every page uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.core import scoring
+from dashboard.core.models import NO_DATA, STATUS_LABELS
+from dashboard.filters import RECOMMENDATIONS, Filters
+from dashboard.views.dataset import Dataset
+
+FOCAL_POINT_INDICATOR = "R1.1"
+
+
+FOCAL_POINT_APPOINTED = 3
+
+
+SYMBOLS = {0: "○", 1: "◔", 2: "◑", 3: "◕", 4: "●"}
+
+
+NO_DATA_SYMBOL = "–"
+
+
+INSUFFICIENT_SYMBOL = "◌"
+
+
+INSUFFICIENT = "Insufficient data"
+
+
+def status_label(status: float | None) -> str:
+    """'◑ Initiated' for 2; the no-data label for missing values."""
+    if status is None or pd.isna(status):
+        return f"{NO_DATA_SYMBOL} {NO_DATA}"
+    s = int(status)
+    return f"{SYMBOLS[s]} {STATUS_LABELS[s]}"
+
+
+def cell_label(*, result: object, status: float | None, observed: int, expected: int) -> str:
+    """A cell's label: its status, or 'Insufficient data (1 of 3 indicators)', or no data."""
+    if result == scoring.RESULT_INSUFFICIENT:
+        return f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} ({observed} of {expected} indicators)"
+    return status_label(status)
+
+
+def cell_texts(cell: pd.Series | None) -> dict[str, str]:
+    """What a table shows of a cell: its label, the rule's own label, coverage and staleness."""
+    if cell is None:
+        return {"status_label": status_label(None), "computed": "", "coverage": "", "stale": ""}
+    observed, expected = int(cell["n_indicators"]), int(cell["n_expected"])
+    return {
+        "status_label": cell_label(
+            result=cell["result"], status=cell["status"], observed=observed, expected=expected
+        ),
+        "computed": cell_label(
+            result=cell["computed_result"],
+            status=cell["computed_status"],
+            observed=observed,
+            expected=expected,
+        ),
+        "coverage": f"{observed} of {expected}",
+        "stale": "stale" if bool(cell["stale"]) else "",
+    }
+
+
+def cells_at(*, ds: Dataset, year: int) -> pd.DataFrame:
+    """Every cell with evidence at a year (insufficient data included), indexed by owner, rec."""
+    at = ds.cells[ds.cells["year"] == year]
+    return at.set_index(["participant_code", "recommendation"])
+
+
+def selected_recommendations(*, ds: Dataset, filters: Filters) -> list[str]:
+    """R1–R12 narrowed by the chosen recommendations and pillars (primary or secondary links)."""
+    recs = list(filters.recommendations or RECOMMENDATIONS)
+    if filters.pillars:
+        linked = ds.item_pillars[ds.item_pillars["pillar"].isin(filters.pillars)]["item_code"]
+        recs = [r for r in recs if r in set(linked)]
+    return recs
+
+
+def selected_participants(*, ds: Dataset, filters: Filters) -> list[str]:
+    """The chosen participants (all when none chosen), in name order."""
+    codes = list(ds.participants["code"])
+    return [c for c in codes if c in filters.participants] if filters.participants else codes
+
+
+def rec_levels(ds: Dataset) -> dict[str, str]:
+    """Recommendation code -> 'participant' or 'region'."""
+    recs = ds.items[ds.items["kind"] == "recommendation"]
+    return dict(zip(recs["code"], recs["level"], strict=True))
+
+
+def rec_names(ds: Dataset) -> dict[str, str]:
+    """Recommendation code -> short name."""
+    recs = ds.items[ds.items["kind"].isin(["recommendation", "next_step"])]
+    return dict(zip(recs["code"], recs["short_name"], strict=True))
+
+
+def status_at(ds: Dataset, year: int) -> pd.DataFrame:
+    return ds.status[ds.status["year"] == year]
+
+
+def includes_synthetic(frame: pd.DataFrame) -> bool:
+    return bool("synthetic" in frame and frame["synthetic"].astype(bool).any())
+
+
+def level_words(ds: Dataset, code: str) -> Callable[[float], str]:
+    """A formatter for an indicator's values: '2 (party ...)' where its levels are named."""
+    ind = ds.indicators[ds.indicators["code"] == code]
+    levels = str(ind["levels"].iloc[0]) if len(ind) else ""
+    words = dict(part.split("=", 1) for part in levels.split(";") if "=" in part)
+
+    def fmt(value: float) -> str:
+        word = words.get(f"{value:g}")
+        return f"{value:g} ({word})" if word else f"{value:g}"
+
+    return fmt
+
+
+def rec_names_all(ds: Dataset) -> dict[str, str]:
+    """Every framework item code -> short name (recommendations, sub-items, SG roles)."""
+    return dict(zip(ds.items["code"], ds.items["short_name"], strict=True))
+
+
+def memberships_of(*, ds: Dataset, participant: str) -> pd.DataFrame:
+    """A participant's memberships as short texts ('ASEAN (joined 1967-08-08)')."""
+    m = ds.memberships[ds.memberships["participant_code"] == participant]
+    when = [
+        f" (joined {j})" if j else (f" (member as of {a})" if a else "")
+        for j, a in zip(m["joined"], m["as_of"], strict=True)
+    ]
+    return m.assign(text=m["group"] + pd.Series(when, index=m.index, dtype=object)).reset_index(
+        drop=True
+    )
+
+
+def members_at(*, ds: Dataset, group: str, year: int) -> list[str]:
+    """Participants that were members of ``group`` in ``year``, by their dated memberships.
+
+    A membership known only as of a date (CSCAP's 2011 list) counts for every year: it is the
+    best record there is, and the sidebar says so.
+    """
+    m = ds.memberships[ds.memberships["group_code"] == group]
+    joined = m["joined"].str[:4]
+    left = m["left"].str[:4]
+    started = joined.eq("") | (joined.where(joined.ne(""), "0").astype(int) <= year)
+    ongoing = left.eq("") | (left.where(left.ne(""), "9999").astype(int) > year)
+    codes = set(m[started & ongoing]["participant_code"])
+    return [c for c in ds.participants["code"] if c in codes]

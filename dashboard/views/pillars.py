@@ -1,0 +1,121 @@
+"""The Pillars page: coverage by pillar, the breakdown, and the Secretary-General's roles."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.core import scoring
+from dashboard.filters import Filters
+from dashboard.views.common import (
+    rec_levels,
+    rec_names,
+    selected_participants,
+    selected_recommendations,
+    status_at,
+    status_label,
+)
+from dashboard.views.dataset import Dataset
+from dashboard.views.overview import rec_region_status
+
+
+def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """Per participant and pillar: share of linked recommendations and indicators >= initiated."""
+    people = selected_participants(ds=ds, filters=filters)
+    recs = selected_recommendations(ds=ds, filters=filters)
+    links = ds.item_pillars[ds.item_pillars["item_code"].isin(recs)]
+    at = status_at(ds, year)
+    p = ds.ind_panel
+    p = p[p["year"] == year]
+    levels = rec_levels(ds)
+    at = at[at["participant_code"].isin(people)]
+    p = p[p["participant_code"].isin(people)]
+    frames = []
+    for pillar in filters.pillars or (1, 2, 3):
+        prec = [
+            r for r in links[links["pillar"] == pillar]["item_code"] if levels.get(r) != "region"
+        ]
+        pind = ds.indicators[
+            ds.indicators["recommendation"].isin(prec) & (ds.indicators["level"] == "participant")
+        ]
+        mine = at[at["recommendation"].isin(prec)]
+        recs_ok = (mine["status"] >= scoring.INITIATED).groupby(mine["participant_code"]).sum()
+        recs_syn = mine["synthetic"].groupby(mine["participant_code"]).any()
+        vals = p[p["indicator_code"].isin(pind["code"])]
+        ind_ok = (vals["ind_status"] >= scoring.INITIATED).groupby(vals["participant_code"]).sum()
+        ind_syn = vals["synthetic"].groupby(vals["participant_code"]).any()
+        frame = pd.DataFrame({"participant_code": people})
+        frame["pillar"] = f"Pillar {pillar}"
+        frame["recommendations"] = len(prec)
+        frame["recs_initiated"] = frame["participant_code"].map(recs_ok).fillna(0).astype(int)
+        frame["rec_share"] = frame["recs_initiated"] / len(prec) if prec else None
+        frame["indicators"] = len(pind)
+        frame["ind_initiated"] = frame["participant_code"].map(ind_ok).fillna(0).astype(int)
+        frame["ind_share"] = frame["ind_initiated"] / len(pind) if len(pind) else None
+        synthetic = set(recs_syn[recs_syn].index) | set(ind_syn[ind_syn].index)
+        frame["synthetic"] = frame["participant_code"].isin(synthetic)
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["name"] = out["participant_code"].map(ds.names)
+    return out
+
+
+def pillar_breakdown(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """Pillar -> recommendation -> indicator, with the share of participants >= initiated."""
+    people = selected_participants(ds=ds, filters=filters)
+    recs = selected_recommendations(ds=ds, filters=filters)
+    primary = ds.items.set_index("code")["primary_pillar"]
+    p = ds.ind_panel
+    p = p[(p["year"] == year)]
+    names = rec_names(ds)
+    rows = []
+    for ind in ds.indicators[ds.indicators["recommendation"].isin(recs)].itertuples():
+        owners = [scoring.REGION] if ind.level == "region" else people
+        vals = p[(p["indicator_code"] == ind.code) & p["participant_code"].isin(owners)]
+        rows.append(
+            {
+                "pillar": f"Pillar {int(primary[ind.recommendation])}",
+                "recommendation": f"{ind.recommendation} {names.get(str(ind.recommendation), '')}",
+                "indicator": f"{ind.code} {ind.name}",
+                "owners": len(owners),
+                "with_data": len(vals),
+                "initiated": int((vals["ind_status"] >= scoring.INITIATED).sum()),
+                "share_initiated": (vals["ind_status"] >= scoring.INITIATED).sum() / len(owners),
+                "synthetic": bool(vals["synthetic"].any()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sg_role_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """The SG report's regional roles: which CSCAP recommendations address each, and whether
+    any of them is at or above 'initiated' for the region (median rule, see rec_region_status)."""
+    roles = ds.items[ds.items["framework_code"] == "SG2011"]
+    pillar_of = ds.item_pillars.set_index("item_code")["pillar"]
+    everything = Filters(
+        participants=filters.participants,
+        from_year=filters.from_year,
+        to_year=filters.to_year,
+        sample=filters.sample,
+    )
+    rec_status = rec_region_status(ds=ds, filters=everything, year=year).set_index("recommendation")
+    rows = []
+    for role in roles.itertuples():
+        linked = ds.item_links[ds.item_links["to_item"] == role.code]["from_item"].tolist()
+        statuses = [rec_status["status"].get(r) for r in linked]
+        known = [s for s in statuses if s is not None and not pd.isna(s)]
+        rows.append(
+            {
+                "pillar": int(pillar_of.get(role.code, 0)),
+                "role": role.code,
+                "name": role.short_name,
+                "addressed_by": ", ".join(linked) or "—",
+                "covered": bool(known and max(known) >= scoring.INITIATED),
+                "best_status": status_label(max(known) if known else None),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if filters.pillars and not out.empty:
+        out = out[out["pillar"].isin(filters.pillars)]
+    return out.reset_index(drop=True)

@@ -1,0 +1,97 @@
+"""The Timeline page: events in the period, and status over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.core import scoring
+from dashboard.filters import FIRST_YEAR, Filters
+from dashboard.views.common import selected_participants, selected_recommendations
+from dashboard.views.dataset import REGION_NAME, Dataset
+
+
+def timeline_events(*, ds: Dataset, filters: Filters, since_first: bool = False) -> pd.DataFrame:
+    """Events in the period touching the selection (participants, recommendations, pillars).
+
+    Events with no participants (global or regional) are always kept; each event gets a start
+    and end drawn to its date precision (a year-precise event spans its year). With
+    ``since_first`` the period starts in 2005 (the World Summit) whatever the filter says.
+    """
+    ev = ds.events.copy()
+    if ev.empty:
+        return ev.assign(
+            start=pd.Series(dtype="datetime64[ns]"),
+            end=pd.Series(dtype="datetime64[ns]"),
+            pillar="",
+        )
+    ev = ev[(ev["date"].dt.year <= filters.to_year)]
+    end_year = ev["end_date"].dt.year.fillna(ev["date"].dt.year)
+    ev = ev[end_year >= (FIRST_YEAR if since_first else filters.from_year)]
+    if filters.participants:
+        keep = ev["participants"].map(
+            lambda s: not s or bool(set(s.split(";")) & set(filters.participants))
+        )
+        ev = ev[keep.astype(bool)]
+    recs = filters.recommendations
+    if recs:
+        # astype(bool): on an empty frame map() gives an object Series, which pandas would
+        # take for a list of column labels instead of a row mask.
+        ev = ev[
+            ev["items"]
+            .map(lambda s: any(i.rstrip("abcdef") in recs for i in s.split(";") if i))
+            .astype(bool)
+        ]
+    if filters.pillars:
+        wanted = {str(p) for p in filters.pillars}
+        ev = ev[ev["pillars"].map(lambda s: bool(set(s.split(";")) & wanted)).astype(bool)]
+    offsets = {
+        "year": pd.DateOffset(years=1),
+        "month": pd.DateOffset(months=1),
+        "day": pd.DateOffset(days=1),
+    }
+    ev["start"] = ev["date"]
+    ev["end"] = [
+        (e + pd.DateOffset(days=1)) if pd.notna(e) else d + offsets.get(p, pd.DateOffset(days=1))
+        for d, e, p in zip(ev["date"], ev["end_date"], ev["precision"], strict=True)
+    ]
+    ev["when"] = [
+        d.strftime("%Y")
+        if p == "year"
+        else d.strftime("%b %Y")
+        if p == "month"
+        else d.strftime("%d %b %Y")
+        for d, p in zip(ev["date"], ev["precision"], strict=True)
+    ]
+    ev["pillar"] = ev["pillars"].map(lambda s: ("Pillar " + s.split(";")[0]) if s else "No pillar")
+    ev["kind_label"] = ev["kind"].replace("", "other").str.replace("_", " ")
+    return ev.reset_index(drop=True)
+
+
+def status_over_time(*, ds: Dataset, filters: Filters, max_lines: int = 8) -> pd.DataFrame:
+    """Mean status over the selected recommendations per participant (or region) and year."""
+    recs = selected_recommendations(ds=ds, filters=filters)
+    people = selected_participants(ds=ds, filters=filters)
+    st = ds.status
+    st = st[
+        st["recommendation"].isin(recs) & st["year"].between(filters.from_year, filters.to_year)
+    ]
+    if len(people) > max_lines or not filters.participants:
+        mine = st[st["participant_code"].isin(people)]
+        series = mine.groupby("year").agg(status=("status", "mean"), synthetic=("synthetic", "any"))
+        series["participant"] = f"Mean of {len(people)} participants"
+        region = (
+            st[st["participant_code"] == scoring.REGION]
+            .groupby("year")
+            .agg(status=("status", "mean"), synthetic=("synthetic", "any"))
+        )
+        region["participant"] = REGION_NAME
+        out = pd.concat([series, region]).reset_index()
+    else:
+        mine = st[st["participant_code"].isin(people)]
+        out = (
+            mine.groupby(["participant_code", "year"])
+            .agg(status=("status", "mean"), synthetic=("synthetic", "any"))
+            .reset_index()
+        )
+        out["participant"] = out["participant_code"].map(ds.names)
+    return out[["participant", "year", "status", "synthetic"]]
