@@ -30,6 +30,7 @@ class ObservationStats:
     synthetic: int
     latest: str | None
     latest_documented: str | None
+    sample_in_database: bool  # a synthetic sample exists, whether or not this variant shows it
 
 
 def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationStats:
@@ -45,11 +46,16 @@ def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationSta
             ).where(true() if include_sample else documented)
         ).one()
         latest_documented = conn.execute(select(func.max(o.date)).where(documented)).scalar()
+        src = table(models.Source).c
+        sample_source = conn.execute(
+            select(func.count()).select_from(table(models.Source)).where(src.synthetic.is_(True))
+        ).scalar()
     return ObservationStats(
         total=int(total or 0),
         synthetic=int(synthetic or 0) if include_sample else 0,
         latest=None if latest is None else str(latest)[:10],
         latest_documented=None if latest_documented is None else str(latest_documented)[:10],
+        sample_in_database=bool(sample_source),
     )
 
 

@@ -78,7 +78,8 @@ def _set_filter_widgets(filters: Filters) -> None:
 def sidebar_filters() -> Filters:
     """Draw the shared filters; read them from the URL on arrival and keep the URL in step."""
     state = st.session_state
-    ds_ref = dataset(include_sample=True)
+    # Names and codes are the same in both variants: read the one the page will read.
+    ds_ref = dataset(include_sample=bool(state.get("f_sample", False)))
     query = {k: v for k, v in _query_dict().items() if k in FILTER_KEYS}
     if "f_init" not in state or (query and query != state.get("f_last_query")):
         filters, notices = parse_query(query=query, known_participants=_known_participants(ds_ref))
@@ -117,7 +118,7 @@ def sidebar_filters() -> Filters:
             format_func=lambda r: f"{r} {rec_names(ds_ref).get(r, '')}",
         )
         st.slider("Period", FIRST_YEAR, this_year(), key="f_period")
-        if ds_ref.has_synthetic:
+        if ds_ref.observed.sample_in_database:
             st.checkbox(
                 "Include sample data (demo)",
                 key="f_sample",
