@@ -125,3 +125,33 @@ def test_explain_json_text_and_unknown_participant(sqlite_reference_path: Path) 
     assert "unknown participant 'Atlantis'" in unknown.stderr and "Traceback" not in unknown.stderr
     near = run(sqlite_reference_path, "explain", "Australa", "R1")
     assert near.returncode == 1 and "did you mean Australia / AUS?" in near.stderr
+
+
+def test_the_rtop_command_loads_explains_and_refreshes(sqlite_reference_path: Path) -> None:
+    """The console script `rtop` (pyproject's [project.scripts]) is the same command."""
+    rtop = Path(sys.executable).parent / "rtop"
+    assert rtop.exists(), "pip install -e . puts rtop beside the interpreter"
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{sqlite_reference_path}"}
+
+    def call(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(rtop), *args], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    helped = call("--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: rtop")
+    for command in ("load", "explain", "export", "refresh", "init", "sample"):
+        assert command in helped.stdout
+    loaded = call("load", str(FIX / "observations_good.csv"))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "observations rows" in loaded.stdout
+    why = call("explain", "VNM", "R1", "--json")
+    assert why.returncode == 0, why.stderr
+    assert json.loads(why.stdout)["participant"]["code"] == "VNM"
+    refreshed = call("refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "read model rebuilt" in refreshed.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "loaders", "--help"], env=env, capture_output=True, text=True
+    )
+    assert usage.stdout.startswith("usage: python -m loaders")
