@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.charts.common import (
     FONT,
@@ -56,6 +57,15 @@ def geometry() -> dict[str, Any]:
 def _rgb(hex_color: str) -> list[int]:
     h = hex_color.lstrip("#")
     return [int(h[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A Deck whose JSON has no indentation: pydeck indents by 2, which makes the spec that
+    Streamlit sends on every rerun about five times larger (414 kB instead of 87 kB)."""
+
+    def to_json(self) -> str:
+        """The deck's JSON, compact, with pydeck's own serialiser for its objects."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
 def status_rgb(status: float | None) -> list[int]:
@@ -185,7 +195,7 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
                 pickable=False,
             )
         )
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view_for(height)),
         map_provider=None,

@@ -100,3 +100,18 @@ def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None
     assert aus["source"].iloc[0].startswith("Spotlight on R2P")
     card = views.scorecard(ds=documented, participant="AUS", year=2016).set_index("recommendation")
     assert card.loc["R1", "status_label"] == "● Implemented"
+
+
+def test_the_map_spec_sent_to_the_browser_is_compact(ds: views.Dataset) -> None:
+    """pydeck indents its JSON by 2; Streamlit sends it on every rerun: ours is compact."""
+    import json
+
+    from dashboard import maps
+
+    values = views.overview_map(ds=ds, filters=Filters(), year=2024)
+    deck = maps.deck(values=values, synthetic=False, height=380)
+    spec = deck.to_json()
+    assert "\n" not in spec and len(spec) < 120_000
+    layers = {layer["id"]: layer for layer in json.loads(spec)["layers"]}
+    features = layers[maps.POLYGON_LAYER]["data"]["features"]
+    assert len(features) >= 20  # every participant with a polygon is drawn
