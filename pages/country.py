@@ -21,8 +21,7 @@ state.sync_param("participant", code)
 info = ds.participants.set_index("code").loc[code]
 
 st.title(names[code])
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 st.markdown(f"**{info['kind']}** · {info['grouping']} · ARF participant since {info['arf_joined']}")
 members = cache.compute(common.memberships_of, filters=filters, participant=code)
 st.markdown("**Memberships:** " + " · ".join(members["text"]))

@@ -7,8 +7,7 @@ from dashboard.ui import cache, downloads, state, widgets
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Exports for briefings")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 
 st.header("Briefing pack")
 st.markdown(

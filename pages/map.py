@@ -10,8 +10,7 @@ from dashboard.views import map as map_view
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Implementation map")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 
 layers = cache.compute(map_view.map_layers, filters=filters)
 keys = list(layers)
@@ -28,8 +27,9 @@ state.sync_param("year", str(year))
 
 values = cache.compute(map_view.map_values, filters=filters, layer=layer, year=year)
 regional = cache.compute(map_view.regional_value, filters=filters, layer=layer, year=year)
+notice = st.container()  # shown for regional layers only; the map keeps its place
 if regional is not None:
-    st.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
+    notice.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
             f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
 synthetic = bool(values["synthetic"].any())
 event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,

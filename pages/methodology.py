@@ -11,7 +11,7 @@ filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 tables = cache.compute(methodology.methodology_tables, filters=filters)
 st.title("Methodology")
-state.show_notices()
+widgets.notices()
 
 st.header("Status scale")
 st.markdown("Every status is shown by label and symbol as well as colour, so it reads in greyscale "

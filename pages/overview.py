@@ -11,18 +11,18 @@ filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Responsibility to Protect in the ARF region")
 st.caption("Implementation of the twelve recommendations of CSCAP Memorandum No. 18 (2011)")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 
 since = st.select_slider(
     "Compare with", options=list(range(filters.from_year, filters.to_year + 1)),
     value=filters.from_year, key="overview_since",
 )
 figures = cache.compute(overview.headlines, filters=filters, since=since)
-for row_start in range(0, len(figures), 3):
-    cols = st.columns(3)
-    for col, h in zip(cols, figures[row_start : row_start + 3]):
-        col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
+with st.container():  # one or two rows of figures, by the pillars chosen; the map stays put
+    for row_start in range(0, len(figures), 3):
+        cols = st.columns(3)
+        for col, h in zip(cols, figures[row_start : row_start + 3]):
+            col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
 
 left, right = st.columns([3, 2])
 with left:

@@ -9,8 +9,7 @@ from dashboard.views import pillars
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Pillar coverage")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 year = filters.to_year
 
 measure = st.radio("Measure", ["recommendations", "indicators"], horizontal=True, key="pillar_measure")

@@ -9,8 +9,7 @@ from dashboard.views import profile, tracker
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Recommendation tracker")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 
 c1, c2 = st.columns([2, 3])
 sort = c1.radio("Sort participants by", ["grouping", "score"], horizontal=True, key="tracker_sort",

@@ -9,8 +9,7 @@ from dashboard.views import timeline
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
 st.title("Timeline")
-state.show_notices()
-widgets.sample_banner(ds)
+widgets.notices(ds)
 
 color_by = st.radio("Colour events by", ["kind", "pillar"], horizontal=True, key="timeline_color")
 since_first = st.toggle("Show the background milestones from 2005 (World Summit) onwards",

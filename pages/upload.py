@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard.ui import state, widgets, writes
+from dashboard.ui import widgets, writes
 
 st.title("Load progress indicators")
-state.show_notices()
+widgets.notices()
 st.markdown(
     "Upload a CSV (comma or semicolon, UTF-8), XLSX or JSON file of **observations** "
     "(participant, indicator, date, value, source, note) or **events** (date, title, source, …). "

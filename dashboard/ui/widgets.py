@@ -15,11 +15,21 @@ from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.filters import Filters
 from dashboard.ui.cache import dataset
 from dashboard.ui.downloads import downloads, file_stem
-from dashboard.ui.state import current_filters
+from dashboard.ui.state import current_filters, show_notices
 from dashboard.views.common import NO_DATA_SYMBOL, SYMBOLS
 from dashboard.views.dataset import Dataset
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
+
+
+def notices(ds: Dataset | None = None) -> None:
+    """The link's ignored-value notices and the sample banner, in one container: they come and
+    go, and a container keeps every element after them in its place, so charts and maps are
+    updated, not mounted anew (a new WebGL map costs a second or more without a GPU)."""
+    with st.container():
+        show_notices()
+        if ds is not None:
+            sample_banner(ds)
 
 
 def sample_banner(ds: Dataset) -> None:

@@ -346,3 +346,28 @@ def test_why_this_status_on_the_profile(visit: Any) -> None:
     assert "Computed by the rule (version 2.0): Initiated" in text
     _check_clean(v)
     _shoot(v, "why-this-status")
+
+
+def test_a_filter_change_updates_the_map_in_place(visit: Any) -> None:
+    """Choosing a pillar changes the number of headline rows; the map's canvas is kept (a new
+    WebGL map costs a second or more without a GPU), and its layers show the new selection."""
+    v = visit("")
+    page = v.page
+    _wait_deck(page)
+    page.evaluate("(sel) => { document.querySelector(sel).dataset.rtopKept = 'yes'; }", DECK_CANVAS)
+    metrics_before = page.locator('[data-testid="stMetric"]').count()
+    page.locator('[data-testid="stSidebar"] .st-key-f_pillars').click()
+    page.get_by_role("option", name="Pillar 1").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('[data-testid=\"stMetric\"]').length < n",
+        arg=metrics_before,
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    assert "pillars=1" in page.url
+    kept = page.evaluate(
+        "(sel) => document.querySelector(sel).dataset.rtopKept || ''", DECK_CANVAS
+    )
+    assert kept == "yes", "the map was mounted anew on a filter change"
+    _check_clean(v)
