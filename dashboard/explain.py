@@ -58,8 +58,8 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         indicators=set(ind["code"]),
     )
     obs = obs[obs["date"].dt.year <= year]
-    panel = ds.ind_panel
-    current = panel[(panel["participant_code"] == owner) & (panel["year"] == year)]
+    panel = ds.indicators_at(year)
+    current = panel[panel["participant_code"] == owner]
     current = current.set_index("indicator_code")
     urls = ds.sources.set_index("title")["url"].to_dict() if len(ds.sources) else {}
     indicators: list[dict[str, Any]] = []

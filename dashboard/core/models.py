@@ -290,6 +290,7 @@ class ReadIndicatorYear(SQLModel, table=True):
     __tablename__ = "read_indicator_year"
     __table_args__ = (
         Index("ix_read_indicator_scope", "sample", "participant_code", "recommendation"),
+        Index("ix_read_indicator_year", "sample", "year"),
     )
 
     sample: bool = Field(primary_key=True)

@@ -196,6 +196,41 @@ def with_catalogue(rows: pd.DataFrame, *, indicators: pd.DataFrame) -> pd.DataFr
     return normalise_panel(out)
 
 
+def is_current(bind: Bind, *, indicators: pd.DataFrame) -> bool:
+    """True when the stored model was built for the running rule, years and catalogue."""
+    first, last = current_years()
+    return stored_key(bind) == build_key(indicators=indicators, first_year=first, last_year=last)
+
+
+def read_cells(
+    *, engine: Bind, include_sample: bool, owners: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Every stored cell of one variant (optionally for some owners), in canonical shape."""
+    c = table(models.ReadCellYear).c
+    stmt = select(*(c[name] for name in CELL_COLUMNS)).where(c.sample.is_(include_sample))
+    if owners is not None:
+        stmt = stmt.where(c.participant_code.in_(sorted(owners)))
+    return normalise_cells(columnar(engine, stmt, CELL_KINDS))
+
+
+def read_indicator_years(
+    *,
+    engine: Bind,
+    include_sample: bool,
+    indicators: pd.DataFrame,
+    years: Collection[int] | None = None,
+    owners: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Stored indicator rows of one variant (optionally some years or owners), panel-shaped."""
+    i = table(models.ReadIndicatorYear).c
+    stmt = select(*(i[name] for name in IND_COLUMNS)).where(i.sample.is_(include_sample))
+    if years is not None:
+        stmt = stmt.where(i.year.in_(sorted(years)))
+    if owners is not None:
+        stmt = stmt.where(i.participant_code.in_(sorted(owners)))
+    return with_catalogue(columnar(engine, stmt, IND_KINDS), indicators=indicators)
+
+
 def read_panels(
     *,
     engine: Bind,
@@ -204,19 +239,13 @@ def read_panels(
     owners: Collection[str] | None = None,
 ) -> Panels | None:
     """The stored panels (one variant), or None when the model is missing or out of date."""
-    first, last = current_years()
-    if stored_key(engine) != build_key(indicators=indicators, first_year=first, last_year=last):
+    if not is_current(engine, indicators=indicators):
         return None
-    i, c = table(models.ReadIndicatorYear).c, table(models.ReadCellYear).c
-    ind_stmt = select(*(i[name] for name in IND_COLUMNS)).where(i.sample.is_(include_sample))
-    cell_stmt = select(*(c[name] for name in CELL_COLUMNS)).where(c.sample.is_(include_sample))
-    if owners is not None:
-        ind_stmt = ind_stmt.where(i.participant_code.in_(sorted(owners)))
-        cell_stmt = cell_stmt.where(c.participant_code.in_(sorted(owners)))
-    rows = columnar(engine, ind_stmt, IND_KINDS)
-    cells = columnar(engine, cell_stmt, CELL_KINDS)
     return Panels(
-        indicators=with_catalogue(rows, indicators=indicators), cells=normalise_cells(cells)
+        indicators=read_indicator_years(
+            engine=engine, include_sample=include_sample, indicators=indicators, owners=owners
+        ),
+        cells=read_cells(engine=engine, include_sample=include_sample, owners=owners),
     )
 
 
@@ -225,6 +254,9 @@ __all__ = [
     "build_key",
     "compute",
     "current_years",
+    "is_current",
+    "read_cells",
+    "read_indicator_years",
     "read_panels",
     "stored_key",
 ]

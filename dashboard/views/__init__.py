@@ -30,7 +30,7 @@ from dashboard.views.common import (
     status_at,
     status_label,
 )
-from dashboard.views.dataset import REGION_NAME, Dataset, load_dataset, panels
+from dashboard.views.dataset import REGION_NAME, Dataset, load_dataset
 from dashboard.views.map import (
     is_regional_layer,
     map_layers,
@@ -88,7 +88,6 @@ __all__ = [
     "memberships_of",
     "methodology_tables",
     "overview_map",
-    "panels",
     "participant_events",
     "pillar_averages",
     "pillar_breakdown",

@@ -82,8 +82,8 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
             }
         )
     else:
-        p = ds.ind_panel
-        hit = p[(p["year"] == year) & (p["indicator_code"] == layer)].set_index("participant_code")
+        p = ds.indicators_at(year)
+        hit = p[p["indicator_code"] == layer].set_index("participant_code")
         agg = pd.DataFrame(
             {
                 "status": hit["ind_status"],
@@ -129,7 +129,7 @@ def regional_value(*, ds: Dataset, layer: str, year: int) -> str | None:
         return cell_texts(hit.iloc[0] if len(hit) else None)["status_label"]
     ind = ds.indicators.set_index("code")
     if layer in ind.index and ind.loc[layer, "level"] == "region":
-        p = ds.ind_panel
-        hit = p[(p["year"] == year) & (p["indicator_code"] == layer)]
+        p = ds.indicators_at(year)
+        hit = p[p["indicator_code"] == layer]
         return status_label(hit["ind_status"].iloc[0] if len(hit) else None)
     return None

@@ -71,10 +71,9 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
     year = filters.to_year
 
     def focal(y: int) -> int:
-        p = ds.ind_panel
+        p = ds.indicators_at(y)
         hit = p[
-            (p["year"] == y)
-            & (p["indicator_code"] == FOCAL_POINT_INDICATOR)
+            (p["indicator_code"] == FOCAL_POINT_INDICATOR)
             & (p["participant_code"].isin(people))
             & (p["value"] >= FOCAL_POINT_APPOINTED)
         ]

@@ -24,8 +24,7 @@ def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame
     recs = selected_recommendations(ds=ds, filters=filters)
     links = ds.item_pillars[ds.item_pillars["item_code"].isin(recs)]
     at = status_at(ds, year)
-    p = ds.ind_panel
-    p = p[p["year"] == year]
+    p = ds.indicators_at(year)
     levels = rec_levels(ds)
     at = at[at["participant_code"].isin(people)]
     p = p[p["participant_code"].isin(people)]
@@ -66,8 +65,7 @@ def pillar_breakdown(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFram
     people = selected_participants(ds=ds, filters=filters)
     recs = selected_recommendations(ds=ds, filters=filters)
     primary = ds.items.set_index("code")["primary_pillar"]
-    p = ds.ind_panel
-    p = p[(p["year"] == year)]
+    p = ds.indicators_at(year)
     names = rec_names(ds)
     rows = []
     for ind in ds.indicators[ds.indicators["recommendation"].isin(recs)].itertuples():

@@ -67,8 +67,8 @@ TREATY_PREFIX = "TR."
 def commitments(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
     """The participant's treaty status at a year, one row per treaty indicator, with source."""
     ind = ds.indicators[ds.indicators["code"].str.startswith(TREATY_PREFIX)]
-    p = ds.ind_panel
-    now = p[(p["participant_code"] == participant) & (p["year"] == year)]
+    p = ds.indicators_at(year)
+    now = p[p["participant_code"] == participant]
     now = now.set_index("indicator_code")
     roles = rec_names_all(ds)
     rows = []

@@ -26,10 +26,8 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
     people = selected_participants(ds=ds, filters=filters)
     at = ds.cells[ds.cells["year"] == year]
     at = at[at["participant_code"].isin(people) & at["recommendation"].isin(recs)]
-    p = ds.ind_panel
-    vals = p[
-        (p["year"] == year) & p["participant_code"].isin(people) & p["recommendation"].isin(recs)
-    ]
+    p = ds.indicators_at(year)
+    vals = p[p["participant_code"].isin(people) & p["recommendation"].isin(recs)]
     # Built row by row: an empty selection must still give a text column (string + float
     # Series arithmetic fails on empty frames under pandas 3's string dtype).
     text = [

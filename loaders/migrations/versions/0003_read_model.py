@@ -43,6 +43,7 @@ def upgrade() -> None:
         "read_indicator_year",
         ["sample", "participant_code", "recommendation"],
     )
+    op.create_index("ix_read_indicator_year", "read_indicator_year", ["sample", "year"])
     op.create_table(
         "read_cell_year",
         sa.Column("sample", sa.Boolean(), nullable=False),
@@ -80,6 +81,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("read_model_state")
+    op.drop_index("ix_read_indicator_year", table_name="read_indicator_year")
     op.drop_index("ix_read_indicator_scope", table_name="read_indicator_year")
     op.drop_table("read_indicator_year")
     op.drop_table("read_cell_year")
