@@ -83,15 +83,19 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             ),
         )
     )
+    # Click targets: Plotly fires no click or selection events for heatmaps, and none for a
+    # trace with hoverinfo "skip", so each cell centre has a near-invisible square marker that
+    # carries (participant, recommendation) and the cell's hover text.
     cells = matrix.assign(x=matrix["recommendation"], y=matrix["name"])
     fig.add_trace(
         go.Scatter(
             x=cells["x"],
             y=cells["y"],
             mode="markers",
-            marker={"size": 28, "opacity": 0.01, "color": "white"},
+            marker={"size": 30, "opacity": 0.01, "color": "white", "symbol": "square"},
             customdata=cells[["participant_code", "recommendation"]].values,
-            hoverinfo="skip",
+            text=[hover.at[y, x] for x, y in zip(cells["x"], cells["y"], strict=True)],
+            hovertemplate="%{text}<extra></extra>",
             showlegend=False,
             name="cells",
         )

@@ -371,3 +371,38 @@ def test_a_filter_change_updates_the_map_in_place(visit: Any) -> None:
     )
     assert kept == "yes", "the map was mounted anew on a filter change"
     _check_clean(v)
+
+
+def _cell_centre(page: Page, *, row: str, column: str) -> tuple[float, float]:
+    """Screen position of the tracker heatmap cell at a y tick label and an x tick label."""
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    y = chart.locator(".ytick text", has_text=row).first.bounding_box()
+    x = chart.locator(".xtick text", has_text=column).first.bounding_box()
+    plot = chart.locator(".nsewdrag").first.bounding_box()
+    assert x and y and plot, (x, y, plot)
+    centre_x = x["x"] + x["width"] / 2
+    centre_y = y["y"] + y["height"] / 2
+    assert plot["x"] < centre_x < plot["x"] + plot["width"]
+    assert plot["y"] < centre_y < plot["y"] + plot["height"]
+    return centre_x, centre_y
+
+
+def test_clicking_a_tracker_cell_explains_it(visit: Any) -> None:
+    """A person clicks a cell of the heatmap: "Why this status?" and the evidence follow it."""
+    v = visit("recommendations?participants=VNM,THA,JPN&to=2024")
+    page = v.page
+    _wait_plotly(page)
+    for row, column, expected in (
+        ("Thailand", "R7", "Thailand, R7 "),
+        ("Japan", "R12", "Japan, R12 "),
+    ):
+        page.mouse.click(*_cell_centre(page, row=row, column=column))
+        page.wait_for_function(
+            "(t) => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(t)",
+            arg=f"Why this status? {expected}",
+            timeout=RENDER_TIMEOUT_MS,
+        )
+        page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+        text = _main_text(page)
+        assert f"Evidence: {expected.strip()}" in text or "No observations for" in text
+    _check_clean(v)
