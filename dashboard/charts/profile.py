@@ -11,8 +11,10 @@ from dashboard.charts.common import (
     PILLAR_PATTERNS,
     ChartMeta,
     empty_figure,
+    esc,
     font,
     layout,
+    wrap,
 )
 
 PROFILE_TICKS = [
@@ -28,16 +30,21 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     """One participant's average status by pillar (national recommendations)."""
     if frame.empty or frame["average_status"].isna().all():
         return empty_figure(meta, "Not enough data for an average by pillar.")
-    labels = "Pillar " + frame["pillar"].astype(str)
+    keys = "Pillar " + frame["pillar"].astype(str)
+    names = frame["name"] if "name" in frame else pd.Series([""] * len(frame), index=frame.index)
+    labels = [
+        f"{k}<br>{'<br>'.join(esc(line) for line in wrap(str(n), 26))}" if n else k
+        for k, n in zip(keys, names, strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=frame["average_status"].fillna(0),  # a zero-length bar still carries its label
             y=labels,
             orientation="h",
             marker={
-                "color": [PILLAR_COLORS.get(x) for x in labels],
-                "pattern": {"shape": [PILLAR_PATTERNS.get(x, "") for x in labels], "solidity": 0.4},
-                "line": {"width": 1, "color": [PILLAR_COLORS.get(x) for x in labels]},
+                "color": [PILLAR_COLORS.get(x) for x in keys],
+                "pattern": {"shape": [PILLAR_PATTERNS.get(x, "") for x in keys], "solidity": 0.4},
+                "line": {"width": 1, "color": [PILLAR_COLORS.get(x) for x in keys]},
             },
             text=frame["average_status"].map(
                 lambda v: "insufficient data" if pd.isna(v) else f"{v:.1f}"

@@ -45,6 +45,7 @@ from dashboard.views.overview import (
     headlines,
     latest_events,
     pillar_averages,
+    pillar_summary,
     rec_region_status,
 )
 from dashboard.views.pillars import pillar_breakdown, pillar_coverage, sg_role_coverage
@@ -90,6 +91,7 @@ __all__ = [
     "overview_map",
     "participant_events",
     "pillar_averages",
+    "pillar_summary",
     "pillar_breakdown",
     "pillar_coverage",
     "pillar_status_for",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.core import scoring
-from dashboard.filters import Filters
+from dashboard.filters import PILLARS, Filters
 from dashboard.views.common import (
     FOCAL_POINT_APPOINTED,
     FOCAL_POINT_INDICATOR,
@@ -79,8 +79,12 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
         ]
         return int(hit["participant_code"].nunique())
 
-    def initiated(y: int) -> tuple[int, int, int]:
+    levels = rec_levels(ds)
+
+    def initiated(y: int, level: str) -> tuple[int, int, int]:
         r = rec_region_status(ds=ds, filters=filters, year=y)
+        if len(r):
+            r = r[r["recommendation"].map(levels).eq(level)]
         if not len(r):
             return 0, 0, 0
         return int((r["status"] >= scoring.INITIATED).sum()), len(r), int(r["status"].notna().sum())
@@ -95,49 +99,99 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
             f"Indicator {FOCAL_POINT_INDICATOR} at level 'appointed' or higher, as of {year}.",
         )
     )
-    i_now, n_recs, with_data = initiated(year)
-    i_then, _, _ = initiated(since)
-    out.append(
-        Headline(
-            "Recommendations at or above 'Initiated'",
-            f"{i_now} of {n_recs}"
-            + (f" ({with_data} with enough data)" if with_data < n_recs else ""),
-            f"{i_now - i_then:+d} since {since}",
-            "Regional status for regional recommendations; the median over participants "
-            "(at least half with data) for national ones.",
-        )
-    )
-    by_now = pillar_averages(ds=ds, filters=filters, year=year)
-    by_then = pillar_averages(ds=ds, filters=filters, year=since)
-    for pillar, value in by_now.items():
-        before = by_then.get(pillar)
+    for level, label, how in (
+        (
+            "participant",
+            "National recommendations at or above 'Initiated'",
+            "Acts of each participant: the median status over the selected participants, shown "
+            "when at least half of them have enough data.",
+        ),
+        (
+            "region",
+            "Regional recommendations at or above 'Initiated'",
+            "Acts of the ARF as a whole: the region's own status, the same whichever "
+            "participants are selected.",
+        ),
+    ):
+        i_now, n_recs, with_data = initiated(year, level)
+        i_then, _, _ = initiated(since, level)
         out.append(
             Headline(
-                f"Average status, pillar {pillar}",
-                "insufficient data" if value is None else f"{value:.1f} / 4",
-                None if value is None or before is None else f"{value - before:+.1f} since {since}",
-                "Mean status over selected participants and the recommendations whose primary "
-                "pillar this is; shown only when at least half the pairs have data.",
+                label,
+                "none selected"
+                if n_recs == 0
+                else f"{i_now} of {n_recs}"
+                + (f" ({with_data} with enough data)" if with_data < n_recs else ""),
+                None if n_recs == 0 else f"{i_now - i_then:+d} since {since}",
+                how,
+            )
+        )
+    now = pillar_summary(ds=ds, filters=filters, year=year).set_index("pillar")
+    then = pillar_summary(ds=ds, filters=filters, year=since).set_index("pillar")
+    for pillar, row in now.iterrows():
+        value, before = row["average_status"], then.at[pillar, "average_status"]
+        out.append(
+            Headline(
+                f"Pillar {pillar} average: {row['name']}",
+                "insufficient data" if pd.isna(value) else f"{value:.1f} / 4",
+                None
+                if pd.isna(value) or pd.isna(before)
+                else f"{value - before:+.1f} since {since}",
+                PILLAR_AVERAGE_HELP,
             )
         )
     return out
 
 
-def pillar_averages(*, ds: Dataset, filters: Filters, year: int) -> dict[int, float | None]:
-    """Mean status per primary pillar over (participant or region, recommendation) pairs."""
+PILLAR_AVERAGE_HELP = (
+    "Mean status over the selected participants' national recommendations whose primary pillar "
+    "this is (regional recommendations have their own figure); shown when at least half of "
+    "those participant-recommendation pairs have enough data."
+)
+
+
+def pillar_summary(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """The average status by primary pillar, defined once for every page, download and pack.
+
+    Over the selected participants and the selected national (participant-level)
+    recommendations of each pillar: the mean status of the (participant, recommendation) pairs
+    with a status, shown only when at least half of the pairs have one. Columns: pillar, name,
+    recommendations (how many), pairs, with_data, average_status (NaN when not shown).
+    """
     at = status_at(ds, year)
-    recs = selected_recommendations(ds=ds, filters=filters)
-    people = selected_participants(ds=ds, filters=filters)
     levels = rec_levels(ds)
+    recs = [
+        r for r in selected_recommendations(ds=ds, filters=filters) if levels.get(r) != "region"
+    ]
+    people = selected_participants(ds=ds, filters=filters)
     primary = ds.items.set_index("code")["primary_pillar"]
-    out: dict[int, float | None] = {}
-    for pillar in filters.pillars or (1, 2, 3):
+    names = dict(zip(ds.pillars["number"], ds.pillars["short_name"], strict=True))
+    rows = []
+    for pillar in filters.pillars or PILLARS:
         pillar_recs = [r for r in recs if primary.get(r) == pillar]
-        expected = sum(1 if levels.get(r) == "region" else len(people) for r in pillar_recs)
-        owners = [*people, scoring.REGION]
-        hit = at[at["recommendation"].isin(pillar_recs) & at["participant_code"].isin(owners)]
-        out[int(pillar)] = scoring.mean_with_minimum(statuses=hit["status"], expected=expected)
-    return out
+        hit = at[at["recommendation"].isin(pillar_recs) & at["participant_code"].isin(people)]
+        pairs = len(pillar_recs) * len(people)
+        mean = scoring.mean_with_minimum(statuses=hit["status"].astype(float), expected=pairs)
+        rows.append(
+            {
+                "pillar": int(pillar),
+                "name": names.get(int(pillar), f"Pillar {pillar}"),
+                "recommendations": len(pillar_recs),
+                "pairs": pairs,
+                "with_data": len(hit),
+                "average_status": float("nan") if mean is None else round(mean, 2),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pillar_averages(*, ds: Dataset, filters: Filters, year: int) -> dict[int, float | None]:
+    """pillar_summary's averages as {pillar: value or None}."""
+    frame = pillar_summary(ds=ds, filters=filters, year=year)
+    return {
+        int(p): None if pd.isna(v) else float(v)
+        for p, v in zip(frame["pillar"], frame["average_status"], strict=True)
+    }
 
 
 def latest_events(*, ds: Dataset, filters: Filters, limit: int = 8) -> pd.DataFrame:

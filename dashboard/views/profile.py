@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from dashboard.core import inputs as inputs_module
@@ -17,6 +19,7 @@ from dashboard.views.common import (
     status_label,
 )
 from dashboard.views.dataset import Dataset
+from dashboard.views.overview import pillar_summary
 from dashboard.views.timeline import timeline_events
 
 
@@ -101,24 +104,12 @@ def participant_events(*, ds: Dataset, filters: Filters, participant: str) -> pd
     return ev[mine].reset_index(drop=True)
 
 
-def pillar_status_for(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
-    """Mean status by primary pillar for one participant (national recommendations only)."""
-    card = scorecard(ds=ds, participant=participant, year=year)
-    card = card[card["level"] == "national"]
-    primary = ds.items.set_index("code")["primary_pillar"]
-    card = card.assign(pillar=card["recommendation"].map(primary))
-    rows = []
-    for pillar, grp in card.groupby("pillar"):
-        mean = scoring.mean_with_minimum(statuses=grp["status"].astype(float), expected=len(grp))
-        rows.append(
-            {
-                "pillar": int(pillar),
-                "recommendations": len(grp),
-                "with_data": int(grp["status"].notna().sum()),
-                "average_status": None if mean is None else round(mean, 2),
-            }
-        )
-    return pd.DataFrame(rows)
+def pillar_status_for(
+    *, ds: Dataset, filters: Filters, participant: str, year: int
+) -> pd.DataFrame:
+    """One participant's average status by pillar: the Overview's figure for that participant
+    (overview.pillar_summary with the participant selected), so the two always agree."""
+    return pillar_summary(ds=ds, filters=replace(filters, participants=(participant,)), year=year)
 
 
 def evidence(

@@ -222,3 +222,19 @@ def test_cli_rejects_bad_arguments(sqlite_sample_path: Path, tmp_path: Path) -> 
     )
     assert run.returncode == 2 and "unknown participant 'XXX'" in run.stderr
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_the_pack_shows_the_overviews_figures(
+    participant_pack: briefing.Pack, real_ds: views.Dataset
+) -> None:
+    """A participant's pack has the Overview's key figures for that participant, word for word."""
+    from dataclasses import replace
+
+    heads = views.headlines(
+        ds=real_ds, filters=replace(FILTERS, participants=("VNM",)), since=FILTERS.from_year
+    )
+    key = next(s for s in participant_pack.slides if s.title.startswith("Key figures"))
+    assert key.bullets == [f"{h.label}: {h.value}" + (f" ({h.delta})" if h.delta else "") for h in heads]
+    labels = [h.label for h in heads]
+    assert "National recommendations at or above 'Initiated'" in labels
+    assert "Pillar 3 average: Timely and decisive response" in labels

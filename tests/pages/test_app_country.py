@@ -15,6 +15,7 @@ from dashboard.core import scoring
 from dashboard import views
 from dashboard.core.config import DATA_DIR
 from dashboard.core.db import make_engine
+from dashboard.filters import Filters
 from dashboard.queries import participants
 
 RECS = [f"R{i}" for i in range(1, 13)]
@@ -144,7 +145,7 @@ def test_australia_documented_scorecard(open_page: OpenPage, sqlite_reference_pa
     engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
     ds = views.load_dataset(engine=engine, include_sample=False)
     engine.dispose()
-    by_pillar = views.pillar_status_for(ds=ds, participant="AUS", year=2015)
+    by_pillar = views.pillar_status_for(ds=ds, filters=Filters(), participant="AUS", year=2015)
     assert int(by_pillar["with_data"].sum()) == 1
     assert by_pillar["average_status"].isna().all()
     pillars = plotly_figures(at)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, decks, metrics, table
+from apptest_support import assert_ok, decks, metrics, plotly_figures, table
 from conftest import OpenPage
 
 from dashboard import views
@@ -16,7 +16,9 @@ from dashboard.core.inputs import observations
 from dashboard.queries import participants
 
 FOCAL = "Participants with an RtoP focal point"
-INITIATED = "Recommendations at or above 'Initiated'"
+NATIONAL = "National recommendations at or above 'Initiated'"
+REGIONAL = "Regional recommendations at or above 'Initiated'"
+PILLAR_1 = "Pillar 1 average: Protection responsibilities of the State"
 
 
 def _focal_points_by_hand(db: Path, year: int) -> int:
@@ -46,7 +48,8 @@ def test_headlines_match_the_views_and_a_hand_count(
     }
     shown = metrics(at)
     assert shown == expected
-    assert list(shown)[:2] == [FOCAL, INITIATED]
+    assert list(shown)[:3] == [FOCAL, NATIONAL, REGIONAL]
+    assert PILLAR_1 in shown
     now = _focal_points_by_hand(sqlite_sample_path, this_year())
     then = _focal_points_by_hand(sqlite_sample_path, DEFAULT_FROM)
     assert shown[FOCAL] == (f"{now} of {n}", f"{now - then:+d} since {DEFAULT_FROM}")
@@ -70,8 +73,10 @@ def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path:
     # Only R8 (regional: ad hoc ARF SALW workshops, a stock at 2, stale) has a status in 2015.
     # In 2011 R11 was at 3 as well (2 of its 4 indicators current: the 2011 secretariat
     # cooperation is a flow); from 2013 R11 has 1 of 4 -> insufficient data.
-    assert shown[INITIATED] == ("1 of 12 (1 with enough data)", "-1 since 2011")
-    assert shown["Average status, pillar 1"] == ("insufficient data", "")
+    assert shown[REGIONAL] == ("1 of 5 (1 with enough data)", "-1 since 2011")
+    # National: only Australia and Japan have a status (R1), far from half of 27 participants.
+    assert shown[NATIONAL] == ("0 of 7 (0 with enough data)", "+0 since 2011")
+    assert shown[PILLAR_1] == ("insufficient data", "")
     at.select_slider(key="overview_since").set_value(2015).run()
     assert_ok(at)
     assert metrics(at)[FOCAL] == ("2 of 27", "+0 since 2015")
@@ -118,3 +123,38 @@ def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -
     assert (rows["status_label"] == views.status_label(None)).sum() == 27 - len(with_status)
     label = dict(zip(rows["code"], rows["status_label"], strict=True))
     assert label["JPN"] == views.status_label(3)  # R1 only, at 3
+
+
+def test_one_participant_reads_the_same_on_the_overview_and_its_profile(
+    open_page: OpenPage, sqlite_sample_path: Path
+) -> None:
+    """Viet Nam's average status by pillar: the Overview filtered to it and its profile agree,
+    and neither counts the regional recommendations (acts of the ARF as a whole)."""
+    query = {"participants": "VNM", "to": "2024"}
+    overview = open_page(sqlite_sample_path, query=query)
+    assert_ok(overview)
+    shown = metrics(overview)
+    profile = open_page(sqlite_sample_path, "country.py", query={**query, "participant": "VNM"})
+    assert_ok(profile)
+    bars = next(f for f in plotly_figures(profile) if "by pillar" in f["layout"]["title"]["text"])
+    on_profile = dict(zip(bars["data"][0]["y"], bars["data"][0]["text"], strict=True))
+    engine = make_engine(url=f"sqlite:///{sqlite_sample_path}")
+    ds = views.load_dataset(engine=engine, include_sample=True)
+    engine.dispose()
+    filters = Filters(participants=("VNM",), to_year=2024, sample=True)
+    summary = views.pillar_summary(ds=ds, filters=filters, year=2024)
+    assert summary["average_status"].notna().sum() >= 2  # the sample gives Viet Nam data
+    for row in summary.itertuples():
+        value = "insufficient data" if pd.isna(row.average_status) else f"{row.average_status:.1f}"
+        label = f"Pillar {row.pillar} average: {row.name}"
+        assert shown[label][0] == (value if value == "insufficient data" else f"{value} / 4")
+        bar = next(text for y, text in on_profile.items() if y.startswith(f"Pillar {row.pillar}<br>"))
+        assert bar == value, (row.pillar, bar, value)
+    # by hand: the mean over Viet Nam's national recommendations of pillar 1 only
+    levels, primary = views.rec_levels(ds), ds.items.set_index("code")["primary_pillar"]
+    cells = ds.status[(ds.status["participant_code"] == "VNM") & (ds.status["year"] == 2024)]
+    national = cells[
+        cells["recommendation"].isin(RECOMMENDATIONS) & cells["recommendation"].map(levels).ne("region")
+    ]
+    pillar_1 = national[national["recommendation"].map(primary).eq(1)]["status"]
+    assert summary.set_index("pillar").at[1, "average_status"] == round(pillar_1.mean(), 2)
