@@ -23,6 +23,8 @@ with st.container():  # one or two rows of figures, by the pillars chosen; the m
         cols = st.columns(3)
         for col, h in zip(cols, figures[row_start : row_start + 3]):
             col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
+            if h.detail:
+                col.caption(h.detail)
 
 left, right = st.columns([3, 2])
 with left:

@@ -146,7 +146,7 @@ def build_pack(
         Slide(
             title=f"Key figures, {year}",
             subtitle=subtitle,
-            bullets=[f"{h.label}: {h.value}" + (f" ({h.delta})" if h.delta else "") for h in heads],
+            bullets=[h.text for h in heads],
             notes="How each figure is computed:\n"
             + "\n".join(f"- {h.label}: {h.help}" for h in heads),
         )

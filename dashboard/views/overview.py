@@ -28,6 +28,13 @@ class Headline:
     value: str
     delta: str | None
     help: str
+    detail: str = ""  # shown under the figure (a pillar's name), so the label stays short
+
+    @property
+    def text(self) -> str:
+        """The figure as one line, as a pack's bullet lists it."""
+        label = f"{self.label} ({self.detail})" if self.detail else self.label
+        return f"{label}: {self.value}" + (f" ({self.delta})" if self.delta else "")
 
 
 def rec_region_status(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
@@ -102,13 +109,13 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
     for level, label, how in (
         (
             "participant",
-            "National recommendations at or above 'Initiated'",
+            "National recommendations ≥ Initiated",
             "Acts of each participant: the median status over the selected participants, shown "
             "when at least half of them have enough data.",
         ),
         (
             "region",
-            "Regional recommendations at or above 'Initiated'",
+            "Regional recommendations ≥ Initiated",
             "Acts of the ARF as a whole: the region's own status, the same whichever "
             "participants are selected.",
         ),
@@ -132,12 +139,13 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
         value, before = row["average_status"], then.at[pillar, "average_status"]
         out.append(
             Headline(
-                f"Pillar {pillar} average: {row['name']}",
+                f"Pillar {pillar} average",
                 "insufficient data" if pd.isna(value) else f"{value:.1f} / 4",
                 None
                 if pd.isna(value) or pd.isna(before)
                 else f"{value - before:+.1f} since {since}",
                 PILLAR_AVERAGE_HELP,
+                detail=str(row["name"]),
             )
         )
     return out
