@@ -66,7 +66,7 @@ st.markdown(
     "that documented data covers, and every chart or export that includes it says "
     "**SAMPLE DATA**. Command line: `rtop sample` and `rtop sample --remove`."
 )
-has_sample = ds.has_synthetic or cache.dataset(include_sample=True).has_synthetic
+has_sample = ds.observed.sample_in_database
 c1, c2 = st.columns(2)
 if not has_sample and c1.button("Add the synthetic demo sample", key="demo_add"):
     st.success(writes.demo_sample(add=True))

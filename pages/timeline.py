@@ -15,12 +15,14 @@ color_by = st.radio("Colour events by", ["kind", "pillar"], horizontal=True, key
 since_first = st.toggle("Show the background milestones from 2005 (World Summit) onwards",
                         value=True, key="timeline_since_2005")
 events = cache.compute(timeline.timeline_events, filters=filters, since_first=since_first)
-m = widgets.meta("Events bearing on RtoP implementation", filters=filters, ds=ds,
+shown = timeline.shown_period(filters=filters, since_first=since_first)
+m = widgets.meta("Events bearing on RtoP implementation", filters=shown, ds=ds,
             sources=events["source"] if len(events) else None,
             synthetic=bool(events["synthetic"].any()) if len(events) else False, stem="rtop-timeline")
-widgets.plot(cache.figure("timeline", lambda: timeline_charts.event_timeline(events=events, color_by=color_by, meta=m),
-                  filters=filters, extra=(color_by, since_first)), chart_meta=m, key="timeline_events",
-        data=widgets.event_rows(events))
+widgets.plot(cache.figure("timeline", lambda: timeline_charts.event_timeline(
+    events=events, color_by=color_by, meta=m, period=(shown.from_year, shown.to_year)),
+    filters=filters, extra=(color_by, since_first)), chart_meta=m, key="timeline_events",
+    data=widgets.event_rows(events), filters=shown)
 st.caption("Bars span the precision of each date: a year-precise event covers its whole year, a "
            "month-precise one its month.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -237,6 +238,41 @@ LEGEND_ROW = 36
 
 
 TICK_ROW = 30
+
+
+# Event kinds in a fixed order, so a kind has the same colour and pattern in every chart
+# (Timeline page, profile, packs) whatever else is shown; other kinds get a stable hashed slot.
+EVENT_KINDS = (
+    "arf meeting",
+    "arf decision",
+    "asean decision",
+    "asean un",
+    "un dialogue",
+    "un decision",
+    "un report",
+    "dialogue",
+    "cscap",
+    "national commitment",
+    "regional initiative",
+    "meeting",
+    "other",
+)
+KIND_PATTERNS = ("", "/", "x", ".", "\\", "-", "|", "+")
+
+
+def group_style(group: str) -> tuple[str, str]:
+    """(colour, bar pattern) of a pillar ("Pillar 1") or an event kind, the same everywhere."""
+    if group in PILLAR_COLORS:
+        return PILLAR_COLORS[group], PILLAR_PATTERNS.get(group, "")
+    if group in EVENT_KINDS:
+        slot = EVENT_KINDS.index(group)
+    else:
+        slot = int(hashlib.sha256(group.encode()).hexdigest(), 16) % (
+            len(CATEGORICAL) * len(KIND_PATTERNS)
+        )
+    return CATEGORICAL[slot % len(CATEGORICAL)], KIND_PATTERNS[
+        (slot // len(CATEGORICAL)) % len(KIND_PATTERNS)
+    ]
 
 
 def mark_sample(fig: go.Figure) -> go.Figure:

@@ -29,11 +29,12 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
     column = "rec_share" if measure == "recommendations" else "ind_share"
     fig = go.Figure()
     for pillar, grp in coverage.groupby("pillar", sort=True):
+        named = grp["pillar_name"].iloc[0] if "pillar_name" in grp else ""
         fig.add_trace(
             go.Bar(
                 x=grp["name"],
                 y=grp[column] * 100,
-                name=str(pillar),
+                name=esc(f"{pillar}: {named}" if named else str(pillar)),
                 marker={
                     "color": PILLAR_COLORS.get(str(pillar)),
                     "pattern": {"shape": PILLAR_PATTERNS.get(str(pillar), ""), "solidity": 0.4},

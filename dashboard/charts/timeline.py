@@ -8,12 +8,12 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     CATEGORICAL,
     GRID_COLOR,
-    PILLAR_COLORS,
     STATUS_SYMBOLS,
     TICK_ROW,
     ChartMeta,
     empty_figure,
     esc,
+    group_style,
     layout,
     legend_right,
 )
@@ -62,32 +62,48 @@ def status_lines(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     return layout(fig, meta, height=560, bottom=TICK_ROW)
 
 
-def event_timeline(*, events: pd.DataFrame, color_by: str, meta: ChartMeta) -> go.Figure:
-    """Events as bars spanning their date precision (a year-precise event spans its year)."""
+def event_timeline(
+    *,
+    events: pd.DataFrame,
+    color_by: str,
+    meta: ChartMeta,
+    period: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Events as bars spanning their date precision (a year-precise event spans its year); the
+    time axis covers ``period`` (first and last year), the period the subtitle names."""
     if events.empty:
         return empty_figure(meta, "No events in this period for this selection.")
     column = "pillar" if color_by == "pillar" else "kind_label"
     groups = list(dict.fromkeys(events[column]))
+    # One row per event: titles repeat (yearly meetings), so the row is the title and its date.
+    rows = events["title"].map(lambda t: t if len(t) <= 44 else t[:42] + "…")
+    events = events.assign(row=(rows + " (" + events["when"].astype(str) + ")").map(esc))
     fig = go.Figure()
-    for i, group in enumerate(groups):
+    for group in groups:
         grp = events[events[column] == group]
-        color = PILLAR_COLORS.get(group, CATEGORICAL[i % len(CATEGORICAL)])
+        color, pattern = group_style(str(group))
         width_ms = (grp["end"] - grp["start"]).dt.total_seconds() * 1000
         width_ms = width_ms.clip(lower=20 * 86_400_000)  # at least ~3 weeks so a day shows
         fig.add_trace(
             go.Bar(
                 base=grp["start"],
                 x=width_ms,
-                y=grp["title"].map(lambda t: esc(t if len(t) <= 50 else t[:48] + "…")),
+                y=grp["row"],
                 orientation="h",
                 name=esc(str(group)),
-                marker={"color": color, "line": {"width": 1, "color": "#333333"}},
+                marker={
+                    "color": color,
+                    "pattern": {"shape": pattern, "solidity": 0.5, "fgcolor": "#FFFFFF"},
+                    "line": {"width": 1, "color": "#333333"},
+                },
                 customdata=grp[["when", "source", "kind_label"]].map(esc).values,
                 hovertemplate="<b>%{y}</b><br>%{customdata[0]} · %{customdata[2]}"
                 "<br>Source: %{customdata[1]}<extra></extra>",
             )
         )
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#E8E8E8", tickangle=0)
+    if period is not None:
+        fig.update_xaxes(range=[f"{period[0]}-01-01", f"{period[1]}-12-31"])
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     fig.update_layout(barmode="overlay")
     legend_right(fig)

@@ -22,6 +22,7 @@ from dashboard.filters import Filters
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2
 RECENT_EVENTS = 12
+FRAMEWORK_SOURCE = "seed-001"  # CSCAP Memorandum No. 18 (2011), data/reference/sources.csv
 FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -108,8 +109,16 @@ def build_pack(
     who = names.get(participant, participant) if participant else "the ARF region"
     synthetic = filters.sample and ds.has_synthetic
     slides: list[Slide] = []
+    cited: dict[str, None] = {}  # every source a slide of this pack shows, in order
+    framework = ds.sources[ds.sources["code"] == FRAMEWORK_SOURCE]["title"]
+    cited.update(dict.fromkeys(framework))  # the pack measures against CSCAP Memorandum No. 18
+
+    def cite(srcs: list[str]) -> list[str]:
+        cited.update(dict.fromkeys(srcs))
+        return srcs
 
     def meta(title: str, srcs: list[str], stem: str, frame: pd.DataFrame) -> ChartMeta:
+        cite(srcs)
         has_sample = bool(
             len(frame) and "synthetic" in frame and frame["synthetic"].astype(bool).any()
         )
@@ -189,10 +198,10 @@ def build_pack(
                     "events": "Events",
                 }
             ),
-            notes=ChartMeta(title="", sources=tuple(_sources(track["source"]))).source_line(
+            notes=ChartMeta(title="", sources=tuple(cite(_sources(track["source"])))).source_line(
                 limit=50
             ),
-            source=ChartMeta(title="", sources=tuple(_sources(track["source"]))).source_line(
+            source=ChartMeta(title="", sources=tuple(cite(_sources(track["source"])))).source_line(
                 limit=6
             ),
         )
@@ -224,16 +233,21 @@ def build_pack(
         events = events[events["date"].dt.year >= filters.from_year]
         events = events.sort_values("date").tail(RECENT_EVENTS)
     m = meta(
-        f"The {RECENT_EVENTS} most recent events, {filters.from_year}–{year}",
+        f"The {len(events)} most recent events, {filters.from_year}–{year}",
         _sources(events["source"]) if len(events) else [],
         "timeline",
         events,
     )
-    slides.append(
-        _chart_slide(
-            m, charts.event_timeline(events=events, color_by="kind", meta=m), title="Recent events"
+    if len(events):  # no slide of nothing
+        slides.append(
+            _chart_slide(
+                m,
+                charts.event_timeline(
+                    events=events, color_by="kind", meta=m, period=(filters.from_year, year)
+                ),
+                title="Recent events",
+            )
         )
-    )
 
     if participant:
         step(0.8, "Scorecard and evidence")
@@ -253,16 +267,17 @@ def build_pack(
                         "last_update": "Last update",
                     }
                 ),
-                notes="Sources:\n" + "\n".join(_sources(card["source"])),
-                source=ChartMeta(title="", sources=tuple(_sources(card["source"]))).source_line(
-                    limit=6
-                ),
+                notes="Sources:\n" + "\n".join(cite(_sources(card["source"]))),
+                source=ChartMeta(
+                    title="", sources=tuple(cite(_sources(card["source"])))
+                ).source_line(limit=6),
             )
         )
         ev = views.evidence(
             ds=ds, participant=participant, from_year=filters.from_year, to_year=year
         )
         shown = ev.head(14)
+        cite(_sources(shown["source"]))
         slides.append(
             Slide(
                 title=f"{who}: evidence",
@@ -284,7 +299,11 @@ def build_pack(
         )
 
     step(0.9, "Methodology and sources")
-    used = ds.sources[(ds.sources["observations"] + ds.sources["events"]) > 0]
+    # The sources this pack cites, not every source in the database: a documented-only pack
+    # never lists the synthetic sample's source.
+    order = {title: i for i, title in enumerate(cited)}
+    used = ds.sources[ds.sources["title"].isin(order)]
+    used = used.assign(_o=used["title"].map(order)).sort_values("_o").drop(columns="_o")
     slides.append(
         Slide(
             title="Methodology and sources",

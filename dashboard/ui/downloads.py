@@ -17,9 +17,19 @@ from dashboard.ui.cache import NO_CACHE, dataset, dataset_at, version
 from dashboard.views.dataset import Dataset
 
 
+def who_part(participants: tuple[str, ...]) -> str:
+    """The participants part of a file name: 'VNM-THA', '5-participants', or '' for all."""
+    if not participants:
+        return ""
+    return "-".join(participants) if len(participants) <= 3 else f"{len(participants)}-participants"
+
+
 def file_stem(meta: ChartMeta, *, filters: Filters) -> str:
-    """'rtop-tracker-2011-2026' (safe characters only)."""
+    """'rtop-tracker-VNM-THA-2011-2026-sample' (safe characters only): the chart, whom it is
+    about (set by widgets.meta), the period, and 'sample' when it includes the sample."""
     stem = f"{meta.file_stem}-{filters.from_year}-{filters.to_year}"
+    if meta.synthetic:
+        stem += "-sample"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
 
 
@@ -102,7 +112,8 @@ def briefing_buttons(*, ds: Dataset, filters: Filters, participant: str | None, 
         st.session_state[state_key] = (fmt, payload, filters, participant)
     built = st.session_state.get(state_key)
     if built and built[0] == fmt and built[2] == filters and built[3] == participant:
-        name = f"rtop-briefing-{who}-{filters.from_year}-{filters.to_year}.{fmt}"
+        sample = "-sample" if filters.sample and ds.has_synthetic else ""
+        name = f"rtop-briefing-{who}-{filters.from_year}-{filters.to_year}{sample}.{fmt}"
         st.success(f"Ready: {name} ({len(built[1]) / 1e6:.1f} MB)")
         st.download_button(
             f"⬇ Download {name}",

@@ -14,12 +14,18 @@ from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.filters import Filters
 from dashboard.ui.cache import dataset
-from dashboard.ui.downloads import downloads, file_stem
+from dashboard.ui.downloads import downloads, file_stem, who_part
 from dashboard.ui.state import current_filters, show_notices
 from dashboard.views.common import NO_DATA_SYMBOL, SYMBOLS
 from dashboard.views.dataset import Dataset
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
+
+
+def _with_who(stem: str, participants: tuple[str, ...]) -> str:
+    """A file stem that names the participants it is about (unless the stem already does)."""
+    who = who_part(participants)
+    return stem if not who or who in stem.split("-") else f"{stem}-{who}"
 
 
 def notices(ds: Dataset | None = None) -> None:
@@ -65,7 +71,7 @@ def meta(
         subtitle=filters.describe(names=ds.names),
         sources=tuple(srcs),
         synthetic=synthetic and filters.sample,
-        file_stem=stem,
+        file_stem=_with_who(stem, filters.participants),
     )
 
 
@@ -76,14 +82,22 @@ def plot(
     key: str,
     on_select: str = "ignore",
     data: pd.DataFrame | None = None,
+    filters: Filters | None = None,
 ) -> Any:
     """Draw a Plotly figure (its toolbar PNG named and print-sized like the server's), with
-    PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it."""
+    PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it.
+
+    With ``data`` and no rows in it, a notice says so instead: no empty chart, no downloads of
+    nothing. ``filters``: the period the chart shows, when not the sidebar's (file names)."""
+    if data is not None and data.empty:
+        st.info(f"{chart_meta.title}: nothing to show for this selection.")
+        return None
+    filters = filters or current_filters()
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {
             "format": "png",
-            "filename": file_stem(chart_meta, filters=current_filters()),
+            "filename": file_stem(chart_meta, filters=filters),
             "scale": 2,
             "width": 1600,
             "height": int(fig.layout.height or 600),
@@ -98,7 +112,7 @@ def plot(
         width="stretch",
         theme=None,  # what is on screen is what the PNG/SVG export shows
     )
-    downloads(fig=fig, meta=chart_meta, data=data, filters=current_filters(), key=key)
+    downloads(fig=fig, meta=chart_meta, data=data, filters=filters, key=key)
     return event
 
 
@@ -140,7 +154,7 @@ def status_table(
             subtitle=filters.describe(names=dataset(include_sample=filters.sample).names),
             sources=_sources_of(frame),
             synthetic=synthetic and filters.sample,
-            file_stem=f"rtop-{key}",
+            file_stem=_with_who(f"rtop-{key}", filters.participants),
         )
         downloads(fig=None, meta=table_meta, data=shown, filters=filters, key=key)
 

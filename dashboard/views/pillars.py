@@ -26,6 +26,7 @@ def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame
     at = status_at(ds, year)
     p = ds.indicators_at(year)
     levels = rec_levels(ds)
+    pillar_names = dict(zip(ds.pillars["number"], ds.pillars["short_name"], strict=True))
     at = at[at["participant_code"].isin(people)]
     p = p[p["participant_code"].isin(people)]
     frames = []
@@ -44,12 +45,13 @@ def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame
         ind_syn = vals["synthetic"].groupby(vals["participant_code"]).any()
         frame = pd.DataFrame({"participant_code": people})
         frame["pillar"] = f"Pillar {pillar}"
+        frame["pillar_name"] = pillar_names.get(int(pillar), "")
         frame["recommendations"] = len(prec)
         frame["recs_initiated"] = frame["participant_code"].map(recs_ok).fillna(0).astype(int)
-        frame["rec_share"] = frame["recs_initiated"] / len(prec) if prec else None
+        frame["rec_share"] = (frame["recs_initiated"] / len(prec)).round(3) if prec else None
         frame["indicators"] = len(pind)
         frame["ind_initiated"] = frame["participant_code"].map(ind_ok).fillna(0).astype(int)
-        frame["ind_share"] = frame["ind_initiated"] / len(pind) if len(pind) else None
+        frame["ind_share"] = (frame["ind_initiated"] / len(pind)).round(3) if len(pind) else None
         synthetic = set(recs_syn[recs_syn].index) | set(ind_syn[ind_syn].index)
         frame["synthetic"] = frame["participant_code"].isin(synthetic)
         frames.append(frame)
@@ -79,7 +81,9 @@ def pillar_breakdown(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFram
                 "owners": len(owners),
                 "with_data": len(vals),
                 "initiated": int((vals["ind_status"] >= scoring.INITIATED).sum()),
-                "share_initiated": (vals["ind_status"] >= scoring.INITIATED).sum() / len(owners),
+                "share_initiated": round(
+                    (vals["ind_status"] >= scoring.INITIATED).sum() / len(owners), 3
+                ),
                 "synthetic": bool(vals["synthetic"].any()),
             }
         )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from dashboard.core import scoring
 from dashboard.filters import FIRST_YEAR, Filters
 from dashboard.views.common import selected_participants, selected_recommendations
 from dashboard.views.dataset import REGION_NAME, Dataset
+
+
+def shown_period(*, filters: Filters, since_first: bool) -> Filters:
+    """The filters the timeline is drawn for: from 2005 (the World Summit) with ``since_first``,
+    so its axis, subtitle and file name say the same period."""
+    return replace(filters, from_year=FIRST_YEAR) if since_first else filters
 
 
 def timeline_events(*, ds: Dataset, filters: Filters, since_first: bool = False) -> pd.DataFrame:

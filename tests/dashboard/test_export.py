@@ -237,3 +237,21 @@ def test_the_pack_shows_the_overviews_figures(
     assert key.bullets == [h.text for h in heads]
     assert "National recommendations ≥ Initiated" in [h.label for h in heads]
     assert any(b.startswith("Pillar 3 average (Timely and decisive response): ") for b in key.bullets)
+
+
+def test_a_documented_only_pack_cites_only_what_it_shows(sample_ds: views.Dataset) -> None:
+    """The database holds the sample; a pack without it never lists the sample's source, and
+    its source count is the sources its slides show (plus the framework, CSCAP Memo 18)."""
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    documented = views.load_dataset(engine=sample_ds.engine, include_sample=False)
+    pack = briefing.build_pack(ds=documented, filters=FILTERS)
+    sample_titles = set(sample_ds.sources[sample_ds.sources["synthetic"].astype(bool)]["title"])
+    assert sample_titles and not sample_titles & set(pack.sources)
+    assert pack.sources[0].startswith("CSCAP Memorandum No. 18")
+    assert len(pack.sources) < len(documented.sources)
+    methods = pack.slides[-1]
+    count = next(b for b in methods.bullets if b.startswith("Sources ("))
+    assert count.startswith(f"Sources ({len(pack.sources)}): ")
+    assert not pack.synthetic and "SAMPLE" not in " ".join(methods.bullets)
+    recent = next(s for s in pack.slides if s.title == "Recent events")
+    assert recent.image is not None

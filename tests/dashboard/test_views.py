@@ -6,6 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import views
@@ -115,3 +116,35 @@ def test_the_map_spec_sent_to_the_browser_is_compact(ds: views.Dataset) -> None:
     layers = {layer["id"]: layer for layer in json.loads(spec)["layers"]}
     features = layers[maps.POLYGON_LAYER]["data"]["features"]
     assert len(features) >= 20  # every participant with a polygon is drawn
+
+
+def test_event_rows_kind_styles_and_axis_follow_the_period(ds: views.Dataset) -> None:
+    """Every event has its own row (yearly meetings share titles), a kind keeps its colour
+    whatever else is drawn, and the axis covers the period the subtitle names."""
+    from dashboard import charts
+    from dashboard.charts.common import group_style
+
+    events = views.timeline_events(ds=ds, filters=Filters(from_year=2005, to_year=2024))
+    events = pd.concat([events.head(3), events.head(3).assign(when="2024")], ignore_index=True)
+    meta = charts.ChartMeta(title="Events")
+    fig = charts.event_timeline(events=events, color_by="kind", meta=meta, period=(2005, 2024))
+    rows = [y for trace in fig.data for y in trace.y]
+    assert len(rows) == len(set(rows)) == 6  # the same three titles twice, six rows
+    assert list(fig.layout.xaxis.range) == ["2005-01-01", "2024-12-31"]
+    colours = {t.name: t.marker.color for t in fig.data}
+    alone = charts.event_timeline(events=events.tail(1), color_by="kind", meta=meta)
+    assert alone.data[0].marker.color == colours[alone.data[0].name]
+    assert group_style("arf meeting") != group_style("un dialogue")
+    assert group_style("a kind never seen") == group_style("a kind never seen")
+
+
+def test_downloaded_shares_are_rounded(ds: views.Dataset) -> None:
+    coverage = views.pillar_coverage(ds=ds, filters=Filters(), year=2024)
+    for column in ("rec_share", "ind_share"):
+        values = coverage[column].dropna()
+        assert len(values) and (values.round(3) == values).all()
+    assert set(coverage["pillar_name"]) == {
+        "Protection responsibilities of the State",
+        "International assistance and capacity-building",
+        "Timely and decisive response",
+    }

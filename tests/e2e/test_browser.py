@@ -314,7 +314,7 @@ def test_chart_download_click(visit: Any) -> None:
     with v.page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
         button.click()
     saved = download.value
-    assert saved.suggested_filename == "rtop-tracker-2011-2024.png"
+    assert saved.suggested_filename == "rtop-tracker-VNM-THA-2011-2024-sample.png"
     data = Path(saved.path()).read_bytes()
     width, height = png_size(data)
     assert width == 3200 and height > 600

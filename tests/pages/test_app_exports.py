@@ -68,7 +68,7 @@ def test_exports_page_data_downloads(open_page: OpenPage, sqlite_sample_path: Pa
     found = buttons(at)
     assert {"dl_export_data_csv", "dl_export_data_xlsx"} <= set(found)
     name, data = payload(media, found["dl_export_data_csv"])
-    assert name == f"rtop-observations-2011-{this_year()}.csv"
+    assert name == f"rtop-observations-2011-{this_year()}-sample.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "# Title" and ["# SAMPLE DATA", "Includes synthetic sample data: not real assessments."] in rows
     header = next(r for r in rows if not r[0].startswith("#"))
@@ -106,9 +106,9 @@ def test_exports_page_builds_a_briefing_pack(open_page: OpenPage, sqlite_sample_
     at.radio(key="export_brief_fmt").set_value("pdf").run()
     at.button(key="export_brief_build").click().run(timeout=300)
     assert_ok(at)
-    assert [s.value for s in at.success][0].startswith("Ready: rtop-briefing-VNM-2011-2024.pdf")
+    assert [s.value for s in at.success][0].startswith("Ready: rtop-briefing-VNM-2011-2024-sample.pdf")
     name, data = payload(media, buttons(at)["export_brief_download"])
-    assert name == "rtop-briefing-VNM-2011-2024.pdf"
+    assert name == "rtop-briefing-VNM-2011-2024-sample.pdf"
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Implementing the Responsibility to Protect: Viet Nam" in text
@@ -121,12 +121,12 @@ def test_chart_downloads_on_the_tracker(open_page: OpenPage, sqlite_sample_path:
     assert_ok(at)
     found = buttons(at)
     name, png = payload(media, found["dl_tracker_heatmap_png"])
-    assert name == "rtop-tracker-2011-2024.png"
+    assert name == "rtop-tracker-VNM-THA-2011-2024-sample.png"
     shown_height = plotly_figures(at)[0]["layout"]["height"]
     assert png_size(png) == (3200, 2 * shown_height)  # 1600 CSS px wide, the page's height, 2x scale
     # the in-browser Plotly camera button saves the same name and size
     toolbar = json.loads(at.get("plotly_chart")[0].proto.config)["toImageButtonOptions"]
-    assert toolbar == {"format": "png", "filename": "rtop-tracker-2011-2024", "scale": 2,
+    assert toolbar == {"format": "png", "filename": "rtop-tracker-VNM-THA-2011-2024-sample", "scale": 2,
                        "width": 1600, "height": shown_height}
     name, svg = payload(media, found["dl_tracker_heatmap_svg"])
     assert name.endswith(".svg") and ET.fromstring(svg).tag.endswith("svg")

@@ -145,7 +145,11 @@ def test_pillars_measure_and_selection(open_page: OpenPage, sqlite_sample_path: 
     assert_ok(at)
     bars = plotly_figures(at)[0]
     assert "recommendations" in bars["layout"]["title"]["text"]
-    assert {t["name"] for t in bars["data"]} == {"Pillar 1", "Pillar 2", "Pillar 3"}
+    assert {t["name"] for t in bars["data"]} == {
+        "Pillar 1: Protection responsibilities of the State",
+        "Pillar 2: International assistance and capacity-building",
+        "Pillar 3: Timely and decisive response",
+    }
     assert all(sorted(t["x"]) == ["Thailand", "Viet Nam"] for t in bars["data"])
     at.radio(key="pillar_measure").set_value("indicators").run()
     assert_ok(at)
@@ -161,9 +165,12 @@ def test_selection_without_any_event(open_page: OpenPage, sqlite_sample_path: Pa
     assert "No events in this period for this selection." in [i.value for i in at.info]
     at.switch_page("timeline.py").run()
     assert_ok(at)
-    events_fig = plotly_figures(at)[0]
-    texts = [a["text"] for a in events_fig["layout"]["annotations"]]
-    assert "No events in this period for this selection." in texts
+    # no empty chart with downloads of nothing: a notice, and the status lines still drawn
+    assert "Events bearing on RtoP implementation: nothing to show for this selection." in [
+        i.value for i in at.info
+    ]
+    assert not [b for b in at.get("download_button") if "timeline_events" in b.proto.id]
+    assert len(plotly_figures(at)) == 0  # no status in 2005 either: no lines to draw
     at.switch_page("recommendations.py").run()
     assert_ok(at)
     heat = plotly_figures(at)[0]["data"][0]
