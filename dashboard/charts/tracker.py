@@ -55,19 +55,20 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         .pivot(index="name", columns="recommendation", values="h")
         .reindex(index=people, columns=recs)
     )
+    # Positions, not names, on both axes (names are tick labels): the click markers then send
+    # two small numbers per cell instead of a participant's name and a code.
     fig = go.Figure(
         go.Heatmap(
             z=z.fillna(-1).values,
-            x=recs,
-            y=people,
+            x=list(range(len(recs))),
+            y=list(range(len(people))),
             zmin=-1.5,
             zmax=4.5,
             colorscale=status_colorscale(),
             text=symbol.values,
             texttemplate="%{text}",
             textfont={"size": 22, "family": FONT["family"]},
-            customdata=hover.values,
-            hovertemplate="%{customdata}<extra></extra>",
+            hoverinfo="skip",  # the click markers below carry the hover text (sent once)
             xgap=3,
             ygap=3,
             colorbar=colorbar(
@@ -83,10 +84,14 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             ),
         )
     )
-    # Click targets: Plotly fires no click or selection events for heatmaps, and none for a
-    # trace with hoverinfo "skip", so each cell centre has a near-invisible square marker that
-    # carries (participant, recommendation) and the cell's hover text.
-    cells = matrix.assign(x=matrix["recommendation"], y=matrix["name"])
+    # Click targets: Plotly fires no click or selection events for heatmaps (Streamlit gets no
+    # points), and none for a trace with hoverinfo "skip", so each cell centre has a
+    # near-invisible square marker that carries (participant, recommendation) and the cell's
+    # hover text.
+    cells = matrix.assign(
+        x=matrix["recommendation"].map({r: i for i, r in enumerate(recs)}),
+        y=matrix["name"].map({n: i for i, n in enumerate(people)}),
+    )
     fig.add_trace(
         go.Scatter(
             x=cells["x"],
@@ -94,16 +99,38 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             mode="markers",
             marker={"size": 30, "opacity": 0.01, "color": "white", "symbol": "square"},
             customdata=cells[["participant_code", "recommendation"]].values,
-            text=[hover.at[y, x] for x, y in zip(cells["x"], cells["y"], strict=True)],
+            text=[
+                hover.at[y, x]
+                for x, y in zip(matrix["recommendation"], matrix["name"], strict=True)
+            ],
             hovertemplate="%{text}<extra></extra>",
             showlegend=False,
             name="cells",
         )
     )
     # Explicit ranges: the click markers would otherwise pad the axes past the cells.
-    fig.update_yaxes(range=[len(people) - 0.5, -0.5], tickfont={"size": TICK_SIZE}, showgrid=False)
+    fig.update_yaxes(
+        range=[len(people) - 0.5, -0.5],
+        tickmode="array",
+        tickvals=list(range(len(people))),
+        ticktext=[esc(p) for p in people],
+        tickfont={"size": TICK_SIZE},
+        showgrid=False,
+        zeroline=False,
+    )
     fig.update_xaxes(
-        range=[-0.5, len(recs) - 0.5], side="top", tickfont={"size": 17}, showgrid=False
+        range=[-0.5, len(recs) - 0.5],
+        tickmode="array",
+        tickvals=list(range(len(recs))),
+        ticktext=recs,
+        side="top",
+        tickfont={"size": 17},
+        showgrid=False,
+        zeroline=False,
     )
     row = 34
-    return layout(fig, meta, height=max(180, row * len(people)) + 190, top=TICK_ROW, bottom=0)
+    fig = layout(fig, meta, height=max(180, row * len(people)) + 190, top=TICK_ROW, bottom=0)
+    # The nearest cell centre answers wherever the pointer is: hover and click work on the whole
+    # cell, not only on its marker.
+    fig.update_layout(hoverdistance=-1)
+    return fig

@@ -252,7 +252,7 @@ def _main_text(page: Page) -> str:
         pytest.param("", "overview", "Responsibility to Protect in the ARF region", 0, True, None, id="overview"),
         pytest.param("map", "map", "Implementation map", 0, True, None, id="map"),
         pytest.param(
-            "country?participant=VNM", "country", "Viet Nam", 2, False, None, id="country"
+            "country?participant=AUS", "country", "Australia", 2, False, None, id="country"
         ),
         pytest.param(
             "recommendations?sample=1", "recommendations", None, 1, False, True,

@@ -115,3 +115,9 @@ def run_with_widget_value(at: AppTest, key: str, payload: dict[str, Any]) -> App
     states = at._tree.get_widget_states()
     states.widgets.append(WidgetState(id=el.proto.id, string_value=json.dumps(payload)))
     return at._run(states)
+
+
+def heatmap_labels(fig: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(columns, rows) of the tracker heatmap: its axes' tick labels (the data are positions)."""
+    layout = fig["layout"]
+    return list(layout["xaxis"]["ticktext"]), list(layout["yaxis"]["ticktext"])

@@ -10,9 +10,8 @@ from apptest_support import assert_ok, plotly_figures, query, table, titles, war
 from conftest import OpenPage
 from sqlalchemy import text
 
-from dashboard.core import scoring
-
 from dashboard import views
+from dashboard.core import scoring
 from dashboard.core.config import DATA_DIR
 from dashboard.core.db import make_engine
 from dashboard.filters import Filters

@@ -11,8 +11,8 @@ from conftest import OpenPage
 from dashboard import views
 from dashboard.core.config import DATA_DIR
 from dashboard.core.db import make_engine
-from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.core.inputs import observations
+from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.queries import participants
 
 FOCAL = "Participants with an RtoP focal point"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, plotly_figures, run_with_widget_value, table
+from apptest_support import assert_ok, heatmap_labels, plotly_figures, run_with_widget_value, table
 from conftest import OpenPage
 from streamlit.testing.v1 import AppTest
 
@@ -44,12 +44,13 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     at = open_page(sqlite_reference_path, "recommendations.py")
     assert_ok(at)
     heat = plotly_figures(at)[0]["data"][0]
+    columns, rows = heatmap_labels(plotly_figures(at)[0])
     assert heat["type"] == "heatmap"
-    assert heat["x"] == NATIONAL  # regional recommendations are not columns
+    assert columns == NATIONAL  # regional recommendations are not columns
     engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
     names = set(participants(engine=engine)["name"])
     engine.dispose()
-    assert len(heat["y"]) == 27 and set(heat["y"]) == names
+    assert len(rows) == 27 and set(rows) == names
     track = table(at, "Item", "Name", "Kind", "Status", "Related events")
     assert list(track["Item"]) == [*REGIONAL, "STEP1", "STEP2", "STEP3", "STEP4"]
     assert set(track[track["Item"].isin(REGIONAL)]["Kind"]) == {"regional recommendation"}
@@ -61,8 +62,9 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     at.radio(key="tracker_sort").set_value("score").run()
     assert_ok(at)
     heat = plotly_figures(at)[0]["data"][0]
-    assert heat["y"][:4] == ["Japan", "Republic of Korea", "Australia", "European Union"]
-    r1, r12 = heat["x"].index("R1"), heat["x"].index("R12")
+    columns, rows = heatmap_labels(plotly_figures(at)[0])
+    assert rows[:4] == ["Japan", "Republic of Korea", "Australia", "European Union"]
+    r1, r12 = columns.index("R1"), columns.index("R12")
     assert [row[r1] for row in heat["text"][:5]] == ["◕", "◕", "◕", "◕", "–"]
     assert [row[r12] for row in heat["text"][:4]] == ["◌", "–", "◑", "◑"]  # ◌ insufficient
 
@@ -132,7 +134,7 @@ def test_participant_without_evidence_and_regional_only(
     at = open_page(sqlite_reference_path, "recommendations.py", query={"participants": "VNM,THA"})
     assert_ok(at)
     heat = plotly_figures(at)[0]["data"][0]
-    assert heat["y"] == ["Thailand", "Viet Nam"]
+    assert heatmap_labels(plotly_figures(at)[0])[1] == ["Thailand", "Viet Nam"]
     assert {s for row in heat["text"] for s in row} == {"–"}  # every cell says "No data"
     assert any("No observations for Thailand on R1" in i.value for i in at.info)
     at.sidebar.multiselect(key="f_recs").set_value(["R4", "R5"]).run()
