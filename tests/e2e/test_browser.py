@@ -392,11 +392,16 @@ def test_clicking_a_tracker_cell_explains_it(visit: Any) -> None:
     v = visit("recommendations?participants=VNM,THA,JPN&to=2024")
     page = v.page
     _wait_plotly(page)
-    for row, column, expected in (
-        ("Thailand", "R7", "Thailand, R7 "),
-        ("Japan", "R12", "Japan, R12 "),
+    ticks = page.locator('[data-testid="stPlotlyChart"] .xtick text')
+    first, second = ticks.nth(0).bounding_box(), ticks.nth(1).bounding_box()
+    assert first and second
+    spacing = second["x"] - first["x"]  # one cell's width
+    for row, column, expected, offset in (
+        ("Thailand", "R7", "Thailand, R7 ", 0.0),
+        ("Japan", "R12", "Japan, R12 ", 0.35),  # near the cell's edge, not on its symbol
     ):
-        page.mouse.click(*_cell_centre(page, row=row, column=column))
+        x, y = _cell_centre(page, row=row, column=column)
+        page.mouse.click(x - offset * spacing, y)
         page.wait_for_function(
             "(t) => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(t)",
             arg=f"Why this status? {expected}",
