@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/browser.py
 	$(PY) benchmarks/briefing.py
 
 clean:

@@ -5,16 +5,18 @@ Usage: .venv/bin/python benchmarks/browser.py [--db default,large] [--quick]
 
 Three apps ("refs") are measured in the same run, interleaved, on the same machine:
 
-* floor:  benchmarks/floor_app.py, one small Plotly bar chart and one pydeck ScatterplotLayer of
-          30 points (no base map) and a selectbox; it reads no database. What Streamlit, Plotly
-          and deck.gl cost on their own: no page of the app can be faster.
+* floor:  benchmarks/floor_app.py, an st.navigation app of two pages, each with one small Plotly
+          bar chart and one pydeck ScatterplotLayer of 30 points (no base map), the first also
+          with a selectbox; it reads no database. What Streamlit, Plotly and deck.gl cost on
+          their own: no page of the app can be faster.
 * before: pages/app.py as it was at git tag perf-baseline-0.1, from a temporary `git worktree`
           (removed at the end), imported through PYTHONPATH (checked: dashboard.__file__);
 * now:    pages/app.py of the working tree.
 
 Databases are built (or reused) by benchmarks/pages.py's ensure_database in benchmarks/out/:
-default (reference + evidence + synthetic sample) and large (200 participants x 60 indicators,
-quarterly 2005-2026; --quick: 60 x 30, the file large-quick). Every server gets its own copy of
+default (reference + evidence + synthetic sample) and large (pages.LARGE: 320 participants x 60
+indicators, quarterly 2005-2026, about 1.03M observations; --quick: 60 x 30, the file
+large-quick). Every server gets its own copy of
 the file (RTOP_DATABASE_URL) and runs as `streamlit run <app> --server.headless true
 --server.port <free> --browser.gatherUsageStats false --server.fileWatcherType none` from its
 code root, so it reads that root's .streamlit/config.toml. Each repeat is a fresh server and a
@@ -31,8 +33,13 @@ Figures (s = wall seconds as the browser sees them, kB = websocket bytes receive
 * page:<p> s:    click on the sidebar link of page <p> -> the server's script_finished message
   and "drawn" as above. Pages in order: map, recommendations, the rest of the navigation, `/`;
 * filter s:      on `/`, pick "Pillar 1" in the sidebar's Pillars multiselect -> the same end;
-* rerun s:       (floor only) pick another option of its selectbox -> the same end. The floor's
-  rerun is the reference ("x floor") for every page and filter change;
+* rerun s:       (floor only) pick another option of its selectbox -> the same end; the charts
+  stay mounted and are redrawn. The floor's rerun is the reference ("x floor") for every page
+  and filter change (the issue asks for that ratio);
+* nav s:         (floor only) click the sidebar link of its other page -> script_finished and
+  "drawn", as page:<p>: the old chart and map are unmounted, a new Plotly chart and a new WebGL
+  deck mounted. Four per session (/second, /, /second, /), pooled. The floor's page change is
+  the fair reference for the app's page changes ("x floor page");
 * <rerun> kB:    websocket bytes the browser received from the action until the next action
   (the payload of that rerun); the biggest elements (Plotly figure, deck layer, table) of each
   rerun are listed below the table;
@@ -48,7 +55,9 @@ software: the main thread waits in GLES2::ReadPixels while a map is mounted (new
 shaders compiled, first frame). That cost is real here and much smaller on a machine with a GPU;
 the floor's map pays it too, once, on the cold load.
 
-"x floor" divides by the floor's figure of the same kind, "x before" by the baseline's. The
+"x floor" divides by the floor's figure of the same kind (its widget rerun for page, filter and
+nav figures), "x floor page" a page change by the floor's page change (nav), "x before" by the
+baseline's. The
 machine is shared: read ratios, not absolute times. JSON with every raw figure goes to
 benchmarks/out/browser.json. Nothing is fetched from outside the machine.
 """
@@ -106,16 +115,7 @@ FILTER_WIDGET = ".st-key-f_pillars"
 FILTER_OPTION = "Pillar 1"
 FLOOR_WIDGET = ".st-key-floor_series"
 FLOOR_OPTIONS = ("b", "c", "a")
-LARGE = {
-    "kind": "large",
-    "participants": 200,
-    "indicators": 60,
-    "first_year": 2005,
-    "last_year": 2026,
-    "periods_per_year": 4,
-    "seed": 1,
-}
-QUICK = {**LARGE, "participants": 60, "indicators": 30}
+FLOOR_NAV = ("second", "", "second", "")  # the floor's page changes: there and back, twice
 # Every visible chart has drawn its svg/canvas and the script is not running.
 CHARTS_DRAWN_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -155,9 +155,14 @@ CORE_FIELDS = (
     ("filter", "kB"),
     ("rerun", "s"),
     ("rerun", "kB"),
+    ("nav", "s"),
+    ("nav", "kB"),
     ("memory", "rss_peak_MB"),
 )
-HEADER = ["| db | ref | metric | median | × floor | × before |", "|---|---|---|---:|---:|---:|"]
+HEADER = [
+    "| db | ref | metric | median | × floor | × floor page | × before |",
+    "|---|---|---|---:|---:|---:|---:|",
+]
 BREAKDOWN = ("s", "server_cpu_s", "browser_task_s", "browser_script_s", "browser_layout_s")
 
 if str(ROOT) not in sys.path:
@@ -572,6 +577,11 @@ def run_session(
                     session.page.keyboard.press("Escape")
                     action = session.pick(widget=FLOOR_WIDGET, option=option)
                     session.rerun(name=f"rerun:{option}", action=action)
+                session.page.keyboard.press("Escape")
+                result["nav"] = session.nav_paths()
+                for i, path in enumerate(FLOOR_NAV):
+                    name = f"nav:{path or 'first'}:{i + 1}"
+                    session.rerun(name=name, action=session.click_nav(path=path))
             else:
                 paths = session.nav_paths()
                 result["nav"] = paths
@@ -675,7 +685,7 @@ def _build_env() -> Iterator[None]:
 def databases(*, names: list[str], quick: bool, rebuild: bool) -> list[dict[str, Any]]:
     """Build or reuse the requested databases with benchmarks/pages.py's ensure_database."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from pages import ensure_database  # benchmarks/pages.py
+    from pages import LARGE, LARGE_QUICK, ensure_database  # benchmarks/pages.py
 
     out = []
     with _build_env():
@@ -685,7 +695,7 @@ def databases(*, names: list[str], quick: bool, rebuild: bool) -> list[dict[str,
                     ensure_database(name="default", params={"kind": "default"}, rebuild=rebuild)
                 )
             else:
-                params = QUICK if quick else LARGE
+                params = LARGE_QUICK if quick else LARGE
                 db_name = "large-quick" if quick else "large"
                 out.append(ensure_database(name=db_name, params=params, rebuild=rebuild))
     return out
@@ -695,15 +705,16 @@ def databases(*, names: list[str], quick: bool, rebuild: bool) -> list[dict[str,
 
 
 def _floor_name(name: str) -> str:
-    return "rerun" if name.startswith(("page:", "filter", "rerun")) else name
+    return "rerun" if name.startswith(("page:", "filter", "rerun", "nav")) else name
 
 
 def medians(*, runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """{step: {figure: median over repeats}}; the floor's widget reruns pool as 'rerun'."""
+    """{step: {figure: median over repeats}}; the floor's widget reruns pool as 'rerun', its
+    page changes as 'nav'."""
     pooled: dict[str, dict[str, list[float]]] = {}
     for run in runs:
         for name, step in run["steps"].items():
-            key = "rerun" if name.startswith("rerun:") else name
+            key = name.split(":", 1)[0] if name.startswith(("rerun:", "nav:")) else name
             for fig_name, value in step["figures"].items():
                 pooled.setdefault(key, {}).setdefault(fig_name, []).append(value)
         for fig_name, value in (run.get("memory") or {}).items():
@@ -730,7 +741,10 @@ def _fmt(*, value: float, fig: str) -> str:
 def table(
     *, db: str, meds: dict[str, dict[str, dict[str, float]]], fields: list[tuple[str, str]]
 ) -> list[str]:
-    """Rows `| db | ref | metric | median | x floor | x before |` for the given figures."""
+    """Rows `| db | ref | metric | median | x floor | x floor page | x before |`.
+
+    x floor: against the floor's widget rerun (for page, filter and rerun figures) or the floor's
+    figure of the same name; x floor page: page changes against the floor's page change."""
     lines = []
     for step, fig in fields:
         for ref in REFS:
@@ -738,11 +752,17 @@ def table(
             if value is None:
                 continue
             floor = meds.get("floor", {}).get(_floor_name(step), {}).get(fig)
+            floor_page = (
+                meds.get("floor", {}).get("nav", {}).get(fig)
+                if step.startswith(("page:", "nav"))
+                else None
+            )
             before = meds.get("before", {}).get(step, {}).get(fig)
             vs_before = _ratio(value=value, ref=before) if ref != "floor" else "–"
             lines.append(
                 f"| {db} | {ref} | {step} {fig} | {_fmt(value=value, fig=fig)} | "
-                f"{_ratio(value=value, ref=floor)} | {vs_before} |"
+                f"{_ratio(value=value, ref=floor)} | {_ratio(value=value, ref=floor_page)} | "
+                f"{vs_before} |"
             )
     return lines
 
@@ -820,7 +840,9 @@ def main(argv: list[str] | None = None) -> int:
         db: {ref: medians(runs=[r for r in rs if r["steps"]]) for ref, rs in runs.items()}
         for db, runs in all_runs.items()
     }
-    out: list[str] = ["## Pages in headless Chromium (medians; ratios to floor and before)\n"]
+    out: list[str] = [
+        "## Pages in headless Chromium (medians; ratios to floor rerun, floor page, before)\n"
+    ]
     for db in dbs:
         c = db.get("counts", {})
         out.append(
@@ -844,7 +866,7 @@ def main(argv: list[str] | None = None) -> int:
     out += ["", "### Where the seconds go (per rerun: wall, server CPU, browser main thread)", ""]
     out += HEADER
     for db in dbs:
-        names = ["cold", *(f"page:{p}" for p in FIRST_PAGES), "filter", "rerun"]
+        names = ["cold", *(f"page:{p}" for p in FIRST_PAGES), "filter", "rerun", "nav"]
         fields = [(n, f) for n in names for f in (*BREAKDOWN, "tail_s")]
         out += table(db=db["name"], meds=meds[db["name"]], fields=fields)
     out += ["", "### Biggest websocket frames per rerun (first repeat)", ""]

@@ -3,11 +3,12 @@
 Usage: .venv/bin/python benchmarks/pages.py [--quick] [--rebuild] [--naive-repeats N]
 
 Two SQLite databases are built once and reused from benchmarks/out/ (git-ignored) while the
-loaders, migrations and reference data are unchanged:
+loaders, migrations, reference data and build parameters are unchanged (a fingerprint):
 
 * default: reference data, evidence and the synthetic sample, as `make run` loads them;
-* large:   the same plus synthetic benchmark data (loaders.bench_data): 200 participants,
-           60 indicators, quarterly 2005-2026 (--quick: 60 participants, 30 indicators).
+* large:   the same plus synthetic benchmark data (loaders.bench_data): 320 participants,
+           60 indicators, quarterly 2005-2026, about 1.03M observations (the issue asks for
+           at least 1M; the count is printed); --quick: 60 participants, 30 indicators.
 
 For every page, in a child process per (database, mode), because dashboard.ui.cache reads
 RTOP_NO_CACHE when it is imported:
@@ -17,15 +18,22 @@ RTOP_NO_CACHE when it is imported:
 * views s:   the page's run with the Dataset still cached but st.cache_data cleared
              (what a page costs the first time after another page loaded the data);
 * warm ms:   median of 5 further at.run() on the same AppTest (everything cached);
-* naive ms:  median of reruns with RTOP_NO_CACHE=1 (no caching at all: the baseline).
+* naive ms:  median of reruns with RTOP_NO_CACHE=1, the honest naive version: every script run
+             reads the Dataset from the database once (dashboard.ui.cache keeps it in
+             session_state[RUN_MEMO] for that run only; pages/app.py's refresh_version empties
+             it at the start of each run) and then computes every view and builds every figure
+             again; nothing of the data is kept between runs. Only the engine (connection pool,
+             st.cache_resource) and the GeoJSON file read (dashboard.maps) are kept.
 
-Goals (issue): warm < 150 ms and cold < 2 s on the large database; PASS/FAIL is printed for
-every row. Times include AppTest's own overhead (script thread, element tree), not the browser.
+Goals (issue): warm < 150 ms and cold < 0.5 s per page on the large database; PASS/FAIL is
+printed for every row. Times include AppTest's own overhead (script thread, element tree), not
+the browser (benchmarks/browser.py measures that).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -41,9 +49,21 @@ OUT = ROOT / "benchmarks" / "out"
 APP = ROOT / "pages" / "app.py"
 PAGES = ("overview", "map", "country", "recommendations", "timeline", "pillars", "methodology")
 WARM_GOAL_MS = 150.0
-COLD_GOAL_S = 2.0
+COLD_GOAL_S = 0.5
 WARM_REPEATS = 5
 WARNINGS: list[str] = []
+# The large database (issue: at least 1M observations): 320 participants x 60 indicators,
+# quarterly 2005-2026, about 1.03M observations; --quick: 60 x 30. browser.py uses the same.
+LARGE: dict[str, Any] = {
+    "kind": "large",
+    "participants": 320,
+    "indicators": 60,
+    "first_year": 2005,
+    "last_year": 2026,
+    "periods_per_year": 4,
+    "seed": 1,
+}
+LARGE_QUICK: dict[str, Any] = {**LARGE, "participants": 60, "indicators": 30}
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -188,8 +208,9 @@ def child(*, mode: str, repeats: int, out_file: Path) -> None:
 def _code_stamp() -> str:
     """A hash of the app code, to notice edits made while a measurement was running."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py")]):
-        digest.update(path.read_bytes())
+    for path in sorted([*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").rglob("*.py")]):
+        with contextlib.suppress(OSError):  # a file the other engineer is moving
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -263,7 +284,7 @@ def report(
             )
     lines.append("")
     lines.append(
-        f"Goals: warm < {WARM_GOAL_MS:.0f} ms, cold < {COLD_GOAL_S:.0f} s. "
+        f"Goals: warm < {WARM_GOAL_MS:.0f} ms, cold < {COLD_GOAL_S:g} s. "
         f"warm = median of {WARM_REPEATS} reruns; naive = median of "
         + ", ".join(f"{n} ({db})" for db, n in naive_reps.items())
         + f" reruns with RTOP_NO_CACHE=1 (after one untimed run). {failures} row(s) miss a goal."
@@ -286,15 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         child(mode=args.child, repeats=args.repeats, out_file=args.out_file)
         return 0
 
-    large = {
-        "kind": "large",
-        "participants": 60 if args.quick else 200,
-        "indicators": 30 if args.quick else 60,
-        "first_year": 2005,
-        "last_year": 2026,
-        "periods_per_year": 4,
-        "seed": 1,
-    }
+    large = LARGE_QUICK if args.quick else LARGE
     dbs = [
         ensure_database(name="default", params={"kind": "default"}, rebuild=args.rebuild),
         ensure_database(
