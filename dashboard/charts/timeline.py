@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     CATEGORICAL,
     GRID_COLOR,
+    LEGEND_ROW,
     STATUS_SYMBOLS,
     TICK_ROW,
     ChartMeta,
@@ -16,6 +17,7 @@ from dashboard.charts.common import (
     group_style,
     layout,
     legend_right,
+    legend_top,
 )
 from dashboard.core.models import STATUS_LABELS
 
@@ -76,7 +78,7 @@ def event_timeline(
     column = "pillar" if color_by == "pillar" else "kind_label"
     groups = list(dict.fromkeys(events[column]))
     # One row per event: titles repeat (yearly meetings), so the row is the title and its date.
-    rows = events["title"].map(lambda t: t if len(t) <= 44 else t[:42] + "…")
+    rows = events["title"].map(lambda t: t if len(t) <= 34 else t[:32] + "…")
     events = events.assign(row=(rows + " (" + events["when"].astype(str) + ")").map(esc))
     fig = go.Figure()
     for group in groups:
@@ -93,7 +95,12 @@ def event_timeline(
                 name=esc(str(group)),
                 marker={
                     "color": color,
-                    "pattern": {"shape": pattern, "solidity": 0.5, "fgcolor": "#FFFFFF"},
+                    "pattern": {
+                        "shape": pattern,
+                        "solidity": 0.4,
+                        "fgcolor": "#FFFFFF",
+                        "fillmode": "overlay",  # white hatching over the kind's colour
+                    },
                     "line": {"width": 1, "color": "#333333"},
                 },
                 customdata=grp[["when", "source", "kind_label"]].map(esc).values,
@@ -106,6 +113,11 @@ def event_timeline(
         fig.update_xaxes(range=[f"{period[0]}-01-01", f"{period[1]}-12-31"])
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     fig.update_layout(barmode="overlay")
-    legend_right(fig)
-    height = max(300, 30 * len(events)) + 190
-    return layout(fig, meta, height=height, bottom=TICK_ROW, narrow=True)
+    # The legend above the plot, not beside it: the plot keeps the width (at 1366 px a side
+    # legend left it about 150 px wide); about four entries fit a row.
+    legend_top(fig)
+    legend_rows = -(-len(groups) // 4)
+    height = max(300, 30 * len(events)) + 190 + legend_rows * LEGEND_ROW
+    return layout(
+        fig, meta, height=height, top=legend_rows * LEGEND_ROW, bottom=TICK_ROW, narrow=True
+    )
