@@ -60,9 +60,11 @@ def downloads(
     if data is not None:
         buttons.append(("CSV", "csv", lambda: export.table_bytes(data, fmt="csv", meta=meta)))
         buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(data, fmt="xlsx", meta=meta)))
-    cols = st.columns([1] * len(buttons) + [8 - len(buttons)], gap="small")
-    for col, (label, fmt, make) in zip(cols, buttons, strict=False):
-        col.download_button(
+    # One row of buttons as wide as their labels, wrapping when the column is narrow (fixed
+    # columns cut the labels to "⬇ …" in the Overview's map column at 1366 px).
+    row = st.container(horizontal=True, gap="small", wrap=True)
+    for label, fmt, make in buttons:
+        row.download_button(
             f"⬇ {label}",
             data=make,
             file_name=f"{stem}.{fmt}",

@@ -411,3 +411,43 @@ def test_clicking_a_tracker_cell_explains_it(visit: Any) -> None:
         text = _main_text(page)
         assert f"Evidence: {expected.strip()}" in text or "No observations for" in text
     _check_clean(v)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_layouts_keep_titles_buttons_and_charts_whole(
+    browser: Browser, app: App, size: tuple[int, int]
+) -> None:
+    """At 1366x768 and 1920x1080: whole titles, labelled download buttons, wide plots."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        for path in ("", "map", "recommendations", "country?participant=AUS", "timeline", "pillars"):
+            page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
+            page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
+            page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+            if path in ("", "map"):
+                _wait_deck(page)
+            else:
+                _wait_plotly(page)
+            page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+            page.locator('[data-testid="stDownloadButton"]').first.wait_for(
+                timeout=RENDER_TIMEOUT_MS
+            )
+            clipped = page.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=\"stMain\"] h1')]"
+                ".filter(h => h.scrollWidth > h.clientWidth + 1).map(h => h.innerText)"
+            )
+            assert clipped == [], (path, clipped)
+            buttons = page.locator('[data-testid="stDownloadButton"] button')
+            assert buttons.count() > 0, path
+            for i in range(buttons.count()):
+                box = buttons.nth(i).bounding_box()
+                label = buttons.nth(i).inner_text()
+                assert box and box["width"] >= 60, (path, label, box)  # "⬇ XLSX" needs ~70 px
+            plots = page.locator('[data-testid="stPlotlyChart"] .nsewdrag')
+            for i in range(plots.count()):
+                box = plots.nth(i).bounding_box()
+                assert box and box["width"] >= 0.3 * width - 300, (path, i, box)
+    finally:
+        context.close()
