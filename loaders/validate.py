@@ -187,17 +187,36 @@ def _future(dates: pd.Series, *, precision: pd.Series) -> pd.Series:
     return dates.notna() & (pd.to_datetime(dates) > limit)
 
 
+MAX_VALUE = 1e12  # larger counts or amounts are typing errors, not progress indicators
+
+
 def _values(
     frame: pd.DataFrame, kinds: pd.Series, levels_max: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
-    raw = frame["value"].str.replace(",", "", regex=False).str.replace("%", "", regex=False)
+    text = frame["value"].str.strip()
+    # A comma is a thousands separator only in 1,234 or 1,234,567.5; "2,5" (a decimal comma,
+    # as semicolon CSVs write it) is refused rather than read as 25.
+    thousands = text.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?")
+    comma = text.str.contains(",", regex=False) & ~thousands
+    raw = text.str.replace(",", "", regex=False).str.replace("%", "", regex=False)
     words = frame["value"].str.casefold().map(BOOL_WORDS)
-    number = pd.to_numeric(raw, errors="coerce")
+    number = pd.to_numeric(raw.where(~comma), errors="coerce")
     number = number.where(~(kinds.eq("binary") & words.notna()), words)
     error = pd.Series("", index=frame.index)
     error[frame["value"].eq("")] = "empty: a value is required"
-    not_number = frame["value"].ne("") & number.isna()
+    not_number = frame["value"].ne("") & number.isna() & ~comma
     error[not_number] = "'" + frame["value"][not_number] + "' is not a number"
+    error[comma] = (
+        "'"
+        + frame["value"][comma]
+        + "' has a comma: write a decimal point (2.5) and no thousands separator"
+    )
+    # inf, 1e309, JSON Infinity and NaN parse as floats; they are not values of anything.
+    endless = number.notna() & ~np.isfinite(number.astype(float))
+    error[endless] = "'" + frame["value"][endless] + "' is not a finite number"
+    huge = number.notna() & ~endless & (number.abs() > MAX_VALUE)
+    error[huge] = "'" + frame["value"][huge] + f"' is out of range (values up to {MAX_VALUE:,.0f})"
+    number = number.where(~(endless | huge))
     n = number
     bad_binary = kinds.eq("binary") & n.notna() & ~n.isin([0, 1])
     error[bad_binary] = (

@@ -231,11 +231,42 @@ def test_bad_dates(ref_engine: Engine, date: str, reason: str) -> None:
         ("R2.1", "-1", "count: value must be a whole number >= 0, got -1"),
         ("R3.2", "120", "percent: value must be between 0 and 100, got 120"),
         ("R1.1", "", "empty: a value is required"),
+        # not finite, absurdly large, or a decimal comma: refused, never loaded as a count
+        ("R2.1", "inf", "'inf' is not a finite number"),
+        ("R2.1", "1e309", "'1e309' is not a finite number"),
+        ("R2.1", "-Infinity", "'-Infinity' is not a finite number"),
+        ("R2.1", "NaN", "'NaN' is not a number"),
+        ("R2.1", "1e15", "'1e15' is out of range (values up to 1,000,000,000,000)"),
+        (
+            "R3.2",
+            '"2,5"',
+            "'2,5' has a comma: write a decimal point (2.5) and no thousands separator",
+        ),
     ],
 )
 def test_bad_values(ref_engine: Engine, indicator: str, value: str, reason: str) -> None:
+    before = snapshot(ref_engine)
     problems = rejected(ref_engine, csv_bytes(HEADER, f"VNM,{indicator},2019,{value},src,"))
     assert problems == [f"bad.csv:2: value: {reason}"]
+    assert snapshot(ref_engine) == before
+
+
+def test_json_infinity_is_refused_and_thousands_separators_read(ref_engine: Engine) -> None:
+    data = (
+        b'[{"participant": "VNM", "indicator": "R2.1", "date": "2019", "value": Infinity,'
+        b' "source": "src"}]'
+    )
+    problems = rejected(ref_engine, data, name="bad.json")
+    assert len(problems) == 1 and problems[0].endswith("is not a finite number"), problems
+    result = load_bytes(
+        engine=ref_engine, data=csv_bytes(HEADER, 'VNM,R2.1,2019,"1,234",src,'), name="ok.csv"
+    )
+    assert result.inserted == 1
+    with ref_engine.connect() as conn:
+        values = conn.execute(
+            text("SELECT value FROM observation WHERE indicator_code = 'R2.1'")
+        ).scalars()
+        assert 1234.0 in list(values)
 
 
 def test_binary_accepts_yes_no(ref_engine: Engine) -> None:
