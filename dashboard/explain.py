@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.core import inputs, scoring
 from dashboard.core.models import STATUS_LABELS
-from dashboard.views import REGION_NAME, Dataset, rec_levels, rec_names
+from dashboard.views import REGION_NAME, Dataset, level_words, rec_levels, rec_names
 
 SCHEMA_VERSION = 1
 
@@ -26,6 +26,12 @@ def _label(status: float | None) -> str | None:
 
 def _threshold_text(thresholds: list[float]) -> list[float | None]:
     return [None if not math.isfinite(t) else float(t) for t in thresholds[:4]]
+
+
+def _value_text(ds: Dataset, code: str, value: float, unit: str) -> str:
+    """'3 (appointed)' for a named level, else the value and its unit ('42.5 percent')."""
+    named = level_words(ds, code)(value)
+    return named if named != f"{value:g}" else f"{value:g} {unit}".strip()
 
 
 def owner_of(*, ds: Dataset, participant: str, recommendation: str) -> str:
@@ -90,6 +96,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
                 "counted": True,
                 "reason": "stale" if bool(hit["stale"]) else "current",
                 "value": float(hit["value"]),
+                "value_text": _value_text(ds, code, float(hit["value"]), str(spec.unit)),
                 "date": as_precision(hit["date"], str(latest["precision"])),
                 "precision": str(latest["precision"]),
                 "age_years": int(hit["age"]),
@@ -112,6 +119,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
                 "reason": f"outside its window: a flow counts for {entry['window_years']} "
                 f"year(s) from its date; this one is {age} year(s) old",
                 "value": float(latest["value"]),
+                "value_text": _value_text(ds, code, float(latest["value"]), str(spec.unit)),
                 "date": as_precision(latest["date"], str(latest["precision"])),
                 "precision": str(latest["precision"]),
                 "age_years": age,
@@ -129,6 +137,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
                 "counted": False,
                 "reason": "no observation",
                 "value": None,
+                "value_text": None,
                 "date": None,
                 "precision": None,
                 "age_years": None,
@@ -274,7 +283,7 @@ def as_text(explanation: dict[str, Any]) -> str:
         stale = " STALE" if i["stale"] else ""
         sample = " SAMPLE DATA" if i["synthetic"] else ""
         lines.append(
-            f"{head}: {_fmt(i['value'])} {i['unit']} on {i['date']} ({i['precision']}){stale}"
+            f"{head}: {i['value_text']} on {i['date']} ({i['precision']}){stale}"
             f"{sample}; {reached}; source: {i['source']}"
             + (f" <{i['source_url']}>" if i["source_url"] else "")
         )

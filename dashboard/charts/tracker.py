@@ -74,7 +74,7 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
             colorbar=colorbar(
                 "Status",
                 tickvals=[-1, 0, 1, 2, 3, 4],
-                ticktext=[f"– {NO_DATA}"]
+                ticktext=[f"– {NO_DATA}<br>◌ Insufficient data"]
                 + [f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)],
                 len=1,
                 lenmode="fraction",

@@ -56,7 +56,7 @@ def indicator_rows(answer: dict[str, Any]) -> pd.DataFrame:
                 "indicator": i["code"],
                 "measures": i["name"],
                 "kind": i["measure"],
-                "value": "" if i["value"] is None else f"{i['value']:g} {i['unit']}".strip(),
+                "value": "" if i["value"] is None else i["value_text"],
                 "date": i["date"] or "",
                 "status reached": i["status_label"] or "",
                 "threshold": ""

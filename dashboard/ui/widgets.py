@@ -16,7 +16,7 @@ from dashboard.filters import Filters
 from dashboard.ui.cache import dataset
 from dashboard.ui.downloads import downloads, file_stem, who_part
 from dashboard.ui.state import current_filters, show_notices
-from dashboard.views.common import NO_DATA_SYMBOL, SYMBOLS
+from dashboard.views.common import INSUFFICIENT, INSUFFICIENT_SYMBOL, NO_DATA_SYMBOL, SYMBOLS
 from dashboard.views.dataset import Dataset
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
@@ -241,7 +241,10 @@ def status_legend() -> None:
     """The map's colour key: a swatch, symbol and label per status (a fixed string, no data)."""
     items = [
         (STATUS_COLORS[s], f"{SYMBOLS[s]} {STATUS_LABELS[s]}") for s in sorted(STATUS_LABELS)
-    ] + [(NO_DATA_COLOR, f"{NO_DATA_SYMBOL} {NO_DATA}")]
+    ] + [
+        (NO_DATA_COLOR, f"{NO_DATA_SYMBOL} {NO_DATA}"),
+        (NO_DATA_COLOR, f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} (too few indicators observed)"),
+    ]
     swatches = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0">'
         f'<span style="width:1.4em;height:1.1em;background:{color};border:1px solid #333;'

@@ -114,7 +114,10 @@ def test_explain_json_text_and_unknown_participant(sqlite_reference_path: Path) 
     assert lines[1] == "Status: Implemented (basis: computed)"
     assert "Coverage: 2 of 2 indicators with current data (minimum 50%)" in lines
     assert any(
-        line.startswith("  R1.1 National RtoP focal point [stock]: 4 level on 2016-07 (month)")
+        line.startswith(
+            "  R1.1 National RtoP focal point [stock]: 4 (appointed and a member of the Global "
+            "Network of R2P Focal Points) on 2016-07 (month)"
+        )
         and "<https://docest.com/" in line
         for line in lines
     )

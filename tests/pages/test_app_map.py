@@ -166,3 +166,20 @@ def test_page_choices_are_kept_when_coming_back(
     at.query_params.clear()
     at.switch_page("country.py").run()
     assert titles(at) == ["Viet Nam"]
+
+
+def test_the_map_key_names_every_state_a_cell_can_be_in(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    at = open_page(sqlite_reference_path, "map.py")
+    key = " ".join(h.proto.body for h in at.get("html"))
+    for label in (
+        "○ Not started",
+        "◔ Under consideration",
+        "◑ Initiated",
+        "◕ Substantial progress",
+        "● Implemented",
+        "– No data",
+        "◌ Insufficient data (too few indicators observed)",
+    ):
+        assert label in key, label

@@ -84,7 +84,10 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     # so 1 of 2 indicators: at most Substantial progress
     why = _why(at, "R1")
     assert why.loc["R1.1", "counted"] == "yes"
-    assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == ("4 level", "2019")
+    assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == (
+        "4 (appointed and a member of the Global Network of R2P Focal Points)",
+        "2019",
+    )
     assert why.loc["R1.2", "counted"].startswith("no: outside its window")
     said = " ".join(m.value for m in at.markdown)
     assert f"Australia, R1 National focal point, {this_year()}: **Substantial progress**" in said
