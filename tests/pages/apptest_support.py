@@ -118,6 +118,6 @@ def run_with_widget_value(at: AppTest, key: str, payload: dict[str, Any]) -> App
 
 
 def heatmap_labels(fig: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(columns, rows) of the tracker heatmap: its axes' tick labels (the data are positions)."""
-    layout = fig["layout"]
-    return list(layout["xaxis"]["ticktext"]), list(layout["yaxis"]["ticktext"])
+    """(columns, rows) of the tracker heatmap: recommendation codes and participant names."""
+    heat = fig["data"][0]
+    return list(heat["x"]), list(heat["y"])
