@@ -88,7 +88,21 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 FLOOR_APP = ROOT / "benchmarks" / "floor_app.py"
-BASELINE_TAG = "perf-baseline-0.1"
+BASELINE_TAG = "perf-baseline-0.1"  # tag of commit 47323e5 (used when the tag is missing)
+BASELINE_COMMIT = "47323e5"
+
+
+def _baseline_ref() -> str:
+    """The tag if this clone has it, else the commit it names (tags are not always fetched)."""
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{BASELINE_TAG}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return BASELINE_TAG if found.returncode == 0 else BASELINE_COMMIT
+
+
 REFS = ("floor", "before", "now")
 CHROMIUM = os.environ.get("RTOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -640,7 +654,7 @@ def baseline_worktree() -> Iterator[Path]:
     path = parent / "before"
     git = ["git", "-C", str(ROOT)]
     subprocess.run(
-        [*git, "worktree", "add", "--detach", str(path), BASELINE_TAG],
+        [*git, "worktree", "add", "--detach", str(path), _baseline_ref()],
         check=True,
         stdout=sys.stderr,
     )
