@@ -153,9 +153,6 @@ def rebuild(*, engine: Engine) -> Refreshed:
 def ensure_current(*, engine: Engine) -> Refreshed | None:
     """Rebuild the read model when it was built for another rule, years or catalogue."""
     with engine.begin() as conn:
-        catalogue = indicator_catalogue(engine=conn)
-        first, last = readmodel.current_years()
-        key = readmodel.build_key(indicators=catalogue, first_year=first, last_year=last)
-        if readmodel.stored_key(conn) == key:
+        if readmodel.is_current(conn, indicators=indicator_catalogue(engine=conn)):
             return None
         return refresh(conn, touched=None)

@@ -127,7 +127,10 @@ def _drop_shadowed_sample(
         if region:
             who = who | o.participant_code.is_(None)
         result = session.execute(delete(table(models.Observation)).where(*where, who))
-        removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        gone = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if gone:  # the read model must forget those sample values too
+            checked.touched.update((p or REGION, str(code)) for p in group["participant_code"])
+        removed += gone
     if removed:
         checked.notes.append(
             f"removed {removed} synthetic sample observation(s) for the participants and "
@@ -222,9 +225,7 @@ def _write_observations(
             )
         if not is_assessment:
             _drop_shadowed_sample(session, part=part, synthetic=synthetic, checked=checked)
-        moved = part[is_new | changed]
-        if not is_assessment:
-            moved = part  # a documented row may also have removed sample rows of its pair
+        moved = part[is_new | changed]  # unchanged rows leave the read model as it is
         checked.touched.update(
             zip(
                 moved["participant_code"].fillna(REGION).astype(str),

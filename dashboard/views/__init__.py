@@ -44,7 +44,6 @@ from dashboard.views.overview import (
     freshness,
     headlines,
     latest_events,
-    pillar_averages,
     pillar_summary,
     rec_region_status,
 )
@@ -90,7 +89,6 @@ __all__ = [
     "methodology_tables",
     "overview_map",
     "participant_events",
-    "pillar_averages",
     "pillar_summary",
     "pillar_breakdown",
     "pillar_coverage",

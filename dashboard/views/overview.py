@@ -193,15 +193,6 @@ def pillar_summary(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pillar_averages(*, ds: Dataset, filters: Filters, year: int) -> dict[int, float | None]:
-    """pillar_summary's averages as {pillar: value or None}."""
-    frame = pillar_summary(ds=ds, filters=filters, year=year)
-    return {
-        int(p): None if pd.isna(v) else float(v)
-        for p, v in zip(frame["pillar"], frame["average_status"], strict=True)
-    }
-
-
 def latest_events(*, ds: Dataset, filters: Filters, limit: int = 8) -> pd.DataFrame:
     """The most recent events within the period and selection."""
     ev = timeline_events(ds=ds, filters=filters)
