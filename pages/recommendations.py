@@ -44,11 +44,13 @@ names = widgets.names(ds)
 people = list(matrix["participant_code"].drop_duplicates()) if len(matrix) else []
 recs = list(matrix["recommendation"].drop_duplicates()) if len(matrix) else []
 if people and recs:
-    if clicked:
-        st.session_state["cell_participant"], st.session_state["cell_rec"] = clicked
+    # A click opens new select boxes on the clicked cell (fresh keys): setting the old ones' values
+    # raced with the browser, which sent their previous values back one rerun later.
+    key, pick = widgets.cell_pick(clicked=clicked, people=people, recs=recs)
     a, b = st.columns(2)
-    who = a.selectbox("Participant", people, format_func=lambda c: names.get(c, c), key="cell_participant")
-    rec = b.selectbox("Recommendation", recs, key="cell_rec")
+    who = a.selectbox("Participant", people, index=people.index(pick[0]),
+                      format_func=lambda c: names.get(c, c), key=f"cell_participant{key}")
+    rec = b.selectbox("Recommendation", recs, index=recs.index(pick[1]), key=f"cell_rec{key}")
     why.why_panel(ds=ds, participant=who, recommendation=rec, year=year, key="tracker")
     ev = cache.compute(profile.evidence, filters=filters, participant=who, recommendation=rec,
                     from_year=filters.from_year, to_year=year)

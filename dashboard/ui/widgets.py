@@ -191,6 +191,28 @@ def clicked_cell(event: Any) -> tuple[str, str] | None:
     return None
 
 
+def cell_pick(
+    *, clicked: tuple[str, str] | None, people: list[str], recs: list[str]
+) -> tuple[str, tuple[str, str]]:
+    """The tracker's chosen cell and the key suffix of its select boxes.
+
+    A click starts a new suffix, so the select boxes are new widgets that open on the clicked
+    cell; the browser's values for the old ones are then ignored. Without a click, the select
+    boxes keep their suffix (and what the person chose in them).
+    """
+    state = st.session_state
+    if clicked and clicked[0] in people and clicked[1] in recs:
+        state["cell_generation"] = int(state.get("cell_generation", 0)) + 1
+        state["cell_clicked"] = clicked
+    generation = int(state.get("cell_generation", 0))
+    suffix = f"_{generation}" if generation else ""
+    chosen = (state.get(f"cell_participant{suffix}"), state.get(f"cell_rec{suffix}"))
+    start = state.get("cell_clicked") or (people[0], recs[0])
+    who = chosen[0] if chosen[0] in people else start[0] if start[0] in people else people[0]
+    rec = chosen[1] if chosen[1] in recs else start[1] if start[1] in recs else recs[0]
+    return suffix, (who, rec)
+
+
 def rule_text(doc: str) -> str:
     """The numbered rule from a module docstring, as Markdown (drops the first summary line)."""
     lines = doc.strip().splitlines()[1:]

@@ -116,8 +116,8 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
         },
     )
     assert_ok(at)
-    assert at.selectbox(key="cell_participant").value == "CHN"
-    assert at.selectbox(key="cell_rec").value == "R12"
+    assert at.selectbox(key="cell_participant_1").value == "CHN"  # new boxes on the clicked cell
+    assert at.selectbox(key="cell_rec_1").value == "R12"
     ev = table(at, "Date", "Indicator", "Value", "Source")
     # China on R12 within 2011-now: the 2018 UNGA statement and the 2015 CIIS-APR2P dialogue
     # (its 2009 statement is before the period)
