@@ -234,6 +234,16 @@ def _wait_plotly(page: Page, at_least: int = 1) -> int:
 def _wait_deck(page: Page) -> None:
     canvas = page.locator(DECK_CANVAS).first
     canvas.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    # A new canvas is 300x150 until deck.gl sizes it to its container: wait for that.
+    try:
+        page.wait_for_function(
+            "(sel) => { const r = document.querySelector(sel).getBoundingClientRect();"
+            " return r.width > 200 && r.height > 200; }",
+            arg=DECK_CANVAS,
+            timeout=RENDER_TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        pass
     box = canvas.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 200, box
     size = page.evaluate(
