@@ -26,8 +26,9 @@ def new_run(
     errors: list[str] | None = None,
     sha256: str = "",
     finished: bool = True,
+    user: str | None = None,
 ) -> models.LoadRun:
-    """A LoadRun stamped with the user (RTOP_USER) and, when finished, the end time."""
+    """A LoadRun stamped with the user (signed-in user, else RTOP_USER) and, when finished, the end."""
     return models.LoadRun(
         file_name=file_name,
         sha256=sha256,
@@ -39,5 +40,5 @@ def new_run(
         errors=json.dumps(errors or []),
         started_at=started,
         finished_at=now() if finished else None,
-        user=get_settings().user,
+        user=user or get_settings().user,
     )

@@ -34,7 +34,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Last year of the synthetic sample (default: the current year).",
     ),
     Setting("RTOP_CHROMIUM", "/usr/bin/chromium", "Chromium used by kaleido and browser tests."),
-    Setting("RTOP_USER", "", "Name recorded on load runs (default: the OS user)."),
+    Setting(
+        "RTOP_USER",
+        "",
+        "Name recorded on load runs made from the command line (default: the OS user).",
+    ),
+    Setting(
+        "RTOP_REVIEW",
+        "",
+        "'required': loads made in the app wait for a reviewer; 'off': they publish at once "
+        "(default: required once any account exists, off before).",
+    ),
+    Setting(
+        "RTOP_REQUIRE_LOGIN",
+        "0",
+        "1: visitors must sign in to see anything (default 0: anonymous visitors are viewers).",
+    ),
+    Setting(
+        "RTOP_ADDRESS",
+        "127.0.0.1",
+        "Address `make run` serves on (default: this machine only; 0.0.0.0 serves the network).",
+    ),
 )
 
 
@@ -59,6 +79,11 @@ class Settings:
     user: str = field(
         default_factory=lambda: _env("RTOP_USER") or os.environ.get("USER", "") or "unknown"
     )
+    review: str = field(default_factory=lambda: _env("RTOP_REVIEW").strip().lower())
+    require_login: bool = field(
+        default_factory=lambda: _env("RTOP_REQUIRE_LOGIN").strip().lower() in ("1", "true", "yes")
+    )
+    address: str = field(default_factory=lambda: _env("RTOP_ADDRESS"))
 
 
 def get_settings() -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 STATUS_LABELS: dict[int, str] = {
@@ -186,6 +186,71 @@ class LoadRun(SQLModel, table=True):
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
     user: str = ""
+    # Review (issue 8): a run made in the app with review on is "pending" until a reviewer
+    # publishes or declines it; CLI runs and runs made with review off are "published".
+    review_state: str = Field(default="published", max_length=16, index=True)
+    reviewed_by: str = ""
+    reviewed_at: dt.datetime | None = None
+    review_comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    undoes_run_id: int | None = None  # this run reverted that one
+    undone_by_run_id: int | None = None  # this run was reverted by that one
+
+
+REVIEW_STATES = ("published", "pending", "declined")
+
+
+class DataChange(SQLModel, table=True):
+    """One change a load run made to one observation, assessment or event (the history).
+
+    ``row_key`` is the row's identity as JSON (participant, code, date, source id; for events
+    date, title, source id), which survives deletes and re-inserts; ``before``/``after`` hold the
+    row's stored fields as JSON (null for an insert's before and a delete's after).
+    """
+
+    __tablename__ = "data_change"
+    __table_args__ = (
+        Index("ix_data_change_key", "entity", "row_key"),
+        Index("ix_data_change_participant", "participant_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    load_run_id: int = Field(foreign_key="load_run.id", index=True)
+    entity: str = Field(max_length=16)  # observation | assessment | event
+    op: str = Field(max_length=8)  # insert | update | delete
+    row_id: int
+    row_key: str = Field(sa_column=Column(Text, nullable=False))
+    participant_code: str | None = Field(default=None, max_length=8)
+    code: str | None = Field(default=None, max_length=32)
+    date: dt.date | None = None
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class PendingFile(SQLModel, table=True):
+    """The bytes of a load waiting for review; publishing loads them, declining keeps them."""
+
+    __tablename__ = "pending_file"
+
+    load_run_id: int = Field(foreign_key="load_run.id", primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+ROLES = ("viewer", "editor", "reviewer", "admin")
+
+
+class AppUser(SQLModel, table=True):
+    """An account: a local one (Argon2 password hash) or an OpenID Connect one (by e-mail)."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    email: str = Field(default="", max_length=254, index=True)
+    display_name: str = ""
+    role: str = Field(default="viewer", max_length=16)
+    password_hash: str = ""  # empty for accounts that sign in through the identity provider
+    active: bool = True
+    created_at: dt.datetime
 
 
 class Observation(SQLModel, table=True):
