@@ -28,7 +28,7 @@ def new_run(
     finished: bool = True,
     user: str | None = None,
 ) -> models.LoadRun:
-    """A LoadRun stamped with the user (signed-in user, else RTOP_USER) and, when finished, the end."""
+    """A LoadRun stamped with the user (signed in, else RTOP_USER) and, when finished, its end."""
     return models.LoadRun(
         file_name=file_name,
         sha256=sha256,
