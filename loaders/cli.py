@@ -26,7 +26,7 @@ from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 from loaders.store import KINDS, load_path
 
-COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators")
+COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators", "users")
 
 
 def add_commands(sub: Any) -> None:
@@ -49,6 +49,7 @@ def add_commands(sub: Any) -> None:
     sub.add_parser(
         "refresh", help="rebuild the read model the pages read (after a change made by hand)"
     )
+    add_users_command(sub)
 
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
@@ -153,4 +154,109 @@ def _run(args: argparse.Namespace, *, engine: Engine) -> int:
             f"{done.cell_rows:,} cell-year rows (with and without the sample)"
         )
         return 0
+    if args.command == "users":
+        return users_command(args, engine=engine)
     return 2
+
+
+# --- users: accounts for the app (local passwords, or identity-provider accounts by e-mail) ---
+
+
+def add_users_command(sub: Any) -> None:
+    """`users add|remove|list|set-role|set-password`: the operator's account management."""
+    from dashboard.core.models import ROLES
+
+    users = sub.add_parser("users", help="accounts of the app: add, remove, list, set-role")
+    how = users.add_subparsers(dest="users_command", required=True)
+    add = how.add_parser("add", help="add an account (asks for its password)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--email", default="", help="e-mail (how identity-provider users are found)")
+    add.add_argument("--name", default="", help="the name the app shows (default: USERNAME)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    secret.add_argument(
+        "--no-password",
+        action="store_true",
+        help="no local password: the account signs in through the identity provider (by --email)",
+    )
+    rm = how.add_parser("remove", help="delete an account")
+    rm.add_argument("username")
+    ls = how.add_parser("list", help="every account and its role (never a password)")
+    ls.add_argument("--json", action="store_true")
+    sr = how.add_parser("set-role", help="change an account's role")
+    sr.add_argument("username")
+    sr.add_argument("role", choices=ROLES)
+    sp = how.add_parser("set-password", help="replace an account's password")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true")
+
+
+def _read_password(*, from_stdin: bool) -> str:
+    """The new password, from one line of standard input or typed twice at a terminal."""
+    import getpass
+
+    from loaders.errors import AccountError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise AccountError("no terminal to ask for the password: use --password-stdin")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise AccountError("the two passwords differ")
+    return first
+
+
+def users_command(args: argparse.Namespace, *, engine: Engine) -> int:
+    """Run `users ...`; errors are AccountError (shown by `guarded`)."""
+    from loaders import accounts
+
+    what = args.users_command
+    if what == "add":
+        password = None if args.no_password else _read_password(from_stdin=args.password_stdin)
+        user = accounts.add_user(
+            engine=engine,
+            username=args.username,
+            role=args.role,
+            password=password,
+            email=args.email,
+            display_name=args.name,
+        )
+        how = "a password" if user.password_hash else f"the identity provider ({user.email})"
+        print(f"added user {user.username} ({user.role}; signs in with {how})")
+        return 0
+    if what == "remove":
+        accounts.remove_user(engine=engine, username=args.username)
+        print(f"removed user {args.username.strip().lower()}")
+        return 0
+    if what == "set-role":
+        user = accounts.set_role(engine=engine, username=args.username, role=args.role)
+        print(f"user {user.username} is now {user.role}")
+        return 0
+    if what == "set-password":
+        password = _read_password(from_stdin=args.password_stdin)
+        accounts.set_password(engine=engine, username=args.username, password=password)
+        print(f"password of {args.username.strip().lower()} changed")
+        return 0
+    rows: list[dict[str, object]] = [
+        {
+            "username": u.username,
+            "role": u.role,
+            "email": u.email,
+            "name": u.display_name,
+            "sign_in": "password" if u.password_hash else "identity provider",
+            "active": u.active,
+            "created": u.created_at.isoformat(timespec="seconds"),
+        }
+        for u in accounts.list_users(engine=engine)
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif rows:
+        _print_table(rows, list(rows[0]))
+    else:
+        print("no accounts: anyone at a local app acts as admin (add one with `users add`)")
+    return 0

@@ -36,3 +36,7 @@ class NotInitialised(LoaderError):
 
     def __init__(self) -> None:
         super().__init__("the database is not initialised: run `python -m loaders init` first")
+
+
+class AccountError(LoaderError):
+    """An account could not be added, changed or removed (unknown role, duplicate, last admin)."""

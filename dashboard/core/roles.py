@@ -1,0 +1,132 @@
+"""Roles and what each may do, and the account lookups the app reads (no writes here).
+
+viewer < editor (load files, record expert assessments) < reviewer (publish or reject others'
+pending changes, never their own) < admin (accounts, undo). Accounts are written only by
+loaders/accounts.py; the app reads them here, as it reads everything else, from the core.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from dashboard.core import models
+from dashboard.core.config import get_settings
+
+ROLES = models.ROLES
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+USERS = models.table(models.AppUser)
+
+# What each action needs (the least role that may do it).
+ACTIONS: dict[str, str] = {
+    "read": "viewer",
+    "load": "editor",
+    "assess": "editor",
+    "sample": "editor",
+    "review": "reviewer",
+    "undo": "admin",
+    "accounts": "admin",
+}
+
+
+def valid_role(role: str) -> str:
+    """The role, lower-cased, or ValueError naming the roles there are."""
+    name = role.strip().lower()
+    if name not in RANK:
+        raise ValueError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
+    return name
+
+
+def allows(*, role: str, needed: str) -> bool:
+    """True when ``role`` is ``needed`` or above it; an unknown role allows nothing."""
+    have = RANK.get(role.strip().lower())
+    return have is not None and have >= RANK[valid_role(needed)]
+
+
+def may(*, role: str, action: str) -> bool:
+    """True when ``role`` may do ``action`` (a key of ACTIONS)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action '{action}': use one of {', '.join(ACTIONS)}")
+    return allows(role=role, needed=ACTIONS[action])
+
+
+def may_review(*, role: str, reviewer: str, author: str) -> bool:
+    """True when ``reviewer`` (with ``role``) may publish or reject a change made by ``author``:
+    a reviewer or admin, and never their own change (names compared case-insensitively)."""
+    same = reviewer.strip().casefold() == author.strip().casefold()
+    return allows(role=role, needed="reviewer") and bool(reviewer.strip()) and not same
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if address is None or not address.strip():
+        return False
+    text = address.strip().strip("[]")
+    if text.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def open_install(
+    *, any_accounts: bool, oidc: bool, require_login: bool, address: str | None
+) -> bool:
+    """True for a fresh single-user install, where the person at the app acts as admin: no
+    account exists yet, no identity provider is configured, login is not required, and the
+    server is not explicitly bound to an address other machines can reach (unset counts as
+    local: Streamlit's own default, and what AppTest runs with)."""
+    local = address is None or not address.strip() or is_loopback(address)
+    return not any_accounts and not oidc and not require_login and local
+
+
+def any_accounts(*, engine: Engine) -> bool:
+    """True when at least one account exists (a database without the table has none)."""
+    try:
+        with Session(engine) as session:
+            return bool(session.scalar(select(func.count()).select_from(USERS)))
+    except SQLAlchemyError:
+        return False
+
+
+def find_user(*, engine: Engine, username: str) -> models.AppUser | None:
+    """The account with this user name (case-insensitive), or None."""
+    name = username.strip().lower()
+    if not name:
+        return None
+    with Session(engine) as session:
+        found = session.scalars(
+            select(models.AppUser).where(func.lower(USERS.c.username) == name)
+        ).first()
+        if found is not None:
+            session.expunge(found)
+        return found
+
+
+def role_for_email(*, engine: Engine, email: str) -> str | None:
+    """The role of the active account with this e-mail address (case-insensitive), or None."""
+    address = email.strip().lower()
+    if not address:
+        return None
+    with Session(engine) as session:
+        role = session.scalar(
+            select(USERS.c.role)
+            .where(func.lower(USERS.c.email) == address, USERS.c.active.is_(True))
+            .order_by(USERS.c.id)
+        )
+    return None if role is None else str(role)
+
+
+def review_required(*, engine: Engine) -> bool:
+    """RTOP_REVIEW: 'required' -> True, 'off' -> False, unset -> True once any account exists."""
+    setting = get_settings().review
+    if setting == "required":
+        return True
+    if setting == "off":
+        return False
+    return any_accounts(engine=engine)
