@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dashboard.ui import cache, state
+from dashboard.ui import auth, cache, state
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
 
-PAGES = [
+READ = [
     st.Page("overview.py", title="Overview", url_path="", default=True),
     st.Page("map.py", title="Map", url_path="map"),
     st.Page("country.py", title="Participant profile", url_path="country"),
@@ -14,11 +14,21 @@ PAGES = [
     st.Page("timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
     st.Page("exports.py", title="Exports", url_path="exports"),
-    st.Page("upload.py", title="Load data", url_path="upload"),
-    st.Page("methodology.py", title="Methodology", url_path="methodology"),
 ]
-navigation = st.navigation(PAGES)
-cache.require_data()
-cache.refresh_version()
-st.session_state["filters"] = state.sidebar_filters()
-navigation.run()
+EDIT = [st.Page("upload.py", title="Load data", url_path="upload")]  # editors and above
+ABOUT = [st.Page("methodology.py", title="Methodology", url_path="methodology")]
+
+identity = auth.current_identity()
+SIGN_IN = st.Page("signin.py", title="Account" if identity.signed_in else "Sign in", url_path="signin")
+if auth.login_wall(identity):
+    st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
+else:
+    pages = READ + (EDIT if auth.allows(identity, "editor") else []) + ABOUT
+    if identity.signed_in or auth.sign_in_offered():
+        pages.append(SIGN_IN)
+    navigation = st.navigation(pages)
+    cache.require_data()
+    cache.refresh_version()
+    st.session_state["filters"] = state.sidebar_filters()
+    auth.identity_sidebar(identity)
+    navigation.run()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.core import scoring
 
-from dashboard.ui import cache, state, widgets, writes
+from dashboard.ui import auth, cache, state, widgets, writes
 from dashboard.views import methodology
 
 filters = state.current_filters()
@@ -67,10 +67,13 @@ st.markdown(
     "**SAMPLE DATA**. Command line: `rtop sample` and `rtop sample --remove`."
 )
 has_sample = ds.observed.sample_in_database
-c1, c2 = st.columns(2)
-if not has_sample and c1.button("Add the synthetic demo sample", key="demo_add"):
-    st.success(writes.demo_sample(add=True))
-if has_sample and c2.button("Remove the synthetic demo sample", key="demo_remove"):
-    st.success(writes.demo_sample(add=False))
+if auth.allows(auth.current_identity(), "editor"):
+    c1, c2 = st.columns(2)
+    if not has_sample and c1.button("Add the synthetic demo sample", key="demo_add"):
+        done = writes.demo_sample(add=True)
+        (st.success if done.ok else st.error)(done.message)
+    if has_sample and c2.button("Remove the synthetic demo sample", key="demo_remove"):
+        done = writes.demo_sample(add=False)
+        (st.success if done.ok else st.error)(done.message)
 if has_sample:
     st.caption("The sample is in the database: tick *Include sample data (demo)* in the sidebar to see it.")

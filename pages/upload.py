@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard.ui import widgets, writes
+from dashboard.ui import auth, widgets, writes
 
 st.title("Load progress indicators")
+if not auth.allows(auth.current_identity(), "editor"):
+    st.error("Loading data needs an editor account: sign in with one.")
+    st.stop()
 widgets.notices()
 st.markdown(
     "Upload a CSV (comma or semicolon, UTF-8), XLSX or JSON file of **observations** "
@@ -29,7 +32,7 @@ if upload is not None:
         if st.button("Load into the database", type="primary", key="upload_go"):
             done = writes.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
             st.session_state.pop("upload_check", None)  # re-check against the new data next run
-            (st.success if done.ok else st.error)(done.message)
+            (st.error if not done.ok else st.info if done.pending else st.success)(done.message)
         else:
             st.success(check.message)
         for note in check.notes:

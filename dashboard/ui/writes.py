@@ -1,18 +1,46 @@
-"""The app's writes, all through the loaders: an uploaded file, the demo sample."""
+"""The app's writes, all through the loaders: an uploaded file, the demo sample, a sign-in.
+
+Every write checks the role on the server (auth.require_role), whatever the page showed, and
+records who made it. With review on (RTOP_REVIEW), a load made here waits for a reviewer.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.config import get_settings
+from dashboard.ui import auth
 from dashboard.ui.cache import engine, refresh_version
+from loaders.accounts import review_required, verify_password
 from loaders.errors import LoaderError, Rejected
 from loaders.sample import add_sample, remove_sample
 from loaders.store import load_bytes
 
 
-def demo_sample(*, add: bool) -> str:
-    """Add or remove the synthetic demo sample through the loaders; a message for the page."""
+def _empty_problems() -> pd.DataFrame:
+    return pd.DataFrame(columns=["row", "column", "reason"])
+
+
+@dataclass
+class LoadOutcome:
+    """What a check or load of an uploaded file (or another write) said, ready to show."""
+
+    ok: bool
+    message: str
+    notes: list[str] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=_empty_problems)
+    pending: bool = False  # loaded for review: not public until a reviewer publishes it
+
+
+def demo_sample(*, add: bool) -> LoadOutcome:
+    """Add or remove the synthetic demo sample through the loaders (editors and above)."""
+    try:
+        auth.require_role("editor", doing="Changing the demo sample")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
     settings = get_settings()
     if add:
         n = add_sample(
@@ -23,22 +51,29 @@ def demo_sample(*, add: bool) -> str:
         n = remove_sample(engine=engine())
         message = f"Removed the synthetic sample ({n:,} observations)."
     refresh_version()
-    return message
-
-
-class LoadOutcome:
-    """What a check or load of an uploaded file said, ready to show."""
-
-    def __init__(self, *, ok: bool, message: str, notes: list[str], problems: pd.DataFrame) -> None:
-        self.ok, self.message, self.notes, self.problems = ok, message, notes, problems
+    return LoadOutcome(ok=True, message=message)
 
 
 def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcome:
-    """Check (dry run) or load an uploaded file through the loaders; never raises to the page."""
-    empty = pd.DataFrame(columns=["row", "column", "reason"])
+    """Check (dry run) or load an uploaded file through the loaders; never raises to the page.
+
+    Both need an editor: a check records a rejected file in the load-run log too."""
+    try:
+        identity = auth.require_role("editor", doing="Loading data")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
     try:
         chosen = None if kind == "detect" else kind
-        result = load_bytes(engine=engine(), data=data, name=name, kind=chosen, dry_run=dry_run)
+        review = not dry_run and review_required(engine=engine())
+        result = load_bytes(
+            engine=engine(),
+            data=data,
+            name=name,
+            kind=chosen,
+            dry_run=dry_run,
+            user=identity.username or None,  # a guest on an open install: RTOP_USER / OS user
+            review=review,
+        )
     except Rejected as exc:
         problems = pd.DataFrame(
             [
@@ -53,11 +88,27 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
         return LoadOutcome(
             ok=False,
             message=f"{name} was rejected: {len(exc.problems)} problem(s); nothing was written.",
-            notes=[],
             problems=problems,
         )
     except LoaderError as exc:
-        return LoadOutcome(ok=False, message=str(exc), notes=[], problems=empty)
+        return LoadOutcome(ok=False, message=str(exc))
     if not dry_run:
         refresh_version()  # the rest of this run already sees the new data
-    return LoadOutcome(ok=True, message=result.summary(), notes=result.notes, problems=empty)
+    return LoadOutcome(
+        ok=True, message=result.summary(), notes=result.notes, pending=result.pending
+    )
+
+
+def sign_in(*, username: str, password: str) -> str | None:
+    """Check a local account's password (the loaders may rehash it); keep the identity in this
+    session. None when signed in, else the message to show (the same for every failure)."""
+    if not username.strip() or not password:
+        return "Enter your user name and password."
+    try:
+        user = verify_password(engine=engine(), username=username, password=password)
+    except SQLAlchemyError:
+        return "The accounts cannot be read: is the database initialised (`make db`)?"
+    if user is None:
+        return "Unknown user name or wrong password."
+    auth.remember_local(username=user.username)
+    return None

@@ -1,0 +1,201 @@
+"""Who is using the app: an identity-provider user (st.login), a local account, or a guest.
+
+- OpenID Connect, when ``[auth]`` is configured in .streamlit/secrets.toml: Streamlit's own
+  st.login / st.user / st.logout; the role comes from the account with the same e-mail
+  (unknown e-mail: viewer).
+- Local accounts (python -m loaders users add): the sign-in page checks the password; the
+  user name is kept in this browser session's state (a page reload signs out).
+- Guests are viewers; RTOP_REQUIRE_LOGIN=1 shows them only the sign-in page. A fresh install
+  with no account at all, no identity provider and a local server lets the person at it act
+  as admin (dashboard.core.roles.open_install), so `make run` stays usable on one laptop.
+
+The role is read from the database on every run, so a change of role or a removed account
+takes effect at the next click. Writes check it again on the server (require_role).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from dashboard.core import roles
+from dashboard.core.config import get_settings
+from dashboard.ui.cache import engine
+
+LOCAL_KEY = "_auth_local_user"  # not a widget key: no browser message can set it
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The person behind this session and their role."""
+
+    username: str  # account name (local), e-mail (identity provider), "" for a guest
+    display: str
+    role: str
+    via: str  # "oidc" | "local" | "anonymous"
+
+    @property
+    def signed_in(self) -> bool:
+        return self.via != "anonymous"
+
+
+class Forbidden(Exception):
+    """A write was asked for by someone whose role does not allow it."""
+
+
+def _auth_section() -> Mapping[str, Any]:
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file at all is the default
+        return {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def oidc_providers() -> list[str | None]:
+    """The identity providers configured in secrets.toml: None for the unnamed [auth] one,
+    a name for each [auth.NAME] section; [] when there is no [auth] section."""
+    section = _auth_section()
+    found: list[str | None] = [None] if section.get("client_id") else []
+    found += [k for k, v in section.items() if isinstance(v, Mapping) and v.get("client_id")]
+    return found
+
+
+def oidc_ready() -> bool:
+    """The identity provider can be used: configured, and Authlib (streamlit[auth]) installed."""
+    return bool(oidc_providers()) and importlib.util.find_spec("authlib") is not None
+
+
+def _oidc_user() -> Mapping[str, Any] | None:
+    if not oidc_providers():
+        return None
+    try:
+        logged_in = bool(st.user.get("is_logged_in"))
+    except Exception:  # noqa: BLE001 - st.user outside a configured runtime
+        return None
+    return dict(st.user) if logged_in else None
+
+
+def _any_accounts() -> bool:
+    try:
+        return roles.any_accounts(engine=engine())
+    except Exception:  # noqa: BLE001 - an unreachable database: the page says so (require_data)
+        return False
+
+
+def open_install() -> bool:
+    """No account, no identity provider, login not required, a local server: act as admin."""
+    return roles.open_install(
+        any_accounts=_any_accounts(),
+        oidc=bool(oidc_providers()),
+        require_login=get_settings().require_login,
+        address=st.get_option("server.address"),
+    )
+
+
+def current_identity() -> Identity:
+    """The identity of this session now (read afresh: roles can change between runs)."""
+    claims = _oidc_user()
+    if claims is not None:
+        email = str(claims.get("email") or "")
+        verified = claims.get("email_verified") is not False  # absent counts as verified
+        try:
+            role = roles.role_for_email(engine=engine(), email=email) if verified else None
+        except Exception:  # noqa: BLE001 - an unreachable database: a viewer this run
+            role = None
+        name = str(claims.get("name") or email or claims.get("sub") or "signed-in user")
+        return Identity(
+            username=email or str(claims.get("sub") or ""),
+            display=name,
+            role=role or "viewer",
+            via="oidc",
+        )
+    local = st.session_state.get(LOCAL_KEY)
+    if isinstance(local, str) and local:
+        try:
+            user = roles.find_user(engine=engine(), username=local)
+        except Exception:  # noqa: BLE001 - an unreachable database: a viewer this run
+            return Identity(username="", display="Guest", role="viewer", via="anonymous")
+        if user is not None and user.active and user.password_hash:
+            return Identity(
+                username=user.username,
+                display=user.display_name or user.username,
+                role=user.role,
+                via="local",
+            )
+        st.session_state.pop(LOCAL_KEY, None)  # removed or deactivated since: signed out
+    return Identity(
+        username="", display="Guest", role="admin" if open_install() else "viewer", via="anonymous"
+    )
+
+
+def allows(identity: Identity, needed: str) -> bool:
+    """True when the identity's role is ``needed`` or above."""
+    return roles.allows(role=identity.role, needed=needed)
+
+
+def require_role(needed: str, *, doing: str = "This") -> Identity:
+    """The current identity, or Forbidden with a message saying what role is needed."""
+    identity = current_identity()
+    if allows(identity, needed):
+        return identity
+    who = (
+        f"you are signed in as {identity.display} ({identity.role})"
+        if identity.signed_in
+        else "you are not signed in (guests are viewers)"
+    )
+    raise Forbidden(f"{doing} needs the {needed} role or above: {who}.")
+
+
+def login_wall(identity: Identity) -> bool:
+    """True when this visitor must sign in before seeing anything (RTOP_REQUIRE_LOGIN=1)."""
+    return get_settings().require_login and not identity.signed_in
+
+
+def sign_in_offered() -> bool:
+    """True when there is some way to sign in (an account exists, or a provider)."""
+    return bool(oidc_providers()) or _any_accounts()
+
+
+def remember_local(*, username: str) -> None:
+    """Keep a verified local account as this session's identity."""
+    st.session_state[LOCAL_KEY] = username
+
+
+def sign_out() -> None:
+    """Forget the local account; end an identity-provider session (st.logout)."""
+    st.session_state.pop(LOCAL_KEY, None)
+    if _oidc_user() is not None:
+        st.logout()
+
+
+def oidc_sign_in(provider: str | None = None) -> None:
+    """Start the identity provider's sign-in (st.login), for a button's on_click."""
+    if provider is None:
+        st.login()
+    else:
+        st.login(provider)
+
+
+def _plain(text: str) -> str:
+    """Text from the database shown in Markdown, with Markdown's special characters escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
+
+
+def identity_sidebar(identity: Identity) -> None:
+    """Who is signed in and their role, with a sign-out button; or how to sign in."""
+    with st.sidebar:
+        st.divider()
+        if identity.signed_in:
+            st.caption(f"Signed in as **{_plain(identity.display)}** · role: {identity.role}")
+            st.button("Sign out", key="auth_sign_out", on_click=sign_out)
+        elif identity.role == "admin":
+            st.caption(
+                "No accounts yet: on this local install you may load data. Add accounts with "
+                "`python -m loaders users add NAME --role admin`."
+            )
+        else:
+            st.caption("Viewing as a guest (viewer). *Sign in* to load or review data.")

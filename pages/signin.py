@@ -1,0 +1,31 @@
+"""Sign in: through the organisation's identity provider, or with a local account."""
+
+import streamlit as st
+
+from dashboard.ui import auth, writes
+
+st.title("Sign in")
+identity = auth.current_identity()
+if identity.signed_in:
+    st.success(f"You are signed in as {identity.display} (role: {identity.role}).")
+    st.button("Sign out", key="signin_sign_out", on_click=auth.sign_out)
+else:
+    if auth.login_wall(identity):
+        st.info("This dashboard is open to signed-in users only.")
+    for provider in auth.oidc_providers():
+        label = "Sign in with the organisation's account" if provider is None else f"Sign in with {provider}"
+        st.button(label, key=f"signin_oidc_{provider or 'default'}", on_click=auth.oidc_sign_in,
+                  args=(provider,), disabled=not auth.oidc_ready())
+    if auth.oidc_providers() and not auth.oidc_ready():
+        st.caption("The identity provider is configured but Authlib is missing: "
+                   "`pip install 'streamlit[auth]'`.")
+    with st.form("signin_form", clear_on_submit=True):
+        username = st.text_input("User name", key="signin_username", autocomplete="username")
+        password = st.text_input("Password", type="password", key="signin_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        problem = writes.sign_in(username=username, password=password)
+        if problem is None:
+            st.rerun()  # the navigation now has the pages this role may open
+        st.error(problem)
