@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+ADDRESS ?= $(or $(RTOP_ADDRESS),127.0.0.1)
 
 .PHONY: run test lint setup db sample clean e2e bench
 
@@ -20,7 +21,7 @@ db: $(STAMP)
 	$(PY) -m loaders init
 
 run: db
-	$(PY) -m streamlit run pages/app.py --server.port $(PORT)
+	$(PY) -m streamlit run pages/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
