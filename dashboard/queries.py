@@ -46,9 +46,9 @@ def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationSta
             ).where(true() if include_sample else documented)
         ).one()
         latest_documented = conn.execute(select(func.max(o.date)).where(documented)).scalar()
-        src = table(models.Source).c
+        # The sample's source outlives a removal (so an undo can restore it): ask for rows.
         sample_source = conn.execute(
-            select(func.count()).select_from(table(models.Source)).where(src.synthetic.is_(True))
+            select(o.id).where(o.synthetic.is_(True)).limit(1)
         ).scalar()
     return ObservationStats(
         total=int(total or 0),
@@ -104,14 +104,17 @@ def pillars(*, engine: Engine) -> pd.DataFrame:
 
 
 def sources(*, engine: Engine) -> pd.DataFrame:
-    """Every source with how many observations and events cite it."""
+    """Every source with how many observations and events cite it (not an unused sample's)."""
     frame = _frame(engine, select(table(models.Source)).order_by(table(models.Source).c.code))
     o, e = table(models.Observation).c, table(models.Event).c
     obs = _frame(engine, select(o.source_id, func.count().label("n")).group_by(o.source_id))
     ev = _frame(engine, select(e.source_id, func.count().label("n")).group_by(e.source_id))
     frame["observations"] = frame["id"].map(obs.set_index("source_id")["n"]).fillna(0).astype(int)
     frame["events"] = frame["id"].map(ev.set_index("source_id")["n"]).fillna(0).astype(int)
-    return frame
+    unused_sample = frame["synthetic"].astype(bool) & frame[["observations", "events"]].sum(
+        axis=1
+    ).eq(0)
+    return frame[~unused_sample].reset_index(drop=True)
 
 
 def events(*, engine: Engine, include_sample: bool) -> pd.DataFrame:

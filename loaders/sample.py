@@ -7,15 +7,17 @@ import math
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard.core import models
 from dashboard.core.config import get_settings
+from dashboard.core.history import ENTITIES
 from dashboard.core.models import table
 from dashboard.core.scoring import parse_thresholds
 from loaders.errors import NotInitialised
+from loaders.history import delete_events, delete_measured, record_measured
 from loaders.readmodel import refresh
 from loaders.runs import new_run
 
@@ -128,18 +130,25 @@ def _without_documented_pairs(session: Session, frame: pd.DataFrame) -> pd.DataF
     return frame[~key.isin(taken)].reset_index(drop=True)
 
 
-def _record(session: Session, *, kind: str, inserted: int, seed: int) -> None:
-    now = dt.datetime.now(dt.UTC)
-    session.add(
-        new_run(
-            file_name=f"(synthetic sample, seed {seed})",
-            kind=kind,
-            file_format="generated",
-            rows_read=inserted,
-            inserted=inserted if kind == "sample" else 0,
-            started=now,
-        )
+def _run(session: Session, *, kind: str, seed: int) -> int:
+    """Open the load run a sample change is recorded under (its rows and history cite it)."""
+    run = new_run(
+        file_name=f"(synthetic sample, seed {seed})",
+        kind=kind,
+        file_format="generated",
+        started=dt.datetime.now(dt.UTC),
     )
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    return run.id
+
+
+def _finish(session: Session, *, run_id: int, inserted: int, removed: int) -> None:
+    run = session.get(models.LoadRun, run_id)
+    assert run is not None
+    run.rows_read, run.inserted = inserted + removed, inserted
+    session.add(run)
 
 
 def add_sample(
@@ -151,7 +160,8 @@ def add_sample(
         if not participants:
             raise NotInitialised()
         indicators = list(session.scalars(select(models.Indicator)))
-        _delete_sample(session)
+        run_id = _run(session, kind="sample", seed=seed)
+        removed = _delete_sample(session, run_id=run_id)
         source = _sample_source(session, seed=seed)
         frame = sample_frame(
             participants=sorted(participants),
@@ -162,44 +172,50 @@ def add_sample(
             seed=seed,
         )
         frame = _without_documented_pairs(session, frame)
-        frame = frame.assign(source_id=source.id, synthetic=True, note="")
+        frame = frame.assign(source_id=source.id, synthetic=True, note="", load_run_id=run_id)
         frame["participant_code"] = (
             frame["participant_code"].astype(object).where(frame["participant_code"].notna(), None)
         )
         records = frame.to_dict("records")
+        conn = session.connection()
         for start in range(0, len(records), 50_000):
-            session.execute(insert(models.Observation), records[start : start + 50_000])
-        _record(session, kind="sample", inserted=len(records), seed=seed)
-        refresh(session.connection(), touched=None)
+            conn.execute(insert(table(models.Observation)), records[start : start + 50_000])
+        o = table(models.Observation).c
+        record_measured(
+            conn, entity="observation", run_id=run_id, op="insert", where=o.load_run_id == run_id
+        )
+        _finish(session, run_id=run_id, inserted=len(records), removed=removed)
+        refresh(conn, touched=None)
         session.commit()
         return len(records)
 
 
-def _delete_sample(session: Session) -> int:
+def _delete_sample(session: Session, *, run_id: int) -> int:
+    """Delete the synthetic rows (recorded in the history; the sample's source stays, so an
+    undo can restore them); return the observations removed."""
     ids = list(
         session.exec(select(models.Source.id).where(models.Source.synthetic.is_(True))).scalars()  # type: ignore[call-overload, attr-defined]
     )
     if not ids:
         return 0
-    obs = table(models.Observation)
-    removed = session.scalar(select(func.count()).select_from(obs).where(obs.c.source_id.in_(ids)))
-    ev = table(models.Event)
-    event_ids = select(ev.c.id).where(ev.c.source_id.in_(ids))
-    for link in (models.EventParticipant, models.EventItem, models.EventPillar):
-        lt = table(link)
-        session.execute(delete(lt).where(lt.c.event_id.in_(event_ids)))
-    for model in (models.Observation, models.Assessment, models.Event, models.Source):
-        t = table(model)
-        key = t.c.id if model is models.Source else t.c.source_id
-        session.execute(delete(t).where(key.in_(ids)))
-    return int(removed or 0)
+    conn = session.connection()
+    ev = table(models.Event).c
+    events = [int(i) for i in conn.execute(select(ev.id).where(ev.source_id.in_(ids))).scalars()]
+    delete_events(conn, run_id=run_id, ids=events)
+    removed = 0
+    for entity, (model, _, _) in ENTITIES.items():
+        where = table(model).c.source_id.in_(ids)
+        gone = delete_measured(conn, entity=entity, run_id=run_id, where=where)
+        removed += gone if entity == "observation" else 0
+    return removed
 
 
 def remove_sample(*, engine: Engine) -> int:
-    """Delete exactly the synthetic data (observations, assessments, events, source)."""
+    """Delete exactly the synthetic data (observations, assessments, events)."""
     with Session(engine) as session:
-        removed = _delete_sample(session)
-        _record(session, kind="sample-remove", inserted=removed, seed=get_settings().sample_seed)
+        run_id = _run(session, kind="sample-remove", seed=get_settings().sample_seed)
+        removed = _delete_sample(session, run_id=run_id)
+        _finish(session, run_id=run_id, inserted=0, removed=removed)
         refresh(session.connection(), touched=None)
         session.commit()
         return removed

@@ -9,21 +9,32 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard.core import models
 from dashboard.core.db import is_initialised
+from dashboard.core.history import ENTITIES
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from loaders.errors import NotInitialised, Problem, Rejected
+from loaders.history import (
+    delete_events,
+    delete_measured,
+    event_states,
+    fill_after,
+    record_events,
+    record_measured,
+    record_measured_ids,
+)
 from loaders.readers import Format, read_table
 from loaders.readmodel import refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
 KINDS = ("observations", "events")
+WRITE_BATCH = 20_000
 
 
 @dataclass
@@ -40,9 +51,17 @@ class LoadResult:
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
     load_run_id: int | None = None
+    pending: bool = False  # checked and waiting for a reviewer; nothing written yet
 
     def summary(self) -> str:
         """One line for a person: what happened to the file's rows."""
+        if self.pending:
+            return (
+                f"{self.file_name}: {self.rows_read} {self.kind} rows checked and submitted for "
+                f"review as load run {self.load_run_id} ({self.inserted} new, {self.updated} "
+                f"updated, {self.unchanged} unchanged once published); nothing is public until "
+                "a reviewer publishes it"
+            )
         verb = "would load" if self.dry_run else "loaded"
         text = (
             f"{self.file_name}: {verb} {self.rows_read} {self.kind} rows: "
@@ -69,6 +88,7 @@ def record_run(
     status: str,
     errors: list[str],
     started: dt.datetime,
+    user: str | None = None,
 ) -> int:
     """Append to the load-run log (the only write a rejected file causes)."""
     with Session(engine) as session:
@@ -82,6 +102,7 @@ def record_run(
             status=status,
             errors=errors,
             started=started,
+            user=user,
         )
         run.updated, run.unchanged = result.updated, result.unchanged
         session.add(run)
@@ -110,7 +131,7 @@ def _synthetic_ids(ref: Reference) -> set[int]:
 
 
 def _drop_shadowed_sample(
-    session: Session, *, part: pd.DataFrame, synthetic: set[int], checked: Checked
+    session: Session, *, part: pd.DataFrame, synthetic: set[int], checked: Checked, run_id: int
 ) -> None:
     """A documented value for a participant and indicator removes the sample's values there."""
     documented = part[~part["source_id"].astype(int).isin(synthetic)]
@@ -121,13 +142,13 @@ def _drop_shadowed_sample(
     removed = 0
     for code, group in pairs.groupby("indicator_code"):
         people = [p for p in group["participant_code"] if p is not None]
-        where = [o.indicator_code == code, o.synthetic.is_(True)]
-        region = group["participant_code"].isna().any()
         who: Any = o.participant_code.in_(people)
-        if region:
+        if group["participant_code"].isna().any():
             who = who | o.participant_code.is_(None)
-        result = session.execute(delete(table(models.Observation)).where(*where, who))
-        gone = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        where = and_(o.indicator_code == code, o.synthetic.is_(True), who)
+        gone = delete_measured(
+            session.connection(), entity="observation", run_id=run_id, where=where
+        )
         if gone:  # the read model must forget those sample values too
             checked.touched.update((p or REGION, str(code)) for p in group["participant_code"])
         removed += gone
@@ -139,7 +160,7 @@ def _drop_shadowed_sample(
 
 
 def _write_observations(
-    session: Session, ref: Reference, checked: Checked, run_id: int | None
+    session: Session, ref: Reference, checked: Checked, run_id: int
 ) -> tuple[int, int, int]:
     frame = checked.frame
     ids = _source_ids(session, ref, frame["source"])
@@ -197,34 +218,56 @@ def _write_observations(
                     | (part["old_rationale"] != part["rationale"])
                 )
             )
-        rows_new = [
-            {
-                "participant_code": r.participant_code,
-                code_col: r.indicator_code,
-                "date": r.date_value,
-                "precision": r.precision,
-                value_col: int(r.new) if is_assessment else float(r.new),
-                "source_id": int(r.source_id),
-                "note": r.note,
-                "synthetic": int(r.source_id) in synthetic,
+        entity = "assessment" if is_assessment else "observation"
+        conn = session.connection()
+        new = part[is_new]
+        if not new.empty:
+            columns: dict[str, Any] = {
+                "participant_code": new["participant_code"],
+                code_col: new["indicator_code"],
+                "date": new["date_value"],
+                "precision": new["precision"],
+                value_col: new["new"].astype(int if is_assessment else float),
+                "source_id": new["source_id"].astype(int),
+                "note": new["note"],
+                "synthetic": new["source_id"].astype(int).isin(synthetic),
                 "load_run_id": run_id,
-                **({"assessor": r.assessor, "rationale": r.rationale} if is_assessment else {}),
             }
-            for r in part[is_new].itertuples()
-        ]
-        if rows_new:
-            session.execute(insert(model), rows_new)
-        for r in part[changed].itertuples():
-            values = {value_col: r.new, "note": r.note, "load_run_id": run_id}
             if is_assessment:
-                values |= {"assessor": r.assessor, "rationale": r.rationale}
-            session.execute(
-                update(model)
-                .where(model.id == int(r.id))  # type: ignore[arg-type]
-                .values(values)
+                columns |= {"assessor": new["assessor"], "rationale": new["rationale"]}
+            rows_new = pd.DataFrame(columns).to_dict("records")
+            for start in range(0, len(rows_new), WRITE_BATCH):
+                conn.execute(insert(table(model)), rows_new[start : start + WRITE_BATCH])
+            # Recorded before any update below gives other rows this run's id.
+            record_measured(
+                conn, entity=entity, run_id=run_id, op="insert", where=t.load_run_id == run_id
             )
+        moved_ids = part.loc[changed, "id"].astype(int).tolist()
+        if moved_ids:
+            record_measured_ids(conn, entity=entity, run_id=run_id, op="update", ids=moved_ids)
+            fields = [value_col, "note"] + (["assessor", "rationale"] if is_assessment else [])
+            values = part.loc[changed, ["id", "new", "note", "assessor", "rationale"]]
+            params = [
+                {
+                    "_id": int(r.id),
+                    value_col: int(r.new) if is_assessment else float(r.new),
+                    "note": r.note,
+                    "assessor": r.assessor,
+                    "rationale": r.rationale,
+                }
+                for r in values.itertuples()
+            ]
+            stmt = (
+                update(table(model))
+                .where(t.id == bindparam("_id"))
+                .values({f: bindparam(f) for f in fields} | {"load_run_id": run_id})
+            )
+            conn.execute(stmt, params)
+            fill_after(conn, entity=entity, run_id=run_id)
         if not is_assessment:
-            _drop_shadowed_sample(session, part=part, synthetic=synthetic, checked=checked)
+            _drop_shadowed_sample(
+                session, part=part, synthetic=synthetic, checked=checked, run_id=run_id
+            )
         moved = part[is_new | changed]  # unchanged rows leave the read model as it is
         checked.touched.update(
             zip(
@@ -237,14 +280,14 @@ def _write_observations(
             _key(r.participant_code, r.indicator_code, r.date_value, r.source_id)
             for r in part.itertuples()
         )
-        counts[0] += len(rows_new)
+        counts[0] += int(is_new.sum())
         counts[1] += int(changed.sum())
         counts[2] += int((~is_new & ~changed).sum())
     return counts[0], counts[1], counts[2]
 
 
 def _write_events(
-    session: Session, ref: Reference, checked: Checked, run_id: int | None
+    session: Session, ref: Reference, checked: Checked, run_id: int
 ) -> tuple[int, int, int]:
     frame = checked.frame
     ids = _source_ids(session, ref, frame["source"])
@@ -268,6 +311,7 @@ def _write_events(
             "synthetic": source_id in synthetic,
         }
         links = (list(r.participant_codes), list(r.item_codes), list(r.pillar_numbers))
+        before: dict[int, dict[str, Any]] | None = None
         if event is None:
             event = models.Event(
                 date=r.date_value, title=r.title, source_id=source_id, load_run_id=run_id, **fields
@@ -290,6 +334,8 @@ def _write_events(
             if same:
                 unchanged += 1
                 continue
+            assert event.id is not None
+            before = event_states(session.connection(), [event.id])
             for k, v in fields.items():
                 setattr(event, k, v)
             event.load_run_id = run_id
@@ -302,6 +348,14 @@ def _write_events(
         )
         session.add_all([models.EventItem(event_id=event.id, item_code=c) for c in links[1]])
         session.add_all([models.EventPillar(event_id=event.id, pillar=p) for p in links[2]])
+        session.flush()
+        record_events(
+            session.connection(),
+            run_id=run_id,
+            op="insert" if before is None else "update",
+            before=before,
+            after=event_states(session.connection(), [event.id]),
+        )
     return inserted, updated, unchanged
 
 
@@ -320,39 +374,41 @@ def _key(*parts: object) -> tuple[object, ...]:
     return tuple(out)
 
 
-def _remove_withdrawn(session: Session, *, kind: str, name: str, checked: Checked) -> int:
+def _remove_withdrawn(
+    session: Session, *, kind: str, name: str, checked: Checked, run_id: int
+) -> int:
     """Delete rows earlier loads of ``name`` wrote that are not in this version of the file."""
     runs = table(models.LoadRun).c
     earlier = select(runs.id).where(
-        or_(runs.file_name == name, runs.file_name.like("%/" + name.lstrip("/")))
+        runs.id != run_id,
+        or_(runs.file_name == name, runs.file_name.like("%/" + name.lstrip("/"))),
     )
     keep = set(checked.keys)
+    conn = session.connection()
     if kind == "events":
         e = table(models.Event).c
-        rows = session.execute(
+        events = conn.execute(
             select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
         ).all()
-        gone = [r.id for r in rows if _key(r.date, r.title, r.source_id) not in keep]
-        for link in (models.EventParticipant, models.EventItem, models.EventPillar):
-            session.execute(delete(table(link)).where(table(link).c.event_id.in_(gone)))
-        session.execute(delete(table(models.Event)).where(e.id.in_(gone)))
+        gone = [r.id for r in events if _key(r.date, r.title, r.source_id) not in keep]
+        delete_events(conn, run_id=run_id, ids=gone)
         return len(gone)
     removed = 0
-    for model, code in ((models.Observation, "indicator_code"), (models.Assessment, "item_code")):
+    for entity, (model, code, _) in ENTITIES.items():
         t = table(model).c
-        rows = session.execute(
+        rows = conn.execute(
             select(t.id, t.participant_code, t[code], t.date, t.source_id).where(
                 t.load_run_id.in_(earlier)
             )
         ).all()
-        gone = [r[0] for r in rows if _key(*r[1:]) not in keep]
+        withdrawn = [r for r in rows if _key(*r[1:]) not in keep]
         checked.touched.update(
-            (REGION if r[1] is None else str(r[1]), str(r[2]))
-            for r in rows
-            if _key(*r[1:]) not in keep
+            (REGION if r[1] is None else str(r[1]), str(r[2])) for r in withdrawn
         )
-        session.execute(delete(table(model)).where(t.id.in_(gone)))
-        removed += len(gone)
+        for start in range(0, len(withdrawn), WRITE_BATCH):
+            ids = [int(r[0]) for r in withdrawn[start : start + WRITE_BATCH]]
+            delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(ids))
+        removed += len(withdrawn)
     return removed
 
 
@@ -365,12 +421,17 @@ def load_bytes(
     file_format: Format | None = None,
     dry_run: bool = False,
     replaces_earlier: bool = False,
+    user: str | None = None,
+    review: bool = False,
 ) -> LoadResult:
     """Validate a whole file, then write it in one transaction; on any problem write nothing.
 
     With ``replaces_earlier`` the file is the whole set for its name: rows that earlier loads
     of a file of the same name wrote, and that this file no longer has, are deleted (the
     shipped evidence uses this, so a corrected evidence file corrects existing databases).
+    With ``review`` the checked file is kept as a pending load run and nothing else is
+    written until a reviewer publishes it (loaders/review.py). ``user`` is recorded on the run
+    (default: RTOP_USER or the OS user, for the command line).
     """
     started = now()
     sha = hashlib.sha256(data).hexdigest()
@@ -382,47 +443,37 @@ def load_bytes(
         )
     result = LoadResult(file_name=name, kind=kind or "", file_format=(file_format or "").__str__())
     try:
-        table = read_table(data=data, name=name, file_format=file_format, kind=kind)
-        result.file_format = table.file_format.value
-        result.kind = kind or sniff_kind(columns=list(table.frame.columns))
-        result.rows_read = len(table.frame)
         with Session(engine) as session:
-            ref = Reference.from_session(session)
-            checker = check_events if result.kind == "events" else check_observations
-            checked = checker(table=table, ref=ref)
-            result.notes = checked.notes
             run = new_run(
                 file_name=name,
                 sha256=sha,
-                kind=result.kind,
+                kind=kind or "",
                 file_format=result.file_format,
-                rows_read=result.rows_read,
                 started=started,
                 finished=False,
+                user=user,
             )
             session.add(run)
             session.flush()
-            writer = _write_events if result.kind == "events" else _write_observations
-            counts = writer(session, ref, checked, run.id)
-            result.inserted, result.updated, result.unchanged = counts
-            if replaces_earlier:
-                removed = _remove_withdrawn(session, kind=result.kind, name=name, checked=checked)
-                if removed:
-                    result.notes.append(
-                        f"removed {removed} row(s) an earlier version of {name} had and this "
-                        "one no longer has"
-                    )
+            assert run.id is not None
+            apply_file(
+                session,
+                run=run,
+                data=data,
+                kind=kind,
+                file_format=file_format,
+                replaces_earlier=replaces_earlier,
+                result=result,
+            )
             if dry_run:
                 result.dry_run = True
                 session.rollback()
-            elif checked.touched:
-                refresh(session.connection(), touched=checked.touched)
-            if not dry_run:
-                run.inserted, run.updated, run.unchanged = counts
-                run.finished_at = now()
-                session.add(run)
-                session.commit()
-                result.load_run_id = run.id
+                return result
+            if review:
+                session.rollback()  # keep the checked file, not its rows, until it is reviewed
+                return _hold_for_review(engine=engine, data=data, result=result, run=run)
+            session.commit()
+            result.load_run_id = run.id
     except Rejected as exc:
         if dry_run:
             raise  # a check writes nothing, not even to the load-run log
@@ -433,8 +484,82 @@ def load_bytes(
             status="rejected",
             errors=[str(p) for p in exc.problems],
             started=started,
+            user=user,
         )
         raise
+    return result
+
+
+def apply_file(
+    session: Session,
+    *,
+    run: models.LoadRun,
+    data: bytes,
+    kind: str | None,
+    file_format: Format | None,
+    replaces_earlier: bool,
+    result: LoadResult,
+) -> None:
+    """Read, check and write one file under an existing load run, in the session's transaction
+    (not committed); the read model is refreshed for what it touched. Raises Rejected."""
+    assert run.id is not None
+    name = run.file_name
+    parsed = read_table(data=data, name=name, file_format=file_format, kind=kind)
+    result.file_format = parsed.file_format.value
+    result.kind = kind or sniff_kind(columns=list(parsed.frame.columns))
+    result.rows_read = len(parsed.frame)
+    ref = Reference.from_session(session)
+    checker = check_events if result.kind == "events" else check_observations
+    checked = checker(table=parsed, ref=ref)
+    result.notes = checked.notes
+    writer = _write_events if result.kind == "events" else _write_observations
+    counts = writer(session, ref, checked, run.id)
+    result.inserted, result.updated, result.unchanged = counts
+    if replaces_earlier:
+        removed = _remove_withdrawn(
+            session, kind=result.kind, name=name, checked=checked, run_id=run.id
+        )
+        if removed:
+            result.notes.append(
+                f"removed {removed} row(s) an earlier version of {name} had and this "
+                "one no longer has"
+            )
+    if checked.touched:
+        refresh(session.connection(), touched=checked.touched)
+    run.kind, run.file_format, run.rows_read = result.kind, result.file_format, result.rows_read
+    run.inserted, run.updated, run.unchanged = counts
+    run.finished_at = now()
+    session.add(run)
+    session.flush()
+
+
+def _hold_for_review(
+    *, engine: Engine, data: bytes, result: LoadResult, run: models.LoadRun
+) -> LoadResult:
+    """Record a checked file as a pending load run with its bytes; nothing else is written."""
+    with Session(engine) as session:
+        pending = new_run(
+            file_name=run.file_name,
+            sha256=run.sha256,
+            kind=result.kind,
+            file_format=result.file_format,
+            rows_read=result.rows_read,
+            started=run.started_at,
+            user=run.user,
+        )
+        pending.inserted, pending.updated, pending.unchanged = (
+            result.inserted,
+            result.updated,
+            result.unchanged,
+        )
+        pending.review_state = "pending"
+        session.add(pending)
+        session.flush()
+        assert pending.id is not None
+        session.add(models.PendingFile(load_run_id=pending.id, data=data))
+        session.commit()
+        result.load_run_id = pending.id
+    result.pending = True
     return result
 
 

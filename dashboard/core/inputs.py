@@ -138,7 +138,7 @@ def counts(*, engine: Engine) -> dict[str, int]:
             "assessments": _count(s, models.Assessment),
             "events": _count(s, models.Event),
             "events_synthetic": _count(s, models.Event, models.Event.synthetic.is_(True)),  # type: ignore[attr-defined]
-            "sources": _count(s, models.Source),
+            "sources": _count(s, models.Source, _source_in_use()),
             "load_runs": _count(s, models.LoadRun),
         }
 
@@ -172,6 +172,18 @@ def indicator_catalogue(*, engine: Bind) -> pd.DataFrame:
     return (
         ind.assign(_o=order).sort_values(["_o", "code"]).drop(columns="_o").reset_index(drop=True)
     )
+
+
+def _source_in_use() -> ColumnElement[bool]:
+    """Documented sources, and the sample's while rows cite it (it outlives a removal)."""
+    src, o = table(models.Source).c, table(models.Observation).c
+    e, a = table(models.Event).c, table(models.Assessment).c
+    cited = or_(
+        src.id.in_(select(o.source_id).where(o.synthetic.is_(True))),
+        src.id.in_(select(e.source_id).where(e.synthetic.is_(True))),
+        src.id.in_(select(a.source_id).where(a.synthetic.is_(True))),
+    )
+    return or_(src.synthetic.is_(False), cited)
 
 
 def observations(

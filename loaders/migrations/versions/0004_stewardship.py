@@ -27,7 +27,9 @@ def upgrade() -> None:
             sa.Column("review_state", S(length=16), nullable=False, server_default="published")
         )
         batch.add_column(sa.Column("reviewed_by", S(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("reviewed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch.add_column(
+            sa.Column("reviewed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
         batch.add_column(sa.Column("review_comment", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("undoes_run_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("undone_by_run_id", sa.Integer(), nullable=True))
