@@ -1,0 +1,299 @@
+"""Accounts: the `users` command, Argon2 hashes, password checks, roles (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from argon2 import PasswordHasher
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text, update
+from sqlalchemy.engine import Engine
+
+from dashboard.cli import main
+from dashboard.core import models, roles
+from loaders import accounts
+from loaders.errors import AccountError
+
+PASSWORD = "correct horse battery"
+
+
+def cli(
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    stdin: str = "",
+) -> tuple[int, str, str]:
+    """Run `python -m loaders ARGS` in this process against the engine's database."""
+    monkeypatch.setenv("RTOP_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args), prog="python -m loaders")
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def hashes(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT username, password_hash FROM app_user")).all()
+    return {r[0]: r[1] for r in rows}
+
+
+def test_users_add_list_set_role_remove(
+    schema_engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = lambda *a, stdin="": cli(schema_engine, monkeypatch, capsys, *a, stdin=stdin)  # noqa: E731
+    code, out, err = run(
+        "users",
+        "add",
+        "Alice",
+        "--role",
+        "admin",
+        "--name",
+        "Alice A.",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert (code, err) == (0, "")
+    assert out == "added user alice (admin; signs in with a password)\n"
+    assert PASSWORD not in out
+    code, out, _ = run(
+        "users", "add", "erin", "--role", "editor", "--email", "Erin@Example.org", "--no-password"
+    )
+    assert code == 0 and "identity provider (Erin@Example.org)" in out
+    code, out, _ = run("users", "list", "--json")
+    listed = json.loads(out)
+    assert [(u["username"], u["role"], u["sign_in"]) for u in listed] == [
+        ("alice", "admin", "password"),
+        ("erin", "editor", "identity provider"),
+    ]
+    assert listed[0]["name"] == "Alice A."
+    assert all("hash" not in key for u in listed for key in u)
+    assert PASSWORD not in out and "argon2" not in out
+    # the stored hash is Argon2id, not the password, and verifies the password
+    stored = hashes(schema_engine)
+    assert stored["alice"].startswith("$argon2id$") and PASSWORD not in stored["alice"]
+    assert PasswordHasher().verify(stored["alice"], PASSWORD)
+    assert stored["erin"] == ""
+    code, out, _ = run("users", "set-role", "ERIN", "reviewer")
+    assert (code, out) == (0, "user erin is now reviewer\n")
+    assert accounts.role_for_email(engine=schema_engine, email="erin@EXAMPLE.org ") == "reviewer"
+    code, out, _ = run("users", "list")
+    assert out.splitlines()[0].split() == [
+        "username",
+        "role",
+        "email",
+        "name",
+        "sign_in",
+        "active",
+        "created",
+    ]
+    code, out, _ = run("users", "remove", "erin")
+    assert code == 0 and out == "removed user erin\n"
+    assert set(hashes(schema_engine)) == {"alice"}
+    assert accounts.role_for_email(engine=schema_engine, email="erin@example.org") is None
+
+
+def test_errors_are_clear_and_write_nothing(
+    schema_engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = lambda *a, stdin="": cli(schema_engine, monkeypatch, capsys, *a, stdin=stdin)  # noqa: E731
+    assert run("users", "add", "bob", "--role", "editor", "--password-stdin", stdin="\n")[2] == (
+        "error: the password is empty\n"
+    )
+    code, _, err = run("users", "add", "bob", "--role", "editor", "--password-stdin", stdin="short")
+    assert code == 1 and "too short: use at least 8 characters" in err
+    code, _, err = run("users", "add", "bob", "--role", "editor", "--no-password")
+    assert code == 1 and "needs an e-mail address" in err
+    code, _, err = run("users", "add", "bob", "--role", "editor")  # stdin is not a terminal
+    assert code == 1 and "use --password-stdin" in err
+    code, _, err = run("users", "add", "bad name", "--role", "editor", "--no-password")
+    assert code == 1 and "invalid user name 'bad name'" in err
+    assert hashes(schema_engine) == {}
+    with pytest.raises(SystemExit) as usage:  # argparse: unknown role on the command line
+        run("users", "add", "bob", "--role", "owner", "--password-stdin", stdin=PASSWORD)
+    assert usage.value.code == 2
+    assert "invalid choice: 'owner'" in capsys.readouterr().err
+    with pytest.raises(AccountError, match="unknown role 'owner': use one of viewer, editor"):
+        accounts.add_user(engine=schema_engine, username="bob", role="owner", password=PASSWORD)
+    assert (
+        run("users", "add", "bob", "--role", "editor", "--password-stdin", stdin=PASSWORD)[0] == 0
+    )
+    code, _, err = run(
+        "users", "add", "BOB", "--role", "viewer", "--password-stdin", stdin=PASSWORD
+    )
+    assert code == 1 and err == "error: user 'bob' already exists\n"
+    accounts.add_user(
+        engine=schema_engine, username="x1", role="viewer", password=None, email="x@example.org"
+    )
+    with pytest.raises(AccountError, match="already used by 'x1'"):
+        accounts.add_user(
+            engine=schema_engine, username="x2", role="viewer", password=None, email="X@example.ORG"
+        )
+    code, _, err = run("users", "remove", "nobody")
+    assert code == 1 and err == "error: no such user 'nobody'\n"
+    code, _, err = run("users", "set-role", "nobody", "admin")
+    assert code == 1 and "no such user" in err
+    assert set(hashes(schema_engine)) == {"bob", "x1"}
+
+
+def test_last_admin_is_protected(
+    schema_engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = lambda *a, stdin="": cli(schema_engine, monkeypatch, capsys, *a, stdin=stdin)  # noqa: E731
+    run("users", "add", "root", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    run("users", "add", "ed", "--role", "editor", "--password-stdin", stdin=PASSWORD)
+    code, _, err = run("users", "remove", "root")
+    assert code == 1 and "'root' is the last admin" in err
+    code, _, err = run("users", "set-role", "root", "reviewer")
+    assert code == 1 and "'root' is the last admin" in err
+    assert run("users", "set-role", "ed", "admin")[0] == 0
+    assert run("users", "set-role", "root", "viewer")[0] == 0  # another admin exists now
+    code, _, err = run("users", "remove", "ed")
+    assert code == 1 and "'ed' is the last admin" in err
+    assert run("users", "remove", "root")[0] == 0
+    assert run("users", "remove", "ed")[0] == 0  # the only account: back to no accounts at all
+    assert not accounts.any_accounts(engine=schema_engine)
+
+
+def test_verify_password(schema_engine: Engine) -> None:
+    accounts.add_user(engine=schema_engine, username="Ann", role="editor", password=PASSWORD)
+    accounts.add_user(
+        engine=schema_engine, username="oidc", role="editor", password=None, email="o@example.org"
+    )
+    user = accounts.verify_password(engine=schema_engine, username=" ANN ", password=PASSWORD)
+    assert user is not None and (user.username, user.role) == ("ann", "editor")
+    assert (
+        accounts.verify_password(engine=schema_engine, username="ann", password="wrong one") is None
+    )
+    assert accounts.verify_password(engine=schema_engine, username="ann", password="") is None
+    assert (
+        accounts.verify_password(engine=schema_engine, username="nobody", password=PASSWORD) is None
+    )
+    assert accounts.verify_password(engine=schema_engine, username="oidc", password="") is None
+    assert (
+        accounts.verify_password(engine=schema_engine, username="oidc", password=PASSWORD) is None
+    )
+    with schema_engine.begin() as conn:
+        conn.execute(update(models.table(models.AppUser)).values(active=False))
+    assert accounts.verify_password(engine=schema_engine, username="ann", password=PASSWORD) is None
+    assert accounts.role_for_email(engine=schema_engine, email="o@example.org") is None  # inactive
+
+
+def test_unknown_users_cost_a_hash_check_too(
+    schema_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = PasswordHasher.verify
+
+    def counting(self: PasswordHasher, hash: str, password: str) -> bool:
+        calls.append(hash[:10])
+        return real(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    assert (
+        accounts.verify_password(engine=schema_engine, username="ghost", password=PASSWORD) is None
+    )
+    assert calls == ["$argon2id$"]
+
+
+def test_old_hash_is_rehashed_on_sign_in(schema_engine: Engine) -> None:
+    accounts.add_user(engine=schema_engine, username="old", role="viewer", password=PASSWORD)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with schema_engine.begin() as conn:
+        conn.execute(update(models.table(models.AppUser)).values(password_hash=weak))
+    assert accounts.verify_password(engine=schema_engine, username="old", password=PASSWORD)
+    new = hashes(schema_engine)["old"]
+    assert new != weak and not PasswordHasher().check_needs_rehash(new)
+    assert accounts.verify_password(engine=schema_engine, username="old", password=PASSWORD)
+
+
+def test_review_required_follows_the_setting(
+    schema_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for setting, expected in (("required", True), ("off", False), ("", False)):
+        monkeypatch.setenv("RTOP_REVIEW", setting)
+        assert accounts.review_required(engine=schema_engine) is expected, setting
+    accounts.add_user(engine=schema_engine, username="v", role="viewer", password=PASSWORD)
+    for setting, expected in (("required", True), ("OFF", False), ("", True)):
+        monkeypatch.setenv("RTOP_REVIEW", setting)
+        assert accounts.review_required(engine=schema_engine) is expected, setting
+
+
+# --- the role rules: plain functions, no database ---
+
+ROLE_NAMES = st.sampled_from(models.ROLES)
+
+
+@given(role=ROLE_NAMES, needed=ROLE_NAMES)
+def test_a_role_allows_what_every_role_below_it_needs(role: str, needed: str) -> None:
+    order = list(models.ROLES)
+    assert roles.allows(role=role, needed=needed) is (order.index(role) >= order.index(needed))
+    assert roles.allows(role=role.upper(), needed=needed) is roles.allows(role=role, needed=needed)
+
+
+@given(role=st.text(max_size=12).filter(lambda r: r.strip().lower() not in models.ROLES))
+def test_an_unknown_role_allows_nothing(role: str) -> None:
+    assert not any(roles.allows(role=role, needed=n) for n in models.ROLES)
+    with pytest.raises(ValueError, match="unknown role"):
+        roles.valid_role(role)
+
+
+@pytest.mark.parametrize(
+    ("role", "load", "review", "undo"),
+    [
+        ("viewer", False, False, False),
+        ("editor", True, False, False),
+        ("reviewer", True, True, False),
+        ("admin", True, True, True),
+    ],
+)
+def test_what_each_role_may_do(role: str, load: bool, review: bool, undo: bool) -> None:
+    assert roles.may(role=role, action="read")
+    assert roles.may(role=role, action="load") is load
+    assert roles.may(role=role, action="assess") is load
+    assert roles.may(role=role, action="review") is review
+    assert roles.may(role=role, action="undo") is undo
+    assert roles.may(role=role, action="accounts") is undo
+
+
+@pytest.mark.parametrize(
+    ("role", "reviewer", "author", "allowed"),
+    [
+        ("reviewer", "rita", "ed", True),
+        ("admin", "root", "ed", True),
+        ("reviewer", "rita", "rita", False),  # never one's own change
+        ("admin", "Root", "root ", False),
+        ("editor", "ed2", "ed", False),
+        ("reviewer", "", "ed", False),
+    ],
+)
+def test_who_may_review(role: str, reviewer: str, author: str, allowed: bool) -> None:
+    assert roles.may_review(role=role, reviewer=reviewer, author=author) is allowed
+
+
+@pytest.mark.parametrize(
+    ("accounts_", "oidc", "require_login", "address", "open_"),
+    [
+        (False, False, False, None, True),  # a fresh laptop install (AppTest, plain streamlit run)
+        (False, False, False, "127.0.0.1", True),  # make run's default
+        (False, False, False, "::1", True),
+        (False, False, False, "localhost", True),
+        (False, False, False, "0.0.0.0", False),  # serving the network: no admin for strangers
+        (False, False, False, "192.168.1.5", False),
+        (True, False, False, "127.0.0.1", False),  # once an account exists, the rules apply
+        (False, True, False, "127.0.0.1", False),  # an identity provider is configured
+        (False, False, True, "127.0.0.1", False),  # RTOP_REQUIRE_LOGIN=1
+    ],
+)
+def test_open_install(
+    accounts_: bool, oidc: bool, require_login: bool, address: str | None, open_: bool
+) -> None:
+    assert (
+        roles.open_install(
+            any_accounts=accounts_, oidc=oidc, require_login=require_login, address=address
+        )
+        is open_
+    )
