@@ -30,5 +30,5 @@ else:
     cache.require_data()
     cache.refresh_version()
     st.session_state["filters"] = state.sidebar_filters()
-    auth.identity_sidebar(identity)
+    auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
     navigation.run()

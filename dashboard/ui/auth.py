@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard.core import roles
 from dashboard.core.config import get_settings
@@ -185,13 +186,16 @@ def _plain(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
 
 
-def identity_sidebar(identity: Identity) -> None:
-    """Who is signed in and their role, with a sign-out button; or how to sign in."""
+def identity_sidebar(identity: Identity, *, sign_in_page: StreamlitPage) -> None:
+    """Who is signed in and their role, with a sign-out button (which lands on the sign-in
+    page: the page one was on may be one the next role cannot open); or how to sign in."""
     with st.sidebar:
         st.divider()
         if identity.signed_in:
             st.caption(f"Signed in as **{_plain(identity.display)}** · role: {identity.role}")
-            st.button("Sign out", key="auth_sign_out", on_click=sign_out)
+            if st.button("Sign out", key="auth_sign_out"):
+                sign_out()
+                st.switch_page(sign_in_page)
         elif identity.role == "admin":
             st.caption(
                 "No accounts yet: on this local install you may load data. Add accounts with "

@@ -134,6 +134,12 @@ def test_an_editor_signs_in_and_the_load_records_them(
     # an editor may use the demo-sample button
     at.switch_page("methodology.py").run()
     assert at.button(key="demo_add")
+    # signing out (from the sidebar, on the Load data page) lands on the sign-in page
+    at.switch_page("upload.py").run()
+    at.sidebar.button(key="auth_sign_out").click().run()
+    assert_ok(at)
+    assert titles(at) == ["Sign in"] and not can_open(at, "upload.py")
+    sign_in(at, "ed")
     # a changed role counts at the next click; a removed account is signed out
     engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
     accounts.set_role(engine=engine, username="ed", role="viewer")

@@ -1,0 +1,138 @@
+"""A local account signs in in the real browser: a guest has no Load data page, an editor does,
+and the editor's load names them; a viewer signed in still cannot load. One `streamlit run`
+over a database with accounts (the module test_browser.py starts and drives Chromium)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from dashboard.core.db import make_engine
+from loaders import accounts
+from tests.e2e.test_browser import (  # noqa: F401 - `browser` is a fixture
+    IDLE,
+    RENDER_TIMEOUT_MS,
+    ROOT,
+    START_TIMEOUT_S,
+    VIEWPORT,
+    App,
+    _free_port,
+    _healthy,
+    browser,
+)
+
+pytestmark = pytest.mark.e2e
+
+FIX = ROOT / "tests" / "fixtures"
+PASSWORD = "a long enough password"
+NAV = '[data-testid="stSidebarNav"]'
+
+
+@pytest.fixture(scope="module")
+def accounts_app(
+    template_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[App, Path]]:
+    """The app over the reference database with an editor and a viewer account."""
+    work = tmp_path_factory.mktemp("e2e-signin")
+    db = work / "app.sqlite"
+    shutil.copy(template_dir / "reference.sqlite", db)
+    engine = make_engine(url=f"sqlite:///{db}")
+    accounts.add_user(engine=engine, username="ed", role="editor", password=PASSWORD)
+    accounts.add_user(engine=engine, username="vic", role="viewer", password=PASSWORD)
+    engine.dispose()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}", "RTOP_REVIEW": "off"}
+    log_path = work / "streamlit.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "pages/app.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
+                time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
+            yield App(url=url, log=log_path), db
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def _open(chromium: Browser, app: App) -> Page:
+    page = chromium.new_context(viewport=VIEWPORT).new_page()
+    page.goto(app.url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    return page
+
+
+def _sign_in(page: Page, username: str) -> None:
+    page.locator(NAV).get_by_role("link", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"You are signed in as {username}")).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+
+
+def test_editor_signs_in_and_loads_a_viewer_cannot(
+    browser: Browser,  # noqa: F811 - the imported fixture
+    accounts_app: tuple[App, Path],
+) -> None:
+    app, db = accounts_app
+    page = _open(browser, app)
+    nav = page.locator(NAV)
+    expect(nav.get_by_role("link", name="Overview")).to_be_visible()
+    expect(nav.get_by_role("link", name="Load data")).to_have_count(0)
+    expect(page.get_by_text("Viewing as a guest (viewer).")).to_be_visible()
+    # a viewer account signs in and still has no Load data page
+    _sign_in(page, "vic")
+    expect(nav.get_by_role("link", name="Load data")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").first.click()
+    expect(nav.get_by_role("link", name="Sign in")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    # an editor does, and the load they make names them
+    _sign_in(page, "ed")
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("Signed in as")).to_be_visible()
+    nav.get_by_role("link", name="Load data").click()
+    expect(page.get_by_role("heading", name="Load progress indicators")).to_be_visible()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(FIX / "observations_good.csv")
+    )
+    load = page.get_by_role("button", name="Load into the database")
+    load.wait_for(timeout=RENDER_TIMEOUT_MS)
+    load.click()
+    expect(
+        page.get_by_text("loaded 4 observations rows: 4 new, 0 updated, 0 unchanged")
+    ).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    with sqlite3.connect(db) as conn:
+        users = conn.execute(
+            "SELECT DISTINCT \"user\" FROM load_run WHERE file_name = 'observations_good.csv'"
+        ).fetchall()
+    assert users == [("ed",)]
+    # signing out takes the page away again
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
+    expect(nav.get_by_role("link", name="Sign in")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    expect(nav.get_by_role("link", name="Load data")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    expect(page.locator('[data-testid="stDialog"]', has_text="Page not found")).to_have_count(0)
