@@ -3,12 +3,13 @@ login wall (RTOP_REQUIRE_LOGIN=1), and writes refused on the server whatever the
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from pathlib import Path
 
 import pytest
 from apptest_support import PAGES, assert_ok, titles
-from conftest import OpenPage
+from conftest import APP, OpenPage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.db import make_engine
@@ -197,3 +198,59 @@ def test_no_accounts_a_local_install_is_open(
     at = open_page(sqlite_reference_path)
     assert any("No accounts yet" in c.value for c in at.sidebar.caption)
     assert can_open(at, "upload.py") and not can_open(at, "signin.py")
+
+
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret-that-is-long-enough-0123456789",
+    "client_id": "rtop",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def oidc_app(db: Path, monkeypatch: pytest.MonkeyPatch, user: dict[str, object]) -> AppTest:
+    """The app with an [auth] section in its secrets and st.user as the provider left it."""
+    monkeypatch.setenv("RTOP_DATABASE_URL", f"sqlite:///{db}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = dict(OIDC)
+    at.user = dict(user)
+    at.run()
+    assert_ok(at)
+    return at
+
+
+def test_identity_provider_users_get_their_role_by_email(
+    sqlite_reference_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
+    accounts.add_user(
+        engine=engine, username="rita", role="reviewer", password=None, email="rita@example.org"
+    )
+    engine.dispose()
+    rita = {"is_logged_in": True, "email": "Rita@Example.ORG", "name": "Rita"}
+    at = oidc_app(sqlite_reference_path, monkeypatch, rita)
+    assert "Signed in as **Rita** · role: reviewer" in [c.value for c in at.sidebar.caption]
+    assert can_open(at, "upload.py") and can_open(at, "signin.py")
+    # an e-mail without an account, or one the provider has not verified, is a viewer
+    for user in (
+        {"is_logged_in": True, "email": "stranger@example.org", "name": "S"},
+        {**rita, "email_verified": False},
+    ):
+        at = oidc_app(sqlite_reference_path, monkeypatch, user)
+        assert any("role: viewer" in c.value for c in at.sidebar.caption), user
+        assert not can_open(at, "upload.py")
+
+
+def test_with_an_identity_provider_a_guest_is_a_viewer(
+    sqlite_reference_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = oidc_app(sqlite_reference_path, monkeypatch, {"is_logged_in": False})
+    assert not can_open(at, "upload.py")  # no accounts, but this is no single-user install
+    at.switch_page("signin.py").run()
+    assert_ok(at)
+    button = at.button(key="signin_oidc_default")
+    assert button.label == "Sign in with the organisation's account"
+    if importlib.util.find_spec("authlib") is None:
+        assert button.disabled
+        assert any("Authlib is missing" in c.value for c in at.caption)
