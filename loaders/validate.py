@@ -6,7 +6,9 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from sqlmodel import Session, select
 
 from dashboard.core import models
 from loaders.errors import Problem, Rejected
-from loaders.readers import ROW_COLUMN, Table
+from loaders.readers import MAX_PROBLEMS, ROW_COLUMN, Table, with_more
 
 REGION_MARKERS = {"", "region", "arf", "regional", "asean regional forum"}
 COLUMN_SYNONYMS = {
@@ -37,6 +39,16 @@ EVENT_COLUMNS = ("date", "title", "source")
 STATUS_WORDS = {label.lower(): n for n, label in models.STATUS_LABELS.items()}
 BOOL_WORDS = {"yes": 1.0, "no": 0.0, "true": 1.0, "false": 0.0, "y": 1.0, "n": 0.0}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+ECHO_CHARS = 80  # a cell's text quoted in a message is cut to this many characters
+# Longest texts the database keeps in a column (models' max_length; on PostgreSQL a unique
+# index entry must also stay under ~2,700 bytes, so an event's title is bounded too).
+TEXT_LIMITS = {
+    "source": 200,  # Source.code holds the text; longer texts would collide on their prefix
+    "assessor": 200,
+    "title": 500,
+    "kind": 32,
+    "url": 2000,
+}
 
 
 def normalise_name(text: str) -> str:
@@ -103,30 +115,77 @@ class Reference:
 
 @dataclass
 class Issues:
-    """Problems collected while checking one table."""
+    """Problems collected while checking one table (at most MAX_PROBLEMS listed per check)."""
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    found: int = 0
 
     def add_rows(self, frame: pd.DataFrame, mask: pd.Series, column: str, reason: object) -> None:
-        """Record one problem per row where mask is true; reason may be a Series of texts."""
+        """Record one problem per row where mask is true; reason may be a Series of texts.
+
+        A Series reason needs values only at the masked rows (build it on ``frame[mask]``).
+        """
         if not mask.any():
             return
         rows = frame.loc[mask, ROW_COLUMN]
-        reasons = reason.loc[mask] if isinstance(reason, pd.Series) else [reason] * len(rows)
+        self.found += len(rows)
+        rows = rows.iloc[:MAX_PROBLEMS]
+        reasons = reason.loc[rows.index] if isinstance(reason, pd.Series) else [reason] * len(rows)
         for row, why in zip(rows, reasons, strict=True):
             self.problems.append(Problem(self.file, int(row), column, str(why)))
 
     def raise_if_any(self) -> None:
-        """Raise Rejected with every problem, sorted by row."""
+        """Raise Rejected with every problem (the first MAX_PROBLEMS by row, then a count)."""
         if self.problems:
             self.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-            raise Rejected(self.problems)
+            kept = self.problems[:MAX_PROBLEMS]
+            raise Rejected(with_more(kept, max(self.found, len(self.problems)) - len(kept)))
 
 
-def _attr(objects: pd.Series, name: str) -> pd.Series:
-    """An attribute of each object in a Series (None where the lookup found nothing)."""
-    return objects.map(lambda o: getattr(o, name) if hasattr(o, name) else None)
+def echo(series: pd.Series) -> pd.Series:
+    """Cells as messages quote them: cut to ECHO_CHARS characters, with an ellipsis."""
+    long = series.str.len() > ECHO_CHARS
+    if not long.any():
+        return series
+    return series.where(~long, series.str.slice(0, ECHO_CHARS - 1) + "…")
+
+
+def _once(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """func applied to each distinct value once, mapped back to every row."""
+    codes, distinct = pd.factorize(series, use_na_sentinel=False)
+    results = np.empty(len(distinct) + 1, dtype=object)
+    results[:-1] = [func(v) for v in distinct]
+    results[-1] = None
+    return pd.Series(results[codes], index=series.index)
+
+
+def _lookup(series: pd.Series, mapping: dict[Any, Any]) -> pd.Series:
+    """mapping[value] for each row (None where the value is not a key), one lookup per value."""
+    return _once(series, mapping.get)
+
+
+def _too_long(issues: Issues, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    for column in columns:
+        limit = TEXT_LIMITS[column]
+        lengths = frame[column].str.len()
+        over = lengths > limit
+        if over.any():
+            issues.add_rows(
+                frame,
+                over,
+                column,
+                "'"
+                + echo(frame.loc[over, column])
+                + "' is "
+                + lengths[over].astype(str)
+                + f" characters long (limit {limit} for {column})",
+            )
+
+
+def _attr(codes: pd.Series, objects: Mapping[str, object], name: str) -> pd.Series:
+    """An attribute of the object each code names (None where the code names nothing)."""
+    return _lookup(codes, {code: getattr(o, name) for code, o in objects.items()})
 
 
 def _rename(frame: pd.DataFrame) -> pd.DataFrame:
@@ -152,10 +211,24 @@ def _require(issues: Issues, frame: pd.DataFrame, required: tuple[str, ...]) -> 
 
 def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse YYYY, YYYY-MM or YYYY-MM-DD: (first day of the period, precision, error text)."""
-    parts = series.str.extract(_DATE_RE)
-    year = pd.to_numeric(parts[0], errors="coerce")
-    month = pd.to_numeric(parts[1], errors="coerce")
-    day = pd.to_numeric(parts[2], errors="coerce")
+    stamp, precision, error = _parse_dates(series)
+    return stamp.dt.date.where(stamp.notna(), None), precision, error
+
+
+def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """As parse_dates, with the first days as timestamps (NaT where there is no date)."""
+    # The two common shapes are sliced (vectorised); only other texts go through the regex.
+    full = series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").astype(bool)
+    bare = series.str.fullmatch(r"[0-9]{4}").astype(bool)
+    year = pd.to_numeric(series.str.slice(0, 4).where(full | bare), errors="coerce")
+    month = pd.to_numeric(series.str.slice(5, 7).where(full), errors="coerce")
+    day = pd.to_numeric(series.str.slice(8, 10).where(full), errors="coerce")
+    other = ~(full | bare)
+    if other.any():
+        parts = series[other].str.extract(_DATE_RE)
+        year[other] = pd.to_numeric(parts[0], errors="coerce")
+        month[other] = pd.to_numeric(parts[1], errors="coerce")
+        day[other] = pd.to_numeric(parts[2], errors="coerce")
     precision = pd.Series(
         np.where(day.notna(), "day", np.where(month.notna(), "month", "year")), index=series.index
     )
@@ -166,25 +239,26 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     error = pd.Series("", index=series.index)
     error[series.eq("")] = "empty: a date is required (YYYY, YYYY-MM or YYYY-MM-DD)"
     bad_shape = series.ne("") & year.isna()
-    error[bad_shape] = "'" + series[bad_shape] + "' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+    error[bad_shape] = (
+        "'" + echo(series[bad_shape]) + "' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+    )
     impossible = year.notna() & stamp.isna()
     error[impossible] = "'" + series[impossible] + "' is not a real calendar date"
     ok = stamp.notna()
     too_early = ok & (year < 1945)
     error[too_early] = "'" + series[too_early] + "' is before 1945"
-    dates = stamp.dt.date.where(ok, None)
-    return dates, precision, error
+    return stamp, precision, error
 
 
-def _future(dates: pd.Series, *, precision: pd.Series) -> pd.Series:
+def _future(stamp: pd.Series, *, precision: pd.Series) -> pd.Series:
     today = dt.date.today()
     first_of = {
-        "year": dt.date(today.year, 1, 1),
-        "month": dt.date(today.year, today.month, 1),
-        "day": today,
+        "year": pd.Timestamp(today.year, 1, 1),
+        "month": pd.Timestamp(today.year, today.month, 1),
+        "day": pd.Timestamp(today),
     }
-    limit = pd.to_datetime(precision.map(first_of))
-    return dates.notna() & (pd.to_datetime(dates) > limit)
+    limit = precision.map(first_of)
+    return stamp.notna() & (stamp > limit)
 
 
 MAX_VALUE = 1e12  # larger counts or amounts are typing errors, not progress indicators
@@ -193,6 +267,7 @@ MAX_VALUE = 1e12  # larger counts or amounts are typing errors, not progress ind
 def _values(
     frame: pd.DataFrame, kinds: pd.Series, levels_max: pd.Series
 ) -> tuple[pd.Series, pd.Series]:
+    shown = echo(frame["value"])
     text = frame["value"].str.strip()
     # A comma is a thousands separator only in 1,234 or 1,234,567.5; "2,5" (a decimal comma,
     # as semicolon CSVs write it) is refused rather than read as 25.
@@ -205,22 +280,20 @@ def _values(
     error = pd.Series("", index=frame.index)
     error[frame["value"].eq("")] = "empty: a value is required"
     not_number = frame["value"].ne("") & number.isna() & ~comma
-    error[not_number] = "'" + frame["value"][not_number] + "' is not a number"
+    error[not_number] = "'" + shown[not_number] + "' is not a number"
     error[comma] = (
-        "'"
-        + frame["value"][comma]
-        + "' has a comma: write a decimal point (2.5) and no thousands separator"
+        "'" + shown[comma] + "' has a comma: write a decimal point (2.5) and no thousands separator"
     )
     # inf, 1e309, JSON Infinity and NaN parse as floats; they are not values of anything.
     endless = number.notna() & ~np.isfinite(number.astype(float))
-    error[endless] = "'" + frame["value"][endless] + "' is not a finite number"
+    error[endless] = "'" + shown[endless] + "' is not a finite number"
     huge = number.notna() & ~endless & (number.abs() > MAX_VALUE)
-    error[huge] = "'" + frame["value"][huge] + f"' is out of range (values up to {MAX_VALUE:,.0f})"
+    error[huge] = "'" + shown[huge] + f"' is out of range (values up to {MAX_VALUE:,.0f})"
     number = number.where(~(endless | huge))
     n = number
     bad_binary = kinds.eq("binary") & n.notna() & ~n.isin([0, 1])
     error[bad_binary] = (
-        "binary indicator: value must be 0 or 1 (or yes/no), got " + frame["value"][bad_binary]
+        "binary indicator: value must be 0 or 1 (or yes/no), got " + shown[bad_binary]
     )
     whole = n.notna() & (n == n.round())
     bad_ordinal = kinds.eq("ordinal") & n.notna() & (~whole | (n < 0) | (n > levels_max))
@@ -228,29 +301,42 @@ def _values(
         "ordinal indicator: value must be a whole level from 0 to "
         + levels_max[bad_ordinal].astype("Int64").astype(str)
         + ", got "
-        + frame["value"][bad_ordinal]
+        + shown[bad_ordinal]
     )
     bad_count = kinds.eq("count") & n.notna() & (~whole | (n < 0))
-    error[bad_count] = "count: value must be a whole number >= 0, got " + frame["value"][bad_count]
+    error[bad_count] = "count: value must be a whole number >= 0, got " + shown[bad_count]
     bad_amount = kinds.eq("amount") & n.notna() & (n < 0)
-    error[bad_amount] = "amount: value must be >= 0, got " + frame["value"][bad_amount]
+    error[bad_amount] = "amount: value must be >= 0, got " + shown[bad_amount]
     bad_pct = kinds.eq("percent") & n.notna() & ((n < 0) | (n > 100))
-    error[bad_pct] = "percent: value must be between 0 and 100, got " + frame["value"][bad_pct]
+    error[bad_pct] = "percent: value must be between 0 and 100, got " + shown[bad_pct]
     return number, error
 
 
 def _duplicates(issues: Issues, frame: pd.DataFrame, key: list[str], what: list[str]) -> pd.Series:
     """Flag rows with the same key but different content; return a mask of exact repeats."""
-    first_row = frame.groupby(key, dropna=False)[ROW_COLUMN].transform("min")
-    distinct = frame.groupby(key, dropna=False)[what].transform(
-        lambda s: s.astype(str).nunique(dropna=False)
-    )
-    conflict = (distinct > 1).any(axis=1)
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return repeated
+    part = frame.loc[repeated, key + what]
+    groups = part.groupby(key, dropna=False, sort=False)
+    first_row = groups[ROW_COLUMN].transform("min") if ROW_COLUMN in part else None
+    if first_row is None:
+        first_row = (
+            frame.loc[repeated].groupby(key, dropna=False, sort=False)[ROW_COLUMN].transform("min")
+        )
+    # the content as text, so that missing values compare equal, as nunique(dropna=False) does
+    texts = pd.DataFrame({c: part[c].astype(str) for c in what}, index=part.index)
+    distinct = texts.groupby([part[k] for k in key], dropna=False, sort=False).transform("nunique")
+    conflict = pd.Series(False, index=frame.index)
+    conflict[part.index] = (distinct > 1).any(axis=1)
     issues.add_rows(
         frame,
         conflict,
         what[0],
-        "conflicts with row " + first_row.astype(str) + ": same key, different " + "/".join(what),
+        "conflicts with row "
+        + first_row[conflict[part.index]].astype(str)
+        + ": same key, different "
+        + "/".join(what),
     )
     return frame.duplicated(key + what, keep="first")
 
@@ -265,6 +351,24 @@ class Checked:
     touched: set[tuple[str, str]] = field(default_factory=set)  # (owner, code) the write changed
 
 
+def _levels_max(levels: object) -> int:
+    if isinstance(levels, str) and levels:
+        return len([x for x in levels.split(";") if x.strip()]) - 1
+    return 4
+
+
+def source_key(texts: pd.Series, ref: Reference) -> pd.Series:
+    """Which source each row's text names, as the writer resolves it (case-insensitively, by
+    code or title): an existing source's id, or the folded text of a source to create."""
+
+    def key(text: str) -> str:
+        folded = text.casefold()
+        found = ref.sources.get(folded)
+        return f"id:{found.id}" if found is not None else f"new:{folded}"
+
+    return _once(texts, key)
+
+
 def check_observations(*, table: Table, ref: Reference) -> Checked:
     """Validate an observations table (long format) against the reference data."""
     issues = Issues(table.name)
@@ -277,10 +381,10 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
 
     # Indicator, or an item code for an expert-assessed status.
     code = frame["indicator"].str.upper()
-    indicator = code.map(ref.indicators)
-    item = code.map(ref.items)
-    is_assessment = indicator.isna() & item.notna()
-    known = indicator.notna() | is_assessment
+    indicators = {k: v for k, v in ref.indicators.items()}
+    is_indicator = code.isin(list(ref.indicators))
+    is_assessment = ~is_indicator & code.isin(list(ref.items))
+    known = is_indicator | is_assessment
     unknown = ~known
     codes = sorted(ref.indicators)
     issues.add_rows(
@@ -289,13 +393,13 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         "indicator",
         "empty: an indicator code is required (see `python -m loaders indicators`)",
     )
-    hint = frame["indicator"].map(lambda t: ref.suggest_code(t, codes))
-    issues.add_rows(
-        frame,
-        unknown & frame["indicator"].ne(""),
-        "indicator",
-        "unknown indicator '" + frame["indicator"] + "'" + hint,
-    )
+    bad_code = unknown & frame["indicator"].ne("")
+    if bad_code.any():
+        wrong = frame.loc[bad_code, "indicator"]
+        hint = _once(wrong, lambda t: ref.suggest_code(t, codes))
+        issues.add_rows(
+            frame, bad_code, "indicator", "unknown indicator '" + echo(wrong) + "'" + hint
+        )
     issues.add_rows(
         frame,
         is_assessment & frame["status"].eq(""),
@@ -316,14 +420,16 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     )
 
     # Participant, with the indicator's level deciding whether the region is allowed.
-    level = _attr(indicator, "level").where(indicator.notna(), _attr(item, "level"))
+    level = _attr(code, indicators, "level").where(is_indicator, _attr(code, ref.items, "level"))
     region = frame["participant"].str.casefold().isin(REGION_MARKERS)
-    resolved = frame["participant"].map(ref.resolve_participant)
+    resolved = _once(frame["participant"], ref.resolve_participant)
     bad_name = ~region & resolved.isna()
-    hint = frame["participant"].map(ref.suggest_participant)
-    issues.add_rows(
-        frame, bad_name, "participant", "unknown participant '" + frame["participant"] + "'" + hint
-    )
+    if bad_name.any():
+        wrong = frame.loc[bad_name, "participant"]
+        hint = _once(wrong, ref.suggest_participant)
+        issues.add_rows(
+            frame, bad_name, "participant", "unknown participant '" + echo(wrong) + "'" + hint
+        )
     needs_participant = region & level.eq("participant")
     issues.add_rows(
         frame,
@@ -339,52 +445,63 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     frame["participant_code"] = resolved.where(~region, None)
 
     # Dates.
-    dates, precision, date_error = parse_dates(frame["date"])
+    stamp, precision, date_error = _parse_dates(frame["date"])
     issues.add_rows(frame, date_error.ne(""), "date", date_error)
-    future = _future(dates, precision=precision)
+    future = _future(stamp, precision=precision)
     issues.add_rows(
-        frame, future, "date", "'" + frame["date"] + "' is in the future; observations record facts"
+        frame,
+        future,
+        "date",
+        "'" + frame["date"] + "' is in the future; observations record facts",
     )
-    frame["date_value"] = dates
     frame["precision"] = precision
 
     # Values, by the indicator's type; assessments carry a status instead.
-    kinds = _attr(indicator, "value_type").fillna("")
-    levels_max = _attr(indicator, "levels").map(
-        lambda t: len([x for x in t.split(";") if x.strip()]) - 1 if isinstance(t, str) and t else 4
-    )
+    kinds = _attr(code, indicators, "value_type").where(is_indicator, "")
+    level_max = {k: _levels_max(v.levels) for k, v in ref.indicators.items()}
+    levels_max = _lookup(code, level_max).where(is_indicator, 4)
     measured = ~is_assessment
     value, value_error = _values(frame, kinds, levels_max.astype(float))
     issues.add_rows(frame, measured & known & value_error.ne(""), "value", value_error)
     frame["value_number"] = value
     status_text = frame["status"].str.casefold()
-    status = pd.to_numeric(status_text, errors="coerce").fillna(status_text.map(STATUS_WORDS))
+    status = pd.to_numeric(status_text, errors="coerce").fillna(
+        status_text.map(STATUS_WORDS).astype(float)
+    )
     bad_status = is_assessment & frame["status"].ne("") & ~status.isin([0, 1, 2, 3, 4])
     issues.add_rows(
         frame,
         bad_status,
         "status",
-        "'" + frame["status"] + "' is not a status: use 0-4 or a label such as 'Initiated'",
+        "'" + echo(frame["status"]) + "' is not a status: use 0-4 or a label such as 'Initiated'",
     )
     frame["status_number"] = status
     frame["is_assessment"] = is_assessment
-    frame["indicator_code"] = _attr(indicator, "code").where(indicator.notna(), _attr(item, "code"))
+    frame["indicator_code"] = _attr(code, indicators, "code").where(
+        is_indicator, _attr(code, ref.items, "code")
+    )
 
-    # Sources.
+    # Sources, and texts the database keeps in bounded columns.
     issues.add_rows(
         frame,
         frame["source"].eq(""),
         "source",
         "empty: every figure needs a source (a source code or a citation)",
     )
+    _too_long(issues, frame, ("source", "assessor"))
 
     issues.raise_if_any()
-    key = ["participant_code", "indicator_code", "date_value", "source"]
+    frame["date_value"] = stamp.dt.date  # the writer's key holds dates, as the database returns
+    # The writer resolves sources ignoring case (and by code or title), so two spellings of one
+    # source are one key.
+    frame["_source_key"] = source_key(frame["source"], ref)
+    frame["_day"] = stamp
+    key = ["participant_code", "indicator_code", "_day", "_source_key"]
     repeats = _duplicates(issues, frame, key, ["value_number", "status_number"])
     issues.raise_if_any()
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
-    return Checked(frame=frame[~repeats], notes=notes)
+    return Checked(frame=frame[~repeats].drop(columns=["_source_key", "_day"]), notes=notes)
 
 
 def _split_list(series: pd.Series) -> pd.Series:
@@ -412,16 +529,27 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     frame["end_value"] = end.where(has_end, None)
     issues.add_rows(frame, frame["title"].eq(""), "title", "empty: an event needs a title")
     issues.add_rows(frame, frame["source"].eq(""), "source", "empty: every event needs a source")
+    _too_long(issues, frame, ("title", "kind", "url", "source"))
+
+    resolved: dict[str, str | None] = {}
+    hints: dict[str, str] = {}
 
     def resolve_all(values: list[str]) -> tuple[list[str], list[str]]:
         good, bad = [], []
         for v in values:
-            code = ref.resolve_participant(v)
-            (good.append(code) if code else bad.append(v + ref.suggest_participant(v)))
+            if v not in resolved:
+                resolved[v] = ref.resolve_participant(v)
+            code = resolved[v]
+            if code:
+                good.append(code)
+            else:
+                if v not in hints:
+                    hints[v] = ref.suggest_participant(v)
+                bad.append(echo(pd.Series([v])).iat[0] + hints[v])
         return good, bad
 
     people = _split_list(frame["participants"]).map(resolve_all)
-    bad_people = people.map(lambda gb: bool(gb[1]))
+    bad_people = people.map(lambda gb: bool(gb[1])).astype(bool)
     issues.add_rows(
         frame,
         bad_people,
@@ -430,10 +558,10 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     )
     frame["participant_codes"] = people.map(lambda gb: sorted(set(gb[0])))
     items = _split_list(frame["items"])
-    unknown_items = items.map(lambda xs: [x for x in xs if x.upper() not in ref.items])
+    unknown_items = items.map(lambda xs: [x[:ECHO_CHARS] for x in xs if x.upper() not in ref.items])
     issues.add_rows(
         frame,
-        unknown_items.map(bool),
+        unknown_items.map(bool).astype(bool),
         "items",
         "unknown item(s): " + unknown_items.map(", ".join) + " (use codes such as R4 or R10c)",
     )
@@ -442,11 +570,11 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     )
     pillars = _split_list(frame["pillars"])
     bad_pillars = pillars.map(
-        lambda xs: [x for x in xs if not (x.isdigit() and int(x) in ref.pillars)]
+        lambda xs: [x[:ECHO_CHARS] for x in xs if not (x.isdigit() and int(x) in ref.pillars)]
     )
     issues.add_rows(
         frame,
-        bad_pillars.map(bool),
+        bad_pillars.map(bool).astype(bool),
         "pillars",
         "unknown pillar(s): " + bad_pillars.map(", ".join) + " (use 1, 2 or 3)",
     )
@@ -459,10 +587,14 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
         .astype(str)
         .agg("|".join, axis=1)
     )
+    frame["_source_key"] = source_key(frame["source"], ref)
     repeats = _duplicates(
-        issues, frame, ["date_value", "title", "source"], ["end_date", "description", "_lists"]
+        issues,
+        frame,
+        ["date_value", "title", "_source_key"],
+        ["end_date", "description", "_lists"],
     )
     issues.raise_if_any()
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
-    return Checked(frame=frame[~repeats].drop(columns=["_lists"]), notes=notes)
+    return Checked(frame=frame[~repeats].drop(columns=["_lists", "_source_key"]), notes=notes)
