@@ -8,6 +8,17 @@ import json
 from dashboard.core import models
 from dashboard.core.config import get_settings
 
+MAX_ERRORS = 200  # problems a rejected run keeps; the rest are counted
+MAX_ERROR_CHARS = 500  # each problem's text, cut with an ellipsis
+
+
+def bounded(errors: list[str]) -> list[str]:
+    """At most MAX_ERRORS problems of at most MAX_ERROR_CHARS each, then a count of the rest."""
+    kept = [e if len(e) <= MAX_ERROR_CHARS else e[: MAX_ERROR_CHARS - 1] + "…" for e in errors]
+    if len(kept) > MAX_ERRORS:
+        kept = [*kept[:MAX_ERRORS], f"… and {len(errors) - MAX_ERRORS:,} more problem(s)"]
+    return kept
+
 
 def now() -> dt.datetime:
     """The current time in UTC (timezone-aware, as the log stores it)."""
@@ -37,7 +48,7 @@ def new_run(
         rows_read=rows_read,
         inserted=inserted,
         status=status,
-        errors=json.dumps(errors or []),
+        errors=json.dumps(bounded(errors or [])),
         started_at=started,
         finished_at=now() if finished else None,
         user=user or get_settings().user,
