@@ -130,3 +130,33 @@ def review_required(*, engine: Engine) -> bool:
     if setting == "off":
         return False
     return any_accounts(engine=engine)
+
+
+class SignInThrottle:
+    """Refuse password checks for a user name after ``limit`` failures within ``window``
+    seconds (per process), so a password cannot be guessed at the speed of the server."""
+
+    def __init__(self, *, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, name: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(name, []) if now - t < self.window]
+        if kept:
+            self._failures[name] = kept
+        else:
+            self._failures.pop(name, None)
+        return kept
+
+    def blocked(self, *, username: str, now: float) -> bool:
+        """True while this user name has had too many recent failures."""
+        return len(self._recent(username.strip().lower(), now)) >= self.limit
+
+    def failed(self, *, username: str, now: float) -> None:
+        """Count one failed sign-in."""
+        name = username.strip().lower()
+        self._failures[name] = [*self._recent(name, now), now]
+
+    def succeeded(self, *, username: str) -> None:
+        """Forget the failures of a user name that signed in."""
+        self._failures.pop(username.strip().lower(), None)

@@ -6,12 +6,14 @@ records who made it. With review on (RTOP_REVIEW), a load made here waits for a 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.core.config import get_settings
+from dashboard.core.roles import SignInThrottle
 from dashboard.ui import auth
 from dashboard.ui.cache import engine, refresh_version
 from loaders.accounts import review_required, verify_password
@@ -99,16 +101,23 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
     )
 
 
+THROTTLE = SignInThrottle()  # per server process
+
+
 def sign_in(*, username: str, password: str) -> str | None:
     """Check a local account's password (the loaders may rehash it); keep the identity in this
     session. None when signed in, else the message to show (the same for every failure)."""
     if not username.strip() or not password:
         return "Enter your user name and password."
+    if THROTTLE.blocked(username=username, now=time.monotonic()):
+        return "Too many failed sign-ins for this user name: try again in a few minutes."
     try:
         user = verify_password(engine=engine(), username=username, password=password)
     except SQLAlchemyError:
         return "The accounts cannot be read: is the database initialised (`make db`)?"
     if user is None:
+        THROTTLE.failed(username=username, now=time.monotonic())
         return "Unknown user name or wrong password."
+    THROTTLE.succeeded(username=username)
     auth.remember_local(username=user.username)
     return None

@@ -297,3 +297,18 @@ def test_open_install(
         )
         is open_
     )
+
+
+def test_sign_in_throttle() -> None:
+    throttle = roles.SignInThrottle(limit=3, window=60.0)
+    for t in (0.0, 1.0):
+        throttle.failed(username="Ann", now=t)
+    assert not throttle.blocked(username="ann", now=2.0)
+    throttle.failed(username="ann ", now=2.0)
+    assert throttle.blocked(username="ANN", now=3.0)
+    assert not throttle.blocked(username="bob", now=3.0)  # per user name
+    assert not throttle.blocked(username="ann", now=60.5)  # the first failure has aged out
+    throttle.failed(username="ann", now=60.6)  # with the failures at 1.0 and 2.0: three
+    assert throttle.blocked(username="ann", now=60.7)
+    throttle.succeeded(username="ann")
+    assert not throttle.blocked(username="ann", now=60.7)
