@@ -20,13 +20,15 @@ from dashboard.core.config import get_settings
 from dashboard.core.db import is_initialised
 from dashboard.core.inputs import counts as db_counts
 from dashboard.core.inputs import indicator_catalogue
+from loaders.cli_history import COMMANDS as HISTORY_COMMANDS
+from loaders.cli_history import add_history_commands, history_command
 from loaders.errors import LoaderError, Rejected
 from loaders.readmodel import rebuild
 from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 from loaders.store import KINDS, load_path
 
-COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators", "users")
+COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators", "users", *HISTORY_COMMANDS)
 
 
 def add_commands(sub: Any) -> None:
@@ -50,6 +52,7 @@ def add_commands(sub: Any) -> None:
         "refresh", help="rebuild the read model the pages read (after a change made by hand)"
     )
     add_users_command(sub)
+    add_history_commands(sub)
 
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
@@ -156,6 +159,8 @@ def _run(args: argparse.Namespace, *, engine: Engine) -> int:
         return 0
     if args.command == "users":
         return users_command(args, engine=engine)
+    if args.command in HISTORY_COMMANDS:
+        return history_command(args, engine=engine)
     return 2
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     null,
+    or_,
     select,
     update,
 )
@@ -252,50 +253,133 @@ def _describe(run: Any) -> str:
     return f"run {run.id} ({run.file_name}, {when} UTC, by {run.user or 'unknown'})"
 
 
-def _conflicts(conn: Connection, *, run_id: int) -> list[int]:
-    """Later runs that changed a row this run changed (runs undone since, and their undos,
-    excepted: the rows are as this run left them)."""
-    c, later, r = (
-        table(models.DataChange).alias("mine"),
-        table(models.DataChange).alias("later"),
-        table(models.LoadRun).c,
-    )
-    undone = select(r.id).where(r.undone_by_run_id.is_not(None))
-    undos = select(r.id).where(r.undoes_run_id.in_(undone))
-    stmt = (
-        select(later.c.load_run_id)
-        .distinct()
-        .join_from(c, later, and_(later.c.entity == c.c.entity, later.c.row_key == c.c.row_key))
-        .where(
-            c.c.load_run_id == run_id,
-            later.c.load_run_id > run_id,
-            later.c.load_run_id.not_in(undone),
-            later.c.load_run_id.not_in(undos),
+def _stale_keys(conn: Connection, *, run_id: int) -> dict[str, set[str]]:
+    """Rows no longer as this run left them, by entity: a later change would be overwritten.
+
+    Inserted and updated rows must still hold the run's ``after``; deleted rows must still be
+    absent. Later runs that were undone since (and the undos) leave rows as they were, so they
+    do not block an undo; anything else that changed a row does.
+    """
+    c = table(models.DataChange)
+    stale: dict[str, set[str]] = {}
+    for entity, (model, code, _) in ENTITIES.items():
+        t = table(model)
+        now_fields = fields_json_sql(entity, dialect=conn.dialect.name)
+        by_key = and_(
+            t.c[code] == c.c.code,
+            t.c.date == c.c.date,
+            measured_key_sql(entity) == c.c.row_key,
         )
-        .order_by(later.c.load_run_id)
+        mine = and_(c.c.load_run_id == run_id, c.c.entity == entity)
+        changed = (
+            select(c.c.row_key)
+            .join_from(c, t, by_key, isouter=True)
+            .where(
+                mine,
+                c.c.op.in_(("insert", "update")),
+                or_(t.c.id.is_(None), now_fields != c.c.after),
+            )
+        )
+        back = select(c.c.row_key).join_from(c, t, by_key).where(mine, c.c.op == "delete")
+        keys = set(conn.execute(changed).scalars()) | set(conn.execute(back).scalars())
+        if keys:
+            stale[entity] = keys
+    events = list(
+        conn.execute(
+            select(c.c.row_id, c.c.op, c.c.row_key, c.c.after).where(
+                c.c.load_run_id == run_id, c.c.entity == "event"
+            )
+        )
     )
-    return [int(x) for x in conn.execute(stmt).scalars()]
+    if events:
+        present = _events_by_key(conn, [str(k) for _, _, k, _ in events])
+        states = event_states(conn, sorted(present.values()))
+        for _row_id, op, key, after in events:
+            now_id = present.get(key)
+            if op == "delete":
+                bad = now_id is not None
+            else:
+                bad = now_id is None or loads(after) != loads(json.dumps(states[now_id]))
+            if bad:
+                stale.setdefault("event", set()).add(key)
+    return stale
+
+
+def _events_by_key(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """The current ids of events by row key (absent keys left out)."""
+    e = table(models.Event).c
+    dates = sorted({dt.date.fromisoformat(k[:10]) for k in keys})
+    wanted = set(keys)
+    found: dict[str, int] = {}
+    for start in range(0, len(dates), CHUNK):
+        stmt = select(e.id, e.date, e.source_id, e.title).where(
+            e.date.in_(dates[start : start + CHUNK])
+        )
+        for i, d, source, title in conn.execute(stmt):
+            key = event_key(date=d, source_id=source, title=title)
+            if key in wanted:
+                found[key] = int(i)
+    return found
+
+
+def _blocking_runs(conn: Connection, *, run_id: int, stale: dict[str, set[str]]) -> list[int]:
+    """The latest later run that changed each stale row (none: changed outside the loaders)."""
+    c = table(models.DataChange).c
+    found: set[int] = set()
+    for entity, keys in stale.items():
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            stmt = (
+                select(c.row_key, func.max(c.load_run_id))
+                .where(
+                    c.entity == entity,
+                    c.row_key.in_(ordered[start : start + CHUNK]),
+                    c.load_run_id > run_id,
+                )
+                .group_by(c.row_key)
+            )
+            found |= {int(r) for _, r in conn.execute(stmt)}
+    return sorted(found)
+
+
+def _current_ids(conn: Connection, *, entity: str, run_id: int) -> dict[str, int]:
+    """The ids the rows a run inserted or updated have now, by row key (a row deleted and
+    restored since has a new id)."""
+    model, code, _ = ENTITIES[entity]
+    t, c = table(model), table(models.DataChange)
+    by_key = and_(
+        t.c[code] == c.c.code, t.c.date == c.c.date, measured_key_sql(entity) == c.c.row_key
+    )
+    stmt = (
+        select(c.c.row_key, t.c.id)
+        .join_from(c, t, by_key)
+        .where(c.c.load_run_id == run_id, c.c.entity == entity, c.c.op.in_(("insert", "update")))
+    )
+    return {str(k): int(i) for k, i in conn.execute(stmt)}
 
 
 def _restore_measured(
-    conn: Connection, *, entity: str, run_id: int, changes: list[Any]
+    conn: Connection, *, entity: str, run_id: int, undone: int, changes: list[Any]
 ) -> tuple[int, int, set[tuple[str, str]]]:
     """Apply the inverse of one entity's changes; returns (removed, restored, touched)."""
     model, code, fields = ENTITIES[entity]
     t = table(model)
     touched = {(ch.participant_code or REGION, str(ch.code)) for ch in changes}
-    inserted = [int(ch.row_id) for ch in changes if ch.op == "insert"]
+    now_ids = _current_ids(conn, entity=entity, run_id=undone)
+    inserted = [now_ids[ch.row_key] for ch in changes if ch.op == "insert"]
     for chunk in _chunks(inserted):
         delete_measured(conn, entity=entity, run_id=run_id, where=t.c.id.in_(chunk))
     updated = [ch for ch in changes if ch.op == "update"]
     record_measured_ids(
-        conn, entity=entity, run_id=run_id, op="update", ids=[int(c.row_id) for c in updated]
+        conn, entity=entity, run_id=run_id, op="update", ids=[now_ids[c.row_key] for c in updated]
     )
     if updated:
         params = []
         for ch in updated:
             old = loads(ch.before) or {}
-            params.append({"_id": int(ch.row_id), **{f: _value(f, old.get(f)) for f in fields}})
+            params.append(
+                {"_id": now_ids[ch.row_key], **{f: _value(f, old.get(f)) for f in fields}}
+            )
         stmt = update(t).where(t.c.id == bindparam("_id")).values({f: bindparam(f) for f in fields})
         conn.execute(stmt, params)
         fill_after(conn, entity=entity, run_id=run_id)
@@ -334,7 +418,8 @@ def _value(name: str, value: Any) -> Any:
 
 def _restore_events(conn: Connection, *, run_id: int, changes: list[Any]) -> tuple[int, int]:
     e = table(models.Event)
-    inserted = [int(ch.row_id) for ch in changes if ch.op == "insert"]
+    now_ids = _events_by_key(conn, [str(ch.row_key) for ch in changes])
+    inserted = [now_ids[ch.row_key] for ch in changes if ch.op == "insert"]
     delete_events(conn, run_id=run_id, ids=inserted)
     restored = 0
     for ch in changes:
@@ -347,7 +432,7 @@ def _restore_events(conn: Connection, *, run_id: int, changes: list[Any]) -> tup
         values["title"] = old["title"]
         values["synthetic"] = bool(values["synthetic"])
         if ch.op == "update":
-            event_id = int(ch.row_id)
+            event_id = now_ids[ch.row_key]
             before = event_states(conn, [event_id])
             conn.execute(update(e).where(e.c.id == event_id).values(values))
             for _, model, _ in LINKS:
@@ -398,13 +483,16 @@ def undo(*, engine: Engine, run_id: int, user: str | None = None) -> UndoResult:
         )
         if not changes:
             raise UndoRefused(f"{_describe(run)} changed no rows: nothing to undo")
-        later = _conflicts(conn, run_id=run_id)
-        if later:
+        stale = _stale_keys(conn, run_id=run_id)
+        if stale:
+            later = _blocking_runs(conn, run_id=run_id, stale=stale)
             runs = [session.get(models.LoadRun, x) for x in later]
             named = "; ".join(_describe(r) for r in runs if r is not None)
+            rows = sum(len(keys) for keys in stale.values())
             raise UndoRefused(
-                f"cannot undo {_describe(run)}: a later run changed some of the same rows — "
-                f"{named}. Undo the later run(s) first (newest first); nothing was changed"
+                f"cannot undo {_describe(run)}: {rows} of its rows were changed since by "
+                f"{named or 'a change made outside the loaders'}. Undo the later run(s) first "
+                "(newest first); nothing was changed"
             )
         record = new_run(
             file_name=f"undo of run {run_id} ({run.file_name})",
@@ -424,7 +512,7 @@ def undo(*, engine: Engine, run_id: int, user: str | None = None) -> UndoResult:
             mine = [ch for ch in changes if ch.entity == entity]
             if mine:
                 removed, restored, pairs = _restore_measured(
-                    conn, entity=entity, run_id=record.id, changes=mine
+                    conn, entity=entity, run_id=record.id, undone=run_id, changes=mine
                 )
                 result.removed += removed
                 result.restored += restored

@@ -69,7 +69,7 @@ def data_version(*, engine: Engine) -> str:
     if not inspect(engine).has_table("load_run"):
         return "empty"
     runs_table = models.LoadRun.__table__  # type: ignore[attr-defined]
-    ok = runs_table.c.status == "ok"
+    ok = (runs_table.c.status == "ok") & (runs_table.c.review_state == "published")
     stmt = select(func.max(runs_table.c.id), func.max(runs_table.c.finished_at)).where(ok)
     with engine.connect() as conn:
         runs, last = conn.execute(stmt).one()

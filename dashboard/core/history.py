@@ -93,9 +93,9 @@ def fields_json_sql(entity: str, *, dialect: str) -> ColumnElement[Any]:
     return func.json_object(*args)
 
 
-def loads(text: str | None) -> dict[str, Any] | None:
-    """A change's before/after JSON as a dict (None stays None)."""
-    return None if text is None else dict(json.loads(text))
+def loads(text: object) -> dict[str, Any] | None:
+    """A change's before/after JSON as a dict (None, or a frame's NaN, is None)."""
+    return dict(json.loads(text)) if isinstance(text, str) else None
 
 
 # ---------------------------------------------------------------- reading the history
@@ -113,13 +113,14 @@ class Since:
 
 def _run_filter(since: Since) -> list[ColumnElement[bool]]:
     r = table(models.LoadRun).c
+    # When the data changed: a pending run changes them when it is published (its finish).
+    when = func.coalesce(r.finished_at, r.started_at)
     out: list[ColumnElement[bool]] = []
     if since.start is not None:
-        start = dt.datetime.combine(since.start, dt.time(), tzinfo=dt.UTC)
-        out.append(r.started_at >= start)
+        out.append(when >= dt.datetime.combine(since.start, dt.time(), tzinfo=dt.UTC))
     if since.end is not None:
         end = dt.datetime.combine(since.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        out.append(r.started_at < end)
+        out.append(when < end)
     if since.after_run is not None:
         out.append(r.id > since.after_run)
     if since.through_run is not None:

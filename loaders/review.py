@@ -1,0 +1,139 @@
+"""Review before publishing: a pending load run is published (written) or declined by a reviewer.
+
+A load made in the app with review on is checked and kept as a pending load run with its file
+(loaders/store.py ``load_bytes(review=True)``); nothing public changes. A reviewer — never its
+author — publishes it (the file is checked again against the data as they are now and written
+under the same run, so its history cites it) or declines it with a comment. ``preview`` shows
+what publishing would change without writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from dashboard.core import models
+from dashboard.core.models import table
+from dashboard.core.readmodel import read_cells
+from loaders.errors import LoaderError
+from loaders.readers import Format
+from loaders.runs import now
+from loaders.store import LoadResult, apply_file
+
+
+class ReviewRefused(LoaderError):
+    """A review action was refused (named reason; nothing was changed)."""
+
+
+def _pending(session: Session, run_id: int) -> models.LoadRun:
+    run = session.get(models.LoadRun, run_id)
+    if run is None:
+        raise ReviewRefused(f"there is no load run {run_id}")
+    if run.review_state != "pending":
+        state = run.review_state
+        by = f" by {run.reviewed_by}" if run.reviewed_by else ""
+        raise ReviewRefused(f"load run {run_id} is not pending review (it was {state}{by})")
+    return run
+
+
+def _check_reviewer(run: models.LoadRun, reviewer: str) -> None:
+    if not reviewer:
+        raise ReviewRefused("a review must name its reviewer")
+    if reviewer.casefold() == (run.user or "").casefold():
+        raise ReviewRefused(
+            f"{reviewer} made load run {run.id}: a change needs a second pair of eyes, so "
+            "another reviewer must publish or decline it"
+        )
+
+
+def _apply_pending(session: Session, run: models.LoadRun) -> LoadResult:
+    assert run.id is not None
+    pending = session.get(models.PendingFile, run.id)
+    if pending is None:
+        raise ReviewRefused(f"load run {run.id} has no file kept for review")
+    result = LoadResult(file_name=run.file_name, kind=run.kind, file_format=run.file_format)
+    apply_file(
+        session,
+        run=run,
+        data=pending.data,
+        kind=run.kind or None,
+        file_format=Format(run.file_format) if run.file_format in set(Format) else None,
+        replaces_earlier=False,
+        result=result,
+    )
+    return result
+
+
+def publish(*, engine: Engine, run_id: int, reviewer: str, comment: str = "") -> LoadResult:
+    """Write a pending load run's file now (checked again) and make it public.
+
+    Raises Rejected when the file no longer checks against the current data (the run stays
+    pending, so it can be declined), ReviewRefused for the reviewer's own run or a run that is
+    not pending.
+    """
+    with Session(engine) as session:
+        run = _pending(session, run_id)
+        _check_reviewer(run, reviewer)
+        result = _apply_pending(session, run)
+        run.review_state = "published"
+        run.reviewed_by, run.reviewed_at, run.review_comment = reviewer, now(), comment
+        session.add(run)
+        session.execute(
+            delete(table(models.PendingFile)).where(
+                table(models.PendingFile).c.load_run_id == run_id
+            )
+        )
+        session.commit()
+        result.load_run_id = run_id
+        return result
+
+
+def decline(*, engine: Engine, run_id: int, reviewer: str, comment: str) -> None:
+    """Decline a pending load run with a comment for its author; nothing is written."""
+    if not comment.strip():
+        raise ReviewRefused("say why in a comment: its author reads it")
+    with Session(engine) as session:
+        run = _pending(session, run_id)
+        _check_reviewer(run, reviewer)
+        run.review_state = "declined"
+        run.reviewed_by, run.reviewed_at, run.review_comment = reviewer, now(), comment.strip()
+        session.add(run)
+        session.execute(
+            delete(table(models.PendingFile)).where(
+                table(models.PendingFile).c.load_run_id == run_id
+            )
+        )
+        session.commit()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What publishing a pending run would do: its counts and the cells whose status moves."""
+
+    result: LoadResult
+    moved: pd.DataFrame  # participant_code, recommendation, before, after (this year's cells)
+
+
+def preview(*, engine: Engine, run_id: int, year: int | None = None) -> Preview:
+    """Apply a pending run inside a transaction that is rolled back: the status changes it
+    would make in ``year`` (default: the current year), documented data only."""
+    year = year or dt.date.today().year
+    key = ["participant_code", "recommendation"]
+    before = read_cells(engine=engine, include_sample=False)
+    with Session(engine) as session:
+        run = _pending(session, run_id)
+        result = _apply_pending(session, run)
+        after = read_cells(engine=session.connection(), include_sample=False)
+        session.rollback()
+    result.dry_run = True
+    columns = [*key, "result"]
+    was = before[before["year"] == year][columns].rename(columns={"result": "before"})
+    will = after[after["year"] == year][columns].rename(columns={"result": "after"})
+    both = was.merge(will, on=key, how="outer").fillna({"before": "", "after": ""})
+    moved = both[both["before"] != both["after"]].sort_values(key).reset_index(drop=True)
+    return Preview(result=result, moved=moved)
