@@ -93,7 +93,15 @@ def _from_utf16(*, data: bytes, name: str) -> bytes:
             raise _reject(
                 name, None, None, "UTF-16 text without a byte-order mark: save as 'CSV UTF-8'"
             )
-        raise _reject(name, None, None, "binary data: not a CSV, XLSX or JSON file")
+        try:  # text with a stray NUL is refused later, naming its row and column
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:
+                raise _reject(
+                    name, None, None, "binary data: not a CSV, XLSX or JSON file"
+                ) from None
+        if head.count(0) > 16:
+            raise _reject(name, None, None, "binary data: not a CSV, XLSX or JSON file")
     return data
 
 

@@ -1,0 +1,490 @@
+"""Hostile and malformed files: each is refused with a FILE:ROW message (or read correctly),
+nothing is written, and the rejection is logged as a load run with bounded errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from loaders import readers
+from loaders.errors import Rejected
+from loaders.store import load_bytes
+
+COUNTED = ("observation", "assessment", "event", "source")
+HEADER = "participant,indicator,date,value,source,note"
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()) for t in COUNTED
+        }
+
+
+def last_run(engine: Engine) -> tuple[int, str, str]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT id, status, errors FROM load_run ORDER BY id DESC LIMIT 1")
+        ).one()
+    return int(row[0]), str(row[1]), str(row[2])
+
+
+def refused(engine: Engine, data: bytes, name: str = "bad.csv", **kw: object) -> list[str]:
+    """Load data, expect Rejected; check nothing changed and a bounded rejected run exists."""
+    before = counts(engine)
+    run_before = last_run(engine)[0]
+    with pytest.raises(Rejected) as info:
+        load_bytes(engine=engine, data=data, name=name, **kw)  # type: ignore[arg-type]
+    assert counts(engine) == before, "a rejected file must leave the data exactly as it was"
+    run_id, status, errors = last_run(engine)
+    assert run_id > run_before and status == "rejected"
+    stored = json.loads(errors)
+    assert 1 <= len(stored) <= 201 and all(len(e) <= 500 for e in stored)
+    assert len(errors) < 120_000
+    problems = [str(p) for p in info.value.problems]
+    assert all(p.startswith(f"{name}:") for p in problems), problems
+    return problems
+
+
+def csv_bytes(*lines: str, end: str = "\n") -> bytes:
+    return (end.join(lines) + end).encode()
+
+
+def loaded(engine: Engine, data: bytes, name: str = "ok.csv", **kw: object) -> list[float]:
+    load_bytes(engine=engine, data=data, name=name, **kw)  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT o.value FROM observation o JOIN load_run r ON o.load_run_id = r.id "
+                "WHERE r.file_name = :n ORDER BY o.id"
+            ),
+            {"n": name},
+        ).scalars()
+        return [float(v) for v in rows]
+
+
+def _xlsx(rows: list[list[object]], formats: dict[str, str] | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    for row in rows:
+        ws.append(row)
+    for cell, fmt in (formats or {}).items():
+        ws[cell].number_format = fmt
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _rewrite(data: bytes, changes: dict[str, bytes]) -> bytes:
+    """The XLSX with some of its parts replaced (or added)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename not in changes:
+                dst.writestr(item, src.read(item.filename))
+        for part, body in changes.items():
+            dst.writestr(part, body)
+    return out.getvalue()
+
+
+GOOD_ROW = ["VNM", "R3.2", "2019", 40, "Ministry report", ""]
+
+
+# ---------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("inf", "'inf' is not a finite number"),
+        ("1e309", "'1e309' is not a finite number"),
+        ("-Infinity", "'-Infinity' is not a finite number"),
+        ("1e15", "'1e15' is out of range (values up to 1,000,000,000,000)"),
+        ("1" * 400, "is not a finite number"),
+    ],
+)
+def test_endless_and_huge_numbers(ref_engine: Engine, value: str, reason: str) -> None:
+    problems = refused(ref_engine, csv_bytes(HEADER, f"VNM,R2.1,2019,{value},src,"))
+    assert len(problems) == 1 and problems[0].startswith("bad.csv:2: value: ")
+    assert problems[0].endswith(reason)
+
+
+def test_json_infinity_nan_and_giant_integer(ref_engine: Engine) -> None:
+    row = (
+        '{{"participant": "VNM", "indicator": "R2.1", "date": "2019", "value": {v}, "source": "s"}}'
+    )
+    data = ("[" + ",\n".join(row.format(v=v) for v in ("Infinity", "NaN")) + "]").encode()
+    assert refused(ref_engine, data, name="x.json") == [
+        "x.json:1: value: 'inf' is not a finite number",
+        "x.json:2: value: 'nan' is not a number",
+    ]
+    giant = ("[" + row.format(v="9" * 5000) + "]").encode()
+    problems = refused(ref_engine, giant, name="g.json")
+    assert problems[0].startswith("g.json:-: invalid JSON: Exceeds the limit")
+
+
+def test_decimal_comma_of_a_semicolon_csv(ref_engine: Engine) -> None:
+    data = csv_bytes("participant;indicator;date;value;source", "VNM;R3.2;2019;2,5;src")
+    assert refused(ref_engine, data) == [
+        "bad.csv:2: value: '2,5' has a comma: write a decimal point (2.5) and no thousands separator"
+    ]
+
+
+def test_excel_percent_cell_reads_as_shown(ref_engine: Engine) -> None:
+    data = _xlsx(
+        [HEADER.split(","), ["VNM", "R3.2", 2019, 0.5, "Ministry report", None]], {"D2": "0%"}
+    )
+    assert loaded(ref_engine, data, name="pct.xlsx") == [50.0]
+    over = _xlsx(
+        [HEADER.split(","), ["VNM", "R3.2", 2019, 1.5, "Ministry report", None]], {"D2": "0.0%"}
+    )
+    assert refused(ref_engine, over, name="pct2.xlsx") == [
+        "pct2.xlsx:2: value: percent: value must be between 0 and 100, got 150%"
+    ]
+
+
+def test_excel_dates_serials_and_formulas(ref_engine: Engine) -> None:
+    import datetime as dt
+
+    data = _xlsx(
+        [HEADER.split(","), ["VNM", "R3.2", dt.date(2019, 5, 1), 40, "Ministry report", None]]
+    )
+    assert loaded(ref_engine, data, name="date.xlsx") == [40.0]
+    with ref_engine.connect() as conn:
+        day = conn.execute(text("SELECT date FROM observation WHERE value = 40")).scalar_one()
+    assert str(day) == "2019-05-01"
+    serial = _xlsx([HEADER.split(","), ["VNM", "R3.2", 43831, 40, "Other report", None]])
+    assert refused(ref_engine, serial, name="serial.xlsx") == [
+        "serial.xlsx:2: date: '43831' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+    ]
+    formula = _xlsx([HEADER.split(","), ["VNM", "R3.2", 2019, "=1+1", "Ministry report", None]])
+    assert refused(ref_engine, formula, name="f.xlsx") == [
+        "f.xlsx:2: value: empty: a value is required"
+    ]
+
+
+# ---------------------------------------------------------------- CSV structure
+
+
+def test_unterminated_quote_names_the_row_it_opened(ref_engine: Engine) -> None:
+    data = csv_bytes(
+        HEADER,
+        "VNM,R1.1,2019,2,src,fine",
+        'THA,R1.1,2019,2,src,"the quote opens here',
+        "KOR,R1.1,2019,2,src,",
+        "MYS,R1.1,2019,2,src,",
+    )
+    problems = refused(ref_engine, data)
+    assert problems == [
+        'bad.csv:3: note: unterminated quote: a cell opened with " on this row is never closed, '
+        "so the rest of the file would be read into it"
+    ]
+
+
+def test_multiline_cells_crlf_and_lone_cr_keep_row_numbers(ref_engine: Engine) -> None:
+    lines = [HEADER, 'VNM,R1.1,2019,2,src,"two\nlines"', "", "Atlantis,R1.1,2019,2,src,"]
+    assert refused(ref_engine, csv_bytes(*lines))[0].startswith("bad.csv:5: participant:")
+    crlf = [HEADER, 'VNM,R1.1,2019,2,src,"two\r\nlines"', "Atlantis,R1.1,2019,2,src,"]
+    assert refused(ref_engine, csv_bytes(*crlf, end="\r\n"))[0].startswith(
+        "bad.csv:4: participant:"
+    )
+    cr = [HEADER, "VNM,R1.1,2019,2,src,", "Atlantis,R1.1,2019,2,src,"]
+    assert refused(ref_engine, csv_bytes(*cr, end="\r"))[0].startswith("bad.csv:3: participant:")
+    assert loaded(ref_engine, csv_bytes(HEADER, "VNM,R1.1,2019,2,src,", end="\r\n")) == [2.0]
+
+
+def test_mixed_delimiters_and_ragged_rows(ref_engine: Engine) -> None:
+    mixed = refused(ref_engine, csv_bytes(HEADER, "VNM;R1.1;2019;2;src;"))
+    assert any(
+        p.startswith("bad.csv:2: participant: unknown participant 'VNM;R1.1;2019;2;src;'")
+        for p in mixed
+    )
+    ragged = refused(ref_engine, csv_bytes(HEADER, "VNM,R1.1,2019,2,src,,extra"))
+    assert ragged == [
+        "bad.csv:2: 7 cells but the header has 6 columns (a stray delimiter or unquoted text?)"
+    ]
+    # trailing empty cells (a spreadsheet's stray delimiters) are harmless
+    assert loaded(ref_engine, csv_bytes(HEADER, "VNM,R1.1,2019,2,src,,,")) == [2.0]
+
+
+def test_duplicate_and_empty_header_cells(ref_engine: Engine) -> None:
+    twice = refused(ref_engine, csv_bytes(HEADER + ",value", "VNM,R1.1,2019,2,src,,3"))
+    assert twice == ["bad.csv:1: value: the header names 'value' twice (columns 4 and 7)"]
+    unnamed = refused(
+        ref_engine, csv_bytes("participant,,indicator,date,value,source", "VNM,x,R1.1,2019,2,src")
+    )
+    assert unnamed == [
+        "bad.csv:2: column 2: a value under an empty header cell: name the column or delete it"
+    ]
+    beyond = refused(ref_engine, csv_bytes(HEADER + ",", "VNM,R1.1,2019,2,src,,3"))
+    assert beyond == [
+        "bad.csv:2: 7 cells but the header has 6 columns (a stray delimiter or unquoted text?)"
+    ]
+
+
+def test_too_many_columns(ref_engine: Engine) -> None:
+    problems = refused(ref_engine, csv_bytes(HEADER + ",x" * 300, "VNM,R1.1,2019,2,src,"))
+    assert problems == ["bad.csv:1: the header has 306 columns (limit 200)"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+)
+def test_byte_order_marks(ref_engine: Engine, encoding: str, bom: bytes) -> None:
+    body = "\n".join([HEADER, "Viet Nam,R1.1,2019,2,Ministère,"]) + "\n"
+    assert loaded(ref_engine, bom + body.encode(encoding), name=f"{encoding}.csv") == [2.0]
+
+
+def test_utf16_without_bom_and_latin1(ref_engine: Engine) -> None:
+    body = "\n".join([HEADER, "VNM,R1.1,2019,2,src,"]) + "\n"
+    assert refused(ref_engine, body.encode("utf-16-le")) == [
+        "bad.csv:-: UTF-16 text without a byte-order mark: save as 'CSV UTF-8'"
+    ]
+    latin = refused(
+        ref_engine, csv_bytes(HEADER) + "VNM,R1.1,2019,2,Minist\xe8re,\n".encode("latin-1")
+    )
+    assert latin[0].startswith("bad.csv:2: not UTF-8 text")
+
+
+# ---------------------------------------------------------------- control characters
+
+
+@pytest.mark.parametrize(
+    ("cell", "label"),
+    [
+        ("a\x00b", "U+0000 (NUL)"),
+        ("bell\x07", "U+0007 (control character)"),
+        ("\x1b[31m", "U+001B (ESC)"),
+    ],
+)
+def test_control_characters_are_refused(ref_engine: Engine, cell: str, label: str) -> None:
+    data = csv_bytes(HEADER, "VNM,R1.1,2019,2,src,fine", f"VNM,R1.1,2020,2,src,{cell}")
+    assert refused(ref_engine, data) == [
+        f"bad.csv:3: note: {label} in the cell: remove it (a control character cannot be stored "
+        "or exported)"
+    ]
+
+
+def test_control_characters_in_json_and_events(ref_engine: Engine) -> None:
+    data = b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, "source": "s\\u0000"}]'
+    assert refused(ref_engine, data, name="c.json")[0].startswith("c.json:1: source: U+0000 (NUL)")
+    events = csv_bytes("date,title,source", "2020-01-01,Meeting\x00,src")
+    assert refused(ref_engine, events, kind="events")[0].startswith("bad.csv:2: title: U+0000")
+
+
+def test_tabs_and_newlines_inside_cells_are_kept(ref_engine: Engine) -> None:
+    data = csv_bytes(HEADER, 'VNM,R1.1,2019,2,src,"a\tb\nc"')
+    assert loaded(ref_engine, data) == [2.0]
+    with ref_engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT COUNT(*) FROM observation WHERE note = :n"), {"n": "a\tb\nc"}
+        )
+        assert found.scalar_one() == 1
+
+
+# ---------------------------------------------------------------- lengths and sources
+
+
+def test_texts_longer_than_their_columns(ref_engine: Engine) -> None:
+    long_kind = "k" * 33
+    events = csv_bytes(
+        "date,title,kind,url,source",
+        f"2020-01-01,Meeting,{long_kind},,src",
+        f"2020-01-02,{'t' * 600},,,src",
+        f"2020-01-03,Talk,,https://x.org/{'u' * 2000},{'s' * 201}",
+    )
+    problems = refused(ref_engine, events, kind="events")
+    assert problems[0] == (
+        f"bad.csv:2: kind: '{long_kind}' is 33 characters long (limit 32 for kind)"
+    )
+    assert problems[1].startswith("bad.csv:3: title: '" + "t" * 79 + "…' is 600 characters long")
+    assert problems[2].startswith("bad.csv:4: source: ") and "(limit 200 for source)" in problems[2]
+    assert problems[3].startswith("bad.csv:4: url: ") and "(limit 2000 for url)" in problems[3]
+    obs = refused(ref_engine, csv_bytes(HEADER, f"VNM,R1.1,2019,2,{'s' * 300},"))
+    assert obs[0].endswith("is 300 characters long (limit 200 for source)")
+
+
+def test_sources_differing_only_in_case(ref_engine: Engine) -> None:
+    conflict = csv_bytes(HEADER, "VNM,R1.1,2019,2,Case Report,", "VNM,R1.1,2019,3,case report,")
+    assert refused(ref_engine, conflict) == [
+        f"bad.csv:{n}: value_number: conflicts with row 2: same key, different value_number/status_number"
+        for n in (2, 3)
+    ]
+    same = csv_bytes(HEADER, "VNM,R1.1,2019,2,Case Report,", "VNM,R1.1,2019,2,CASE REPORT,")
+    assert loaded(ref_engine, same, name="case.csv") == [2.0]
+    again = csv_bytes(HEADER, "VNM,R1.1,2019,4,case REPORT,")
+    result = load_bytes(engine=ref_engine, data=again, name="case2.csv")
+    assert (result.inserted, result.updated) == (0, 1)
+
+
+def test_echoed_values_are_cut_and_problems_bounded(ref_engine: Engine) -> None:
+    long_value = "9x" * 2000
+    rows = [
+        f"VNM,R1.1,{1950 + i % 60}-{1 + i % 12:02d}-01,{long_value},src,{i}" for i in range(3000)
+    ]
+    problems = refused(ref_engine, csv_bytes(HEADER, *rows))
+    assert len(problems) == readers.MAX_PROBLEMS + 1
+    assert problems[-1] == "bad.csv:-: … and 2,000 more problem(s) not listed"
+    assert problems[0] == "bad.csv:2: value: '" + long_value[:79] + "…' is not a number"
+    _, _, errors = last_run(ref_engine)
+    stored = json.loads(errors)
+    assert len(stored) == 201 and stored[-1].startswith("… and ")
+
+
+# ---------------------------------------------------------------- JSON and XLSX structure
+
+
+def test_deeply_nested_json(ref_engine: Engine) -> None:
+    problems = refused(ref_engine, b"[" * 100_000 + b"]" * 100_000, name="deep.json")
+    assert problems == ["deep.json:1: JSON nested too deeply: expected a list of flat objects"]
+
+
+def test_corrupt_xlsx_parts(ref_engine: Engine) -> None:
+    good = _xlsx([HEADER.split(","), GOOD_ROW])
+    broken = _rewrite(good, {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row r='1'><c"})
+    assert refused(ref_engine, broken, name="b.xlsx")[0].startswith(
+        "b.xlsx:-: not a readable XLSX workbook"
+    )
+    truncated = good[: len(good) // 2]
+    assert refused(ref_engine, truncated, name="t.xlsx")[0].startswith(
+        "t.xlsx:-: not a readable XLSX workbook"
+    )
+
+
+def _shared_string_book(sheet_cells: str, strings: str, doctype: str = "") -> bytes:
+    good = _xlsx([["participant"]])
+    sheet = (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        f'2006/main"><sheetData>{sheet_cells}</sheetData></worksheet>'
+    )
+    sst = (
+        f'<?xml version="1.0"?>{doctype}<sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main">{strings}</sst>'
+    )
+    types = zipfile.ZipFile(io.BytesIO(good)).read("[Content_Types].xml")
+    types = types.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = zipfile.ZipFile(io.BytesIO(good)).read("xl/_rels/workbook.xml.rels")
+    rels = rels.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    return _rewrite(
+        good,
+        {
+            "xl/worksheets/sheet1.xml": sheet.encode(),
+            "xl/sharedStrings.xml": sst.encode(),
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+        },
+    )
+
+
+HEADER_CELLS = "".join(
+    f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+    for col, name in zip("ABCDEF", HEADER.split(","), strict=True)
+)
+
+
+def test_bad_shared_string_index(ref_engine: Engine) -> None:
+    cells = f'<row r="1">{HEADER_CELLS}</row><row r="2"><c r="A2" t="s"><v>999</v></c></row>'
+    data = _shared_string_book(cells, "<si><t>VNM</t></si>")
+    assert refused(ref_engine, data, name="s.xlsx")[0].startswith("s.xlsx:")
+
+
+def test_entity_expansion_and_external_entities_are_not_expanded(ref_engine: Engine) -> None:
+    laughs = (
+        '<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + "]>"
+    )
+    cells = f'<row r="1">{HEADER_CELLS}</row><row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    bomb = _shared_string_book(cells, "<si><t>&i;</t></si>", laughs)
+    started = time.monotonic()
+    problems = refused(ref_engine, bomb, name="lol.xlsx")
+    assert time.monotonic() - started < 30
+    assert all(len(p) < 400 for p in problems), "an entity must never be expanded into a message"
+    xxe = _shared_string_book(
+        cells, "<si><t>&x;</t></si>", '<!DOCTYPE sst [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    )
+    problems = refused(ref_engine, xxe, name="xxe.xlsx")
+    assert not any("root:" in p for p in problems), "an external entity must never be read"
+
+
+# ---------------------------------------------------------------- size bounds
+
+
+def test_ten_megabyte_single_line_is_refused_quickly(ref_engine: Engine) -> None:
+    started = time.monotonic()
+    problems = refused(ref_engine, b"a," * 5_000_000)
+    assert problems == [
+        "bad.csv:1: line is 10,000,000 bytes long (limit 1,048,576): not a table with one "
+        "record per line"
+    ]
+    assert time.monotonic() - started < 30
+
+
+def test_file_over_the_size_limit(ref_engine: Engine) -> None:
+    data = csv_bytes(HEADER) + b"x" * (readers.MAX_FILE_BYTES + 1)
+    assert refused(ref_engine, data) == [
+        f"bad.csv:-: file is {len(data):,} bytes; the limit is 50 MB"
+    ]
+
+
+def _bare_xlsx(rows: int) -> bytes:
+    """A workbook whose one sheet holds ``rows`` one-cell rows, written without openpyxl."""
+    good = _xlsx([["participant"]])
+    out = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(good))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(item, src.read(item.filename))
+        with dst.open("xl/worksheets/sheet1.xml", "w") as part:
+            part.write(
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData>"
+            )
+            for start in range(1, rows + 1, 100_000):
+                part.write(
+                    b"".join(
+                        b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n)
+                        for n in range(start, min(start + 100_000, rows + 1))
+                    )
+                )
+            part.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_xlsx_with_millions_of_rows_is_refused_quickly(ref_engine: Engine) -> None:
+    data = _bare_xlsx(3_000_000)
+    assert len(data) < 30 * 1024 * 1024
+    started = time.monotonic()
+    problems = refused(ref_engine, data, name="rows.xlsx")
+    assert problems == ["rows.xlsx:-: the sheet has over 1,048,576 rows (Excel's limit)"]
+    assert time.monotonic() - started < 30
+
+
+def test_xlsx_that_unpacks_too_far_is_refused(
+    ref_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "MAX_XLSX_XML_BYTES", 1024 * 1024)
+    problems = refused(ref_engine, _bare_xlsx(40_000), name="bomb.xlsx")
+    assert problems == [
+        "bomb.xlsx:-: the workbook unpacks to over 1 MB of XML (a zip bomb?): not a table a "
+        "spreadsheet would save"
+    ]
