@@ -15,7 +15,15 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.core.config import get_settings
-from dashboard.core.history import Since, changes, load_runs, loads
+from dashboard.core.history import (
+    Since,
+    changes,
+    describe,
+    load_runs,
+    loads,
+    run_state,
+    when_text,
+)
 from loaders.history import undo
 from loaders.review import decline, preview, publish
 
@@ -52,44 +60,21 @@ def add_history_commands(sub: Any) -> None:
             p.add_argument("--comment", default="", help="why (required to decline)")
 
 
-def _when(value: Any) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _state(run: pd.Series) -> str:
-    if run["status"] == "rejected":
-        return "rejected"
-    state = str(run["review_state"])
-    if pd.notna(run["undone_by_run_id"]):
-        state += f", undone by {int(run['undone_by_run_id'])}"
-    if pd.notna(run["undoes_run_id"]):
-        state += f", undoes {int(run['undoes_run_id'])}"
-    return state
-
-
 def _describe_change(change: pd.Series) -> str:
-    before, after = loads(change["before"]), loads(change["after"])
-    if change["entity"] == "event":
-        state = after or before or {}
-        what = f"event {state.get('date')} {state.get('title')!r}"
-    else:
-        owner = change["participant_code"] or "ARF"
-        what = f"{change['entity']} {owner} {change['code']} {change['date']}"
-    field = "status" if change["entity"] == "assessment" else "value"
-    if change["op"] == "update" and change["entity"] != "event":
-        moved = [
-            f"{k}: {(before or {}).get(k)!r} -> {(after or {}).get(k)!r}"
-            for k in (field, "note", "assessor", "rationale")
-            if (before or {}).get(k) != (after or {}).get(k)
-        ]
-        return f"update {what}: {'; '.join(moved) or 'fields rewritten'}"
-    if change["op"] == "insert" and change["entity"] != "event":
-        return f"insert {what} = {(after or {}).get(field)!r}"
-    if change["op"] == "delete" and change["entity"] != "event":
-        return f"delete {what} (was {(before or {}).get(field)!r})"
-    return f"{change['op']} {what}"
+    what, before, after = describe(
+        entity=change["entity"],
+        op=change["op"],
+        participant=change["participant_code"],
+        code=change["code"],
+        date=change["date"],
+        before=change["before"],
+        after=change["after"],
+    )
+    if change["op"] == "insert":
+        return f"insert {what} = {after}"
+    if change["op"] == "delete":
+        return f"delete {what} (was {before})"
+    return f"update {what}: {before} -> {after}"
 
 
 def _history(args: argparse.Namespace, *, engine: Engine) -> int:
@@ -133,8 +118,8 @@ def _history(args: argparse.Namespace, *, engine: Engine) -> int:
     for _, run in runs.iterrows():
         counts = f"+{run['changes_insert']} ~{run['changes_update']} -{run['changes_delete']}"
         print(
-            f"run {int(run['id'])}  {_when(run['started_at'])}  {run['user'] or '?'}  "
-            f"{run['kind']}  {run['file_name']}  [{_state(run)}]  {counts}"
+            f"run {int(run['id'])}  {when_text(run['started_at'])}  {run['user'] or '?'}  "
+            f"{run['kind']}  {run['file_name']}  [{run_state(run)}]  {counts}"
         )
         if run["review_comment"]:
             print(f"    review by {run['reviewed_by']}: {run['review_comment']}")
@@ -156,7 +141,7 @@ def _review(args: argparse.Namespace, *, engine: Engine) -> int:
             print("nothing is waiting for review")
         for _, run in waiting.iterrows():
             print(
-                f"run {int(run['id'])}  {_when(run['started_at'])}  by {run['user']}  "
+                f"run {int(run['id'])}  {when_text(run['started_at'])}  by {run['user']}  "
                 f"{run['kind']}  {run['file_name']}  ({run['rows_read']} rows: "
                 f"{run['inserted']} new, {run['updated']} updated)"
             )

@@ -15,7 +15,10 @@ READ = [
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
     st.Page("exports.py", title="Exports", url_path="exports"),
 ]
-EDIT = [st.Page("upload.py", title="Load data", url_path="upload")]  # editors and above
+EDIT = [  # editors and above
+    st.Page("upload.py", title="Load data", url_path="upload"),
+    st.Page("history.py", title="Load history", url_path="history"),
+]
 ABOUT = [st.Page("methodology.py", title="Methodology", url_path="methodology")]
 
 identity = auth.current_identity()

@@ -255,3 +255,61 @@ def changes(
         stmt = stmt.limit(limit)
     with connection(engine) as conn:
         return pd.DataFrame(conn.execute(stmt).all(), columns=CHANGE_COLUMNS)
+
+
+def describe(
+    *,
+    entity: str,
+    op: str,
+    participant: str | None,
+    code: str | None,
+    date: object,
+    before: object,
+    after: object,
+) -> tuple[str, str, str]:
+    """A change for a person: (what row, its value or fields before, after)."""
+    old, new = loads(before), loads(after)
+    if entity == "event":
+        state = new or old or {}
+        what = f"event {state.get('date')} {state.get('title')!r}"
+
+        def event_text(s: dict[str, Any] | None) -> str:
+            if s is None:
+                return ""
+            who = ";".join(s.get("participants", []))
+            return f"{s.get('kind') or 'event'}; {who or 'no participants'}"
+
+        return what, event_text(old), event_text(new)
+    what = f"{entity} {participant or 'ARF'} {code} {date}"
+    field = "status" if entity == "assessment" else "value"
+    keys = [field, "note", "assessor", "rationale"]
+    if op == "update":
+        moved = [k for k in keys if (old or {}).get(k) != (new or {}).get(k)] or [field]
+    else:
+        moved = [field]
+
+    def text(s: dict[str, Any] | None) -> str:
+        if s is None:
+            return ""
+        return "; ".join(f"{k}: {s.get(k)!r}" if k != field else f"{s.get(k)!r}" for k in moved)
+
+    return what, text(old), text(new)
+
+
+def when_text(value: object) -> str:
+    """A stored time as 'YYYY-MM-DD HH:MM' (UTC), or '' when missing."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+
+
+def run_state(run: pd.Series) -> str:
+    """A load run's state for a person: rejected, pending, published, declined; undone by."""
+    if run["status"] == "rejected":
+        return "rejected (nothing written)"
+    state = str(run["review_state"])
+    if pd.notna(run["undone_by_run_id"]):
+        state += f"; undone by run {int(run['undone_by_run_id'])}"
+    if pd.notna(run["undoes_run_id"]):
+        state += f"; undoes run {int(run['undoes_run_id'])}"
+    return state

@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
+from dashboard.core import models
 from dashboard.core.config import get_settings
 from dashboard.core.roles import SignInThrottle
 from dashboard.ui import auth
 from dashboard.ui.cache import engine, refresh_version
 from loaders.accounts import review_required, verify_password
 from loaders.errors import LoaderError, Rejected
+from loaders.history import undo
+from loaders.review import decline, preview, publish
 from loaders.sample import add_sample, remove_sample
 from loaders.store import load_bytes
 
@@ -121,3 +125,70 @@ def sign_in(*, username: str, password: str) -> str | None:
     THROTTLE.succeeded(username=username)
     auth.remember_local(username=user.username)
     return None
+
+
+def undo_run(*, run_id: int) -> LoadOutcome:
+    """Undo one load run (admins only); the refusal names the reason or the later run."""
+    try:
+        identity = auth.require_role("admin", doing="Undoing a load")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    try:
+        done = undo(engine=engine(), run_id=run_id, user=identity.username or None)
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    refresh_version()
+    return LoadOutcome(ok=True, message=done.summary())
+
+
+def review_run(*, run_id: int, publish_it: bool, comment: str) -> LoadOutcome:
+    """Publish or decline a pending load run (reviewers, never the author's own)."""
+    try:
+        identity = auth.require_role("reviewer", doing="Reviewing a load")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    reviewer = identity.username or get_settings().user
+    try:
+        if publish_it:
+            result = publish(engine=engine(), run_id=run_id, reviewer=reviewer, comment=comment)
+            message = f"Published run {run_id}: {result.summary()}"
+        else:
+            decline(engine=engine(), run_id=run_id, reviewer=reviewer, comment=comment)
+            message = f"Declined run {run_id}; nothing was written."
+    except Rejected as exc:
+        first = "; ".join(str(p) for p in exc.problems[:3])
+        return LoadOutcome(
+            ok=False,
+            message=(
+                f"Run {run_id} no longer checks against the data as they are now "
+                f"({len(exc.problems)} problem(s), e.g. {first}); it stays pending: decline it."
+            ),
+        )
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    refresh_version()
+    return LoadOutcome(ok=True, message=message)
+
+
+def preview_run(*, run_id: int) -> tuple[LoadOutcome, pd.DataFrame]:
+    """What publishing a pending run would change, for its author and reviewers: the
+    statuses that would move this year. Nothing is written."""
+    empty = pd.DataFrame(columns=["participant_code", "recommendation", "before", "after"])
+    try:
+        identity = auth.require_role("editor", doing="Previewing a pending load")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc)), empty
+    with Session(engine()) as session:
+        run = session.get(models.LoadRun, run_id)
+    author = run is not None and bool(identity.username) and run.user == identity.username
+    if not (author or auth.allows(identity, "reviewer")):
+        message = "Only its author and reviewers preview a pending load."
+        return LoadOutcome(ok=False, message=message), empty
+    try:
+        shown = preview(engine=engine(), run_id=run_id)
+    except Rejected as exc:
+        message = f"Run {run_id} no longer checks: {exc.problems[0]}"
+        return LoadOutcome(ok=False, message=message), empty
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc)), empty
+    return LoadOutcome(ok=True, message=shown.result.summary()), shown.moved

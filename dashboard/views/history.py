@@ -1,0 +1,73 @@
+"""The Load history page's tables: load runs, one run's changes, and loads waiting for review."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from dashboard.core.history import Since, changes, describe, load_runs, run_state, when_text
+
+CHANGE_LIMIT = 1_000  # a page shows this many changes of one run; `rtop history --run` shows all
+
+
+def run_table(*, engine: Engine, since: Since, participant: str | None) -> pd.DataFrame:
+    """Load runs, newest first, as a person reads them."""
+    runs = load_runs(engine=engine, since=since, participant=participant)
+    return pd.DataFrame(
+        {
+            "run": runs["id"].astype(int),
+            "when (UTC)": runs["started_at"].map(when_text),
+            "by": runs["user"].fillna(""),
+            "file or action": runs["file_name"],
+            "kind": runs["kind"],
+            "state": [run_state(r) for _, r in runs.iterrows()],
+            "added": runs["changes_insert"].astype(int),
+            "changed": runs["changes_update"].astype(int),
+            "removed": runs["changes_delete"].astype(int),
+            "reviewed by": runs["reviewed_by"].fillna(""),
+            "review comment": runs["review_comment"].fillna(""),
+        }
+    )
+
+
+def change_table(*, engine: Engine, run_id: int, participant: str | None = None) -> pd.DataFrame:
+    """One run's changes (at most CHANGE_LIMIT): what row, before and after."""
+    found = changes(engine=engine, run_id=run_id, participant=participant, limit=CHANGE_LIMIT)
+    described = [
+        describe(
+            entity=c["entity"],
+            op=c["op"],
+            participant=c["participant_code"],
+            code=c["code"],
+            date=c["date"],
+            before=c["before"],
+            after=c["after"],
+        )
+        for _, c in found.iterrows()
+    ]
+    return pd.DataFrame(
+        {
+            "change": found["op"],
+            "row": [d[0] for d in described],
+            "before": [d[1] for d in described],
+            "after": [d[2] for d in described],
+        }
+    )
+
+
+def pending_table(*, engine: Engine) -> pd.DataFrame:
+    """Loads waiting for a reviewer, oldest first."""
+    runs = load_runs(engine=engine, include_rejected=False)
+    waiting = runs[runs["review_state"] == "pending"].sort_values("id")
+    return pd.DataFrame(
+        {
+            "run": waiting["id"].astype(int),
+            "when (UTC)": waiting["started_at"].map(when_text),
+            "by": waiting["user"].fillna(""),
+            "file": waiting["file_name"],
+            "kind": waiting["kind"],
+            "rows": waiting["rows_read"].astype(int),
+            "new": waiting["inserted"].astype(int),
+            "updated": waiting["updated"].astype(int),
+        }
+    ).reset_index(drop=True)

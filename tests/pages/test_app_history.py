@@ -1,0 +1,109 @@
+"""The Load history page: runs and their changes, undo by an admin, review of pending loads."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from apptest_support import assert_ok
+from conftest import OpenPage
+from test_app_auth import add, sign_in
+
+from dashboard.core.db import make_engine
+from loaders.store import load_bytes
+
+HEADER = "participant,indicator,date,value,source,note"
+
+
+def load(db: Path, *lines: str, name: str, user: str | None = None, review: bool = False) -> int:
+    engine = make_engine(url=f"sqlite:///{db}")
+    data = ("\n".join([HEADER, *lines]) + "\n").encode()
+    result = load_bytes(engine=engine, data=data, name=name, user=user, review=review)
+    engine.dispose()
+    assert result.load_run_id is not None
+    return result.load_run_id
+
+
+def values(db: Path, code: str) -> list[tuple[str, float]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT participant_code, value FROM observation WHERE indicator_code = ? "
+            "ORDER BY participant_code",
+            (code,),
+        ).fetchall()
+
+
+def test_history_lists_changes_and_an_admin_undoes_a_run(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    first = load(sqlite_reference_path, "AUS,R2.1,2020,1,Page source,", name="first.csv")
+    second = load(
+        sqlite_reference_path,
+        "AUS,R2.1,2020,3,Page source,",
+        "VNM,R2.1,2020,2,Page source,",
+        name="second.csv",
+    )
+    at = open_page(sqlite_reference_path, "history.py")  # no accounts: the local user is admin
+    assert_ok(at)
+    runs = at.dataframe[-3].value if len(at.dataframe) >= 3 else at.dataframe[0].value
+    assert {"first.csv", "second.csv"} <= set(runs["File or action"])
+    at.selectbox(key="history_run").select(second).run()
+    changes = at.dataframe[-1].value
+    assert set(changes["Change"]) == {"insert", "update"}
+    row = changes[changes["Change"] == "update"].iloc[0]
+    assert (row["Before"], row["After"]) == ("1.0", "3.0")
+    undo = next(b for b in at.button if b.label == f"Undo run {second}")
+    assert undo.disabled  # the confirmation comes first
+    at.checkbox(key="history_undo_sure").check().run()
+    next(b for b in at.button if b.label == f"Undo run {second}").click().run()
+    assert_ok(at)
+    assert any(f"undid run {second}" in s.value for s in at.success)
+    assert values(sqlite_reference_path, "R2.1") == [("AUS", 1.0)]
+    # The earlier run is blocked by nothing now; undoing the undone run is refused by name.
+    at.selectbox(key="history_run").select(first).run()
+    assert_ok(at)
+
+
+def test_an_editors_load_waits_and_another_reviewer_publishes_it(
+    open_page: OpenPage, sqlite_reference_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(sqlite_reference_path, "ed", "editor")
+    add(sqlite_reference_path, "rita", "reviewer")
+    run = load(
+        sqlite_reference_path, "THA,R2.1,2025,4,Page source,", name="pending.csv", user="ed",
+        review=True,
+    )
+    assert values(sqlite_reference_path, "R2.1") == []
+    at = sign_in(open_page(sqlite_reference_path), "ed")
+    at.switch_page("history.py").run()
+    assert_ok(at)
+    assert not [b for b in at.button if b.label == "Publish"]  # an editor cannot publish
+    next(b for b in at.button if b.label.startswith("Preview")).click().run()
+    assert_ok(at)
+    assert any("would load 1 observations rows: 1 new" in i.value for i in at.info), [
+        e.value for e in [*at.info, *at.error]
+    ]
+    moved = [d.value for d in at.dataframe if "Status once published" in d.value.columns]
+    assert moved and moved[0].iloc[0]["Participant"] == "THA"
+    at = sign_in(open_page(sqlite_reference_path), "rita")
+    at.switch_page("history.py").run()
+    assert at.selectbox(key="history_pending_run").value == run
+    at.text_input(key="history_comment").input("source checked").run()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    assert_ok(at)
+    assert any(f"Published run {run}" in s.value for s in at.success), [s.value for s in at.success]
+    assert values(sqlite_reference_path, "R2.1") == [("THA", 4.0)]
+    with sqlite3.connect(sqlite_reference_path) as conn:
+        state = conn.execute(
+            "SELECT review_state, reviewed_by, review_comment, user FROM load_run WHERE id = ?",
+            (run,),
+        ).fetchone()
+    assert state == ("published", "rita", "source checked", "ed")
+
+
+def test_a_guest_does_not_see_the_history(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    add(sqlite_reference_path, "ed", "editor")
+    at = open_page(sqlite_reference_path)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("history.py")
