@@ -1,6 +1,9 @@
 """A local account signs in in the real browser: a guest has no Load data page, an editor does,
 and the editor's load names them; a viewer signed in still cannot load. One `streamlit run`
-over a database with accounts (the module test_browser.py starts and drives Chromium)."""
+over a database with accounts, started and driven as in test_browser.py.
+
+Playwright's sync API allows one instance per thread, and test_browser.py's session-wide
+browser may still be open: this test drives its own Chromium from a worker thread."""
 
 from __future__ import annotations
 
@@ -11,14 +14,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.db import make_engine
 from loaders import accounts
-from tests.e2e.test_browser import (  # noqa: F401 - `browser` is a fixture
+from tests.conftest import need
+from tests.e2e.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HAVE_PLAYWRIGHT,
     IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
@@ -27,8 +34,10 @@ from tests.e2e.test_browser import (  # noqa: F401 - `browser` is a fixture
     App,
     _free_port,
     _healthy,
-    browser,
 )
+
+if HAVE_PLAYWRIGHT:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.e2e
 
@@ -96,12 +105,24 @@ def _sign_in(page: Page, username: str) -> None:
     page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
 
 
-def test_editor_signs_in_and_loads_a_viewer_cannot(
-    browser: Browser,  # noqa: F811 - the imported fixture
-    accounts_app: tuple[App, Path],
-) -> None:
-    app, db = accounts_app
-    page = _open(browser, app)
+def test_editor_signs_in_and_loads_a_viewer_cannot(accounts_app: tuple[App, Path]) -> None:
+    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
+    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(_in_browser, *accounts_app).result()
+
+
+def _in_browser(app: App, db: Path) -> None:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            _scenario(chromium, app, db)
+        finally:
+            chromium.close()
+
+
+def _scenario(chromium: Browser, app: App, db: Path) -> None:
+    page = _open(chromium, app)
     nav = page.locator(NAV)
     expect(nav.get_by_role("link", name="Overview")).to_be_visible()
     expect(nav.get_by_role("link", name="Load data")).to_have_count(0)
