@@ -43,6 +43,7 @@ from dashboard.core.history import (
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from loaders.errors import LoaderError
+from loaders.locks import write_lock
 from loaders.readmodel import refresh
 from loaders.runs import new_run, now
 
@@ -473,6 +474,10 @@ def undo(*, engine: Engine, run_id: int, user: str | None = None) -> UndoResult:
         if run.undone_by_run_id is not None:
             raise UndoRefused(f"{_describe(run)} was already undone by run {run.undone_by_run_id}")
         conn = session.connection()
+        write_lock(conn)
+        session.refresh(run)  # as it is now that no other writer runs
+        if run.undone_by_run_id is not None:
+            raise UndoRefused(f"{_describe(run)} was already undone by run {run.undone_by_run_id}")
         c = table(models.DataChange).c
         changes = list(
             conn.execute(

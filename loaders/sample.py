@@ -18,6 +18,7 @@ from dashboard.core.models import table
 from dashboard.core.scoring import parse_thresholds
 from loaders.errors import NotInitialised
 from loaders.history import delete_events, delete_measured, record_measured
+from loaders.locks import write_lock
 from loaders.readmodel import refresh
 from loaders.runs import new_run
 
@@ -160,6 +161,7 @@ def add_sample(
         if not participants:
             raise NotInitialised()
         indicators = list(session.scalars(select(models.Indicator)))
+        write_lock(session.connection())
         run_id = _run(session, kind="sample", seed=seed)
         removed = _delete_sample(session, run_id=run_id)
         source = _sample_source(session, seed=seed)
@@ -213,6 +215,7 @@ def _delete_sample(session: Session, *, run_id: int) -> int:
 def remove_sample(*, engine: Engine) -> int:
     """Delete exactly the synthetic data (observations, assessments, events)."""
     with Session(engine) as session:
+        write_lock(session.connection())
         run_id = _run(session, kind="sample-remove", seed=get_settings().sample_seed)
         removed = _delete_sample(session, run_id=run_id)
         _finish(session, run_id=run_id, inserted=0, removed=removed)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from dashboard.core import models
@@ -28,7 +29,8 @@ from loaders.history import (
     record_measured,
     record_measured_ids,
 )
-from loaders.readers import Format, read_table
+from loaders.locks import cannot_write, write_lock
+from loaders.readers import Format, Table, read_table
 from loaders.readmodel import refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
@@ -111,11 +113,17 @@ def record_run(
         return run.id
 
 
-def _source_ids(session: Session, ref: Reference, texts: pd.Series) -> dict[str, int]:
-    """Map each row's source text to a Source id, creating plain (non-synthetic) sources."""
+def _source_ids(
+    session: Session, ref: Reference, texts: pd.Series, *, dry: bool = False
+) -> dict[str, int]:
+    """Map each row's source text to a Source id, creating plain (non-synthetic) sources
+    (a dry run gives new sources negative ids and writes nothing)."""
     ids: dict[str, int] = {}
     for text in sorted(set(texts)):
         found = ref.sources.get(text.casefold())
+        if found is None and dry:
+            ids[text] = -1 - len(ids)
+            continue
         if found is None:
             found = models.Source(code=text[:200], title=text)
             session.add(found)
@@ -160,10 +168,10 @@ def _drop_shadowed_sample(
 
 
 def _write_observations(
-    session: Session, ref: Reference, checked: Checked, run_id: int
+    session: Session, ref: Reference, checked: Checked, run_id: int, dry: bool
 ) -> tuple[int, int, int]:
     frame = checked.frame
-    ids = _source_ids(session, ref, frame["source"])
+    ids = _source_ids(session, ref, frame["source"], dry=dry)
     frame = frame.assign(source_id=frame["source"].map(ids))
     synthetic = _synthetic_ids(ref)
     counts = [0, 0, 0]
@@ -221,6 +229,8 @@ def _write_observations(
         entity = "assessment" if is_assessment else "observation"
         conn = session.connection()
         new = part[is_new]
+        if dry:  # a check counts; it writes nothing (and needs no write access)
+            new = new.iloc[:0]
         if not new.empty:
             columns: dict[str, Any] = {
                 "participant_code": new["participant_code"],
@@ -243,7 +253,7 @@ def _write_observations(
                 conn, entity=entity, run_id=run_id, op="insert", where=t.load_run_id == run_id
             )
         moved_ids = part.loc[changed, "id"].astype(int).tolist()
-        if moved_ids:
+        if moved_ids and not dry:
             record_measured_ids(conn, entity=entity, run_id=run_id, op="update", ids=moved_ids)
             fields = [value_col, "note"] + (["assessor", "rationale"] if is_assessment else [])
             values = part.loc[changed, ["id", "new", "note", "assessor", "rationale"]]
@@ -264,7 +274,7 @@ def _write_observations(
             )
             conn.execute(stmt, params)
             fill_after(conn, entity=entity, run_id=run_id)
-        if not is_assessment:
+        if not is_assessment and not dry:
             _drop_shadowed_sample(
                 session, part=part, synthetic=synthetic, checked=checked, run_id=run_id
             )
@@ -287,10 +297,10 @@ def _write_observations(
 
 
 def _write_events(
-    session: Session, ref: Reference, checked: Checked, run_id: int
+    session: Session, ref: Reference, checked: Checked, run_id: int, dry: bool
 ) -> tuple[int, int, int]:
     frame = checked.frame
-    ids = _source_ids(session, ref, frame["source"])
+    ids = _source_ids(session, ref, frame["source"], dry=dry)
     synthetic = _synthetic_ids(ref)
     inserted = updated = unchanged = 0
     for r in frame.itertuples():
@@ -312,6 +322,9 @@ def _write_events(
         }
         links = (list(r.participant_codes), list(r.item_codes), list(r.pillar_numbers))
         before: dict[int, dict[str, Any]] | None = None
+        if event is None and dry:
+            inserted += 1
+            continue
         if event is None:
             event = models.Event(
                 date=r.date_value, title=r.title, source_id=source_id, load_run_id=run_id, **fields
@@ -331,8 +344,9 @@ def _write_events(
                 )
             )
             same = all(getattr(event, k) == v for k, v in fields.items()) and old_links == links
-            if same:
-                unchanged += 1
+            if same or dry:
+                unchanged += int(same)
+                updated += int(not same)
                 continue
             assert event.id is not None
             before = event_states(session.connection(), [event.id])
@@ -375,7 +389,7 @@ def _key(*parts: object) -> tuple[object, ...]:
 
 
 def _remove_withdrawn(
-    session: Session, *, kind: str, name: str, checked: Checked, run_id: int
+    session: Session, *, kind: str, name: str, checked: Checked, run_id: int, dry: bool
 ) -> int:
     """Delete rows earlier loads of ``name`` wrote that are not in this version of the file."""
     runs = table(models.LoadRun).c
@@ -391,7 +405,8 @@ def _remove_withdrawn(
             select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
         ).all()
         gone = [r.id for r in events if _key(r.date, r.title, r.source_id) not in keep]
-        delete_events(conn, run_id=run_id, ids=gone)
+        if not dry:
+            delete_events(conn, run_id=run_id, ids=gone)
         return len(gone)
     removed = 0
     for entity, (model, code, _) in ENTITIES.items():
@@ -405,7 +420,7 @@ def _remove_withdrawn(
         checked.touched.update(
             (REGION if r[1] is None else str(r[1]), str(r[2])) for r in withdrawn
         )
-        for start in range(0, len(withdrawn), WRITE_BATCH):
+        for start in range(0, 0 if dry else len(withdrawn), WRITE_BATCH):
             ids = [int(r[0]) for r in withdrawn[start : start + WRITE_BATCH]]
             delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(ids))
         removed += len(withdrawn)
@@ -443,50 +458,65 @@ def load_bytes(
         )
     result = LoadResult(file_name=name, kind=kind or "", file_format=(file_format or "").__str__())
     try:
+        # Parsing and checking need no lock: a long check never holds up another writer.
+        parsed = read_table(data=data, name=name, file_format=file_format, kind=kind)
+        run = new_run(
+            file_name=name,
+            sha256=sha,
+            kind=kind or "",
+            file_format=parsed.file_format.value,
+            started=started,
+            finished=False,
+            user=user,
+        )
+        if dry_run or review:
+            with Session(engine) as session:
+                run.id = 0  # a check writes nothing, not even its load run
+                apply_file(
+                    session,
+                    run=run,
+                    parsed=parsed,
+                    replaces_earlier=replaces_earlier,
+                    result=result,
+                    dry=True,
+                )
+                session.rollback()
+            if review:
+                return _hold_for_review(engine=engine, data=data, result=result, run=run)
+            result.dry_run = True
+            return result
         with Session(engine) as session:
-            run = new_run(
-                file_name=name,
-                sha256=sha,
-                kind=kind or "",
-                file_format=result.file_format,
-                started=started,
-                finished=False,
-                user=user,
-            )
+            write_lock(session.connection())
             session.add(run)
             session.flush()
-            assert run.id is not None
             apply_file(
                 session,
                 run=run,
-                data=data,
-                kind=kind,
-                file_format=file_format,
+                parsed=parsed,
                 replaces_earlier=replaces_earlier,
                 result=result,
+                dry=False,
             )
-            if dry_run:
-                result.dry_run = True
-                session.rollback()
-                return result
-            if review:
-                session.rollback()  # keep the checked file, not its rows, until it is reviewed
-                return _hold_for_review(engine=engine, data=data, result=result, run=run)
             session.commit()
             result.load_run_id = run.id
     except Rejected as exc:
         if dry_run:
             raise  # a check writes nothing, not even to the load-run log
-        record_run(
-            engine=engine,
-            result=result,
-            sha256=sha,
-            status="rejected",
-            errors=[str(p) for p in exc.problems],
-            started=started,
-            user=user,
-        )
+        try:
+            record_run(
+                engine=engine,
+                result=result,
+                sha256=sha,
+                status="rejected",
+                errors=[str(p) for p in exc.problems],
+                started=started,
+                user=user,
+            )
+        except DBAPIError:
+            pass  # a read-only or full database: the rejection itself is what to report
         raise
+    except DBAPIError as exc:
+        raise cannot_write(exc) from None
     return result
 
 
@@ -494,36 +524,38 @@ def apply_file(
     session: Session,
     *,
     run: models.LoadRun,
-    data: bytes,
-    kind: str | None,
-    file_format: Format | None,
+    parsed: Table,
     replaces_earlier: bool,
     result: LoadResult,
+    dry: bool,
 ) -> None:
-    """Read, check and write one file under an existing load run, in the session's transaction
-    (not committed); the read model is refreshed for what it touched. Raises Rejected."""
+    """Check a parsed file and write it under a load run, in the session's transaction (not
+    committed); the read model is refreshed for what it touched. ``dry``: count what it would
+    do and write nothing. Raises Rejected."""
     assert run.id is not None
     name = run.file_name
-    parsed = read_table(data=data, name=name, file_format=file_format, kind=kind)
     result.file_format = parsed.file_format.value
-    result.kind = kind or sniff_kind(columns=list(parsed.frame.columns))
+    result.kind = result.kind or sniff_kind(columns=list(parsed.frame.columns))
     result.rows_read = len(parsed.frame)
     ref = Reference.from_session(session)
     checker = check_events if result.kind == "events" else check_observations
     checked = checker(table=parsed, ref=ref)
     result.notes = checked.notes
     writer = _write_events if result.kind == "events" else _write_observations
-    counts = writer(session, ref, checked, run.id)
+    counts = writer(session, ref, checked, run.id, dry)
     result.inserted, result.updated, result.unchanged = counts
     if replaces_earlier:
         removed = _remove_withdrawn(
-            session, kind=result.kind, name=name, checked=checked, run_id=run.id
+            session, kind=result.kind, name=name, checked=checked, run_id=run.id, dry=dry
         )
         if removed:
+            verb = "would remove" if dry else "removed"
             result.notes.append(
-                f"removed {removed} row(s) an earlier version of {name} had and this "
+                f"{verb} {removed} row(s) an earlier version of {name} had and this "
                 "one no longer has"
             )
+    if dry:
+        return
     if checked.touched:
         refresh(session.connection(), touched=checked.touched)
     run.kind, run.file_format, run.rows_read = result.kind, result.file_format, result.rows_read

@@ -11,6 +11,7 @@ from sqlmodel import Session, create_engine
 
 from dashboard.core import models
 
+LOCK_WAIT_SECONDS = 60.0
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "loaders" / "migrations"
 
 
@@ -19,9 +20,14 @@ def make_engine(*, url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if (
+            parsed.database
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        ):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False}
+        # A writer waits this long for another's lock (loaders/locks.py) before giving up.
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
 
