@@ -47,9 +47,7 @@ def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationSta
         ).one()
         latest_documented = conn.execute(select(func.max(o.date)).where(documented)).scalar()
         # The sample's source outlives a removal (so an undo can restore it): ask for rows.
-        sample_source = conn.execute(
-            select(o.id).where(o.synthetic.is_(True)).limit(1)
-        ).scalar()
+        sample_source = conn.execute(select(o.id).where(o.synthetic.is_(True)).limit(1)).scalar()
     return ObservationStats(
         total=int(total or 0),
         synthetic=int(synthetic or 0) if include_sample else 0,
