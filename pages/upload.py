@@ -1,8 +1,12 @@
-"""Load data: check a spreadsheet of observations or events, then load it (all or nothing)."""
+"""Load data: check a spreadsheet of observations or events, then load it (all or nothing);
+record an expert assessment."""
+
+import datetime as dt
 
 import streamlit as st
 
-from dashboard.ui import auth, widgets, writes
+from dashboard.core.models import RECOMMENDATIONS, STATUS_LABELS
+from dashboard.ui import auth, cache, widgets, writes
 
 st.title("Load progress indicators")
 if not auth.allows(auth.current_identity(), "editor"):
@@ -44,3 +48,31 @@ if upload is not None:
             key="upload_problems",
             columns={"row": "Row", "column": "Column", "reason": "Problem"},
         )
+
+st.header("Record an expert assessment")
+st.markdown(
+    "An expert-assessed status overrides the computed one for a participant (or the region) and "
+    "recommendation when it is at least as recent; the computed status stays beside it. It is "
+    "checked and recorded like a one-row file (pending a reviewer when review is on)."
+)
+ds = cache.dataset(include_sample=False)
+names = widgets.names(ds)
+with st.form("assessment", clear_on_submit=False):
+    who_col, rec_col, date_col = st.columns(3)
+    who = who_col.selectbox("Participant", ["", *ds.participants["code"]], key="assess_who",
+                            format_func=lambda c: "The region (ARF)" if not c else f"{names[c]} ({c})")
+    rec = rec_col.selectbox("Recommendation", list(RECOMMENDATIONS), key="assess_rec")
+    when = date_col.date_input("Date of the assessment", key="assess_date", max_value=dt.date.today())
+    status = st.radio("Status", list(STATUS_LABELS), horizontal=True, key="assess_status",
+                      format_func=lambda n: f"{n} {STATUS_LABELS[n]}")
+    assessor = st.text_input("Assessor (a person or body)", key="assess_assessor")
+    rationale = st.text_area("Rationale: why this status", key="assess_rationale")
+    source = st.text_input("Source (a source code or a citation)", key="assess_source")
+    if st.form_submit_button("Record the assessment"):
+        done = writes.record_assessment(
+            participant=who, recommendation=rec, date=when.isoformat() if when else "",
+            status=int(status), assessor=assessor, rationale=rationale, source=source)
+        (st.error if not done.ok else st.info if done.pending else st.success)(done.message)
+        if not done.ok and not done.problems.empty:
+            widgets.status_table(done.problems, key="assess_problems",
+                                 columns={"row": "Row", "column": "Column", "reason": "Problem"})

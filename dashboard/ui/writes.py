@@ -6,6 +6,9 @@ records who made it. With review on (RTOP_REVIEW), a load made here waits for a 
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import time
 from dataclasses import dataclass, field
 
@@ -192,3 +195,28 @@ def preview_run(*, run_id: int) -> tuple[LoadOutcome, pd.DataFrame]:
     except LoaderError as exc:
         return LoadOutcome(ok=False, message=str(exc)), empty
     return LoadOutcome(ok=True, message=shown.result.summary()), shown.moved
+
+
+def record_assessment(
+    *,
+    participant: str,
+    recommendation: str,
+    date: str,
+    status: int,
+    assessor: str,
+    rationale: str,
+    source: str,
+) -> LoadOutcome:
+    """Record one expert assessment through the same loader as a file (checked the same way,
+    pending when review is on); an editor's."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["participant", "indicator", "date", "value", "status", "assessor", "rationale", "source"]
+    )
+    writer.writerow(
+        [participant, recommendation, date, "", status, assessor, rationale, source]
+    )
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"assessment-{participant or 'ARF'}-{recommendation}-{stamp}.csv"
+    return load_file(data=buffer.getvalue().encode(), name=name, kind="observations", dry_run=False)

@@ -107,3 +107,36 @@ def test_a_guest_does_not_see_the_history(open_page: OpenPage, sqlite_reference_
     at = open_page(sqlite_reference_path)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("history.py")
+
+
+def test_an_editor_records_an_expert_assessment_in_the_app(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    add(sqlite_reference_path, "ed", "editor")
+    at = sign_in(open_page(sqlite_reference_path), "ed")
+    at.switch_page("upload.py").run()
+    assert_ok(at)
+    at.selectbox(key="assess_who").select("KHM")
+    at.selectbox(key="assess_rec").select("R3")
+    at.radio(key="assess_status").set_value(2)
+    at.text_input(key="assess_assessor").input("APR2P expert panel")
+    at.text_input(key="assess_source").input("Panel minutes, 2026")
+    next(b for b in at.button if b.label == "Record the assessment").click().run()
+    assert_ok(at)
+    # No rationale: refused with the row and column, nothing written.
+    assert any("rejected" in e.value for e in at.error), [
+        x.value for x in [*at.error, *at.info, *at.success, *at.warning]
+    ]
+    assert "rationale" in set(at.dataframe[-1].value["Column"])
+    at.text_area(key="assess_rationale").input("Focal point named; no report yet")
+    next(b for b in at.button if b.label == "Record the assessment").click().run()
+    assert_ok(at)
+    assert any("submitted for review" in i.value for i in at.info), [
+        x.value for x in [*at.error, *at.info, *at.success, *at.warning]
+    ]
+    with sqlite3.connect(sqlite_reference_path) as conn:
+        assert conn.execute("SELECT count(*) FROM assessment").fetchone() == (0,)
+        run = conn.execute(
+            "SELECT user, review_state FROM load_run ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert run == ("ed", "pending")
