@@ -13,6 +13,7 @@ READ = [
     st.Page("recommendations.py", title="Recommendation tracker", url_path="recommendations"),
     st.Page("timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
+    st.Page("changes.py", title="What changed", url_path="changes"),
     st.Page("exports.py", title="Exports", url_path="exports"),
 ]
 EDIT = [  # editors and above

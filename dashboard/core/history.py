@@ -205,6 +205,8 @@ CHANGE_COLUMNS = [
     "file_name",
     "entity",
     "op",
+    "row_id",
+    "row_key",
     "participant_code",
     "code",
     "date",
@@ -235,6 +237,8 @@ def changes(
             r.file_name,
             c.entity,
             c.op,
+            c.row_id,
+            c.row_key,
             c.participant_code,
             c.code,
             c.date,
@@ -288,10 +292,17 @@ def describe(
     else:
         moved = [field]
 
+    def shown(value: object) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{float(value):g}"  # 1, 2.5: the same on SQLite and PostgreSQL
+        return repr(value)
+
     def text(s: dict[str, Any] | None) -> str:
         if s is None:
             return ""
-        return "; ".join(f"{k}: {s.get(k)!r}" if k != field else f"{s.get(k)!r}" for k in moved)
+        return "; ".join(
+            f"{k}: {shown(s.get(k))}" if k != field else shown(s.get(k)) for k in moved
+        )
 
     return what, text(old), text(new)
 

@@ -252,6 +252,7 @@ def assessments(
         a.rationale,
         a.note,
         a.synthetic,
+        a.source_id,
         s.title.label("source"),
     ).join_from(table(models.Assessment), table(models.Source), s.id == a.source_id)
     if not include_sample:

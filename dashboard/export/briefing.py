@@ -18,6 +18,7 @@ from dashboard.charts import SAMPLE_TEXT, ChartMeta
 from dashboard.core.scoring import MIN_COVERAGE, RULE_VERSION
 from dashboard.export.images import for_export, render
 from dashboard.filters import Filters
+from dashboard.views import changes
 
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2
@@ -98,8 +99,10 @@ def build_pack(
     filters: Filters,
     participant: str | None = None,
     progress: Progress | None = None,
+    since: dt.date | None = None,
 ) -> Pack:
-    """Compute every slide's content and render its images with one warm renderer."""
+    """Compute every slide's content and render its images with one warm renderer; with
+    ``since``, a "What changed" slide follows the key figures."""
     step = progress or (lambda _f, _t: None)
     names = ds.names
     today = dt.date.today().isoformat()
@@ -160,6 +163,42 @@ def build_pack(
             + "\n".join(f"- {h.label}: {h.help}" for h in heads),
         )
     )
+
+    if since is not None:
+        step(0.15, "What changed")
+        moved = changes.changes_for(ds=ds, filters=pf, since=since)
+        top = moved.statuses.head(12)
+        cite(_sources(moved.events["source"]) if len(moved.events) else [])
+        slides.append(
+            Slide(
+                title=f"What changed since {since.isoformat()}",
+                subtitle=subtitle if top.empty else changes.summary_sentence(moved),
+                bullets=[changes.summary_sentence(moved)] if top.empty else [],
+                table=None
+                if top.empty
+                else top[["name", "recommendation", "before", "after", "direction"]].rename(
+                    columns={
+                        "name": "Participant",
+                        "recommendation": "Rec.",
+                        "before": "Then",
+                        "after": "Now",
+                        "direction": "Change",
+                    }
+                ),
+                notes=changes.summary_sentence(moved)
+                + (
+                    f" The {len(top)} first of {len(moved.statuses)} status changes are shown."
+                    if len(moved.statuses) > len(top)
+                    else ""
+                )
+                + "\nEvidence behind each change:\n"
+                + "\n".join(
+                    f"- {r.name} {r.recommendation}: {r.evidence} ({r.loads})"
+                    for r in top.itertuples()
+                ),
+                source=summary_source(moved),
+            )
+        )
 
     step(0.2, "Status map")
     values = views.overview_map(ds=ds, filters=filters, year=year)
@@ -344,6 +383,11 @@ def build_pack(
 
 
 # ---------------------------------------------------------------- writers
+
+
+def summary_source(moved: changes.WhatChanged) -> str:
+    """The slide's source line: the change history of this database."""
+    return f"Source: RtoP Monitor change history (load runs since {moved.since.isoformat()})"
 
 
 def _cell(value: object) -> str:
@@ -545,9 +589,12 @@ def build_briefing(
     participant: str | None,
     fmt: str,
     progress: Progress | None = None,
+    since: dt.date | None = None,
 ) -> bytes:
-    """The briefing pack as PPTX or PDF bytes."""
+    """The briefing pack as PPTX or PDF bytes (with a "What changed" slide when ``since``)."""
     if fmt not in ("pptx", "pdf"):
         raise ValueError(f"unsupported briefing format {fmt!r}: use pptx or pdf")
-    pack = build_pack(ds=ds, filters=filters, participant=participant, progress=progress)
+    pack = build_pack(
+        ds=ds, filters=filters, participant=participant, progress=progress, since=since
+    )
     return to_pptx(pack) if fmt == "pptx" else to_pdf(pack)

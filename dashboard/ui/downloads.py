@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -87,8 +88,16 @@ def data_for_export(*, filters: Filters) -> tuple[pd.DataFrame, ChartMeta]:
     return _data_export(get_settings().database_url, version(), filters)
 
 
-def briefing_buttons(*, ds: Dataset, filters: Filters, participant: str | None, key: str) -> None:
-    """Build a briefing pack (PPTX or PDF) with a progress bar, then offer it for download."""
+def briefing_buttons(
+    *,
+    ds: Dataset,
+    filters: Filters,
+    participant: str | None,
+    key: str,
+    since: dt.date | None = None,
+) -> None:
+    """Build a briefing pack (PPTX or PDF) with a progress bar, then offer it for download;
+    with ``since``, it has a "What changed" slide."""
     who = participant or "region"
     fmt = st.radio(
         "Format",
@@ -106,16 +115,22 @@ def briefing_buttons(*, ds: Dataset, filters: Filters, participant: str | None, 
 
         try:
             payload = export.build_briefing(
-                ds=ds, filters=filters, participant=participant, fmt=fmt, progress=progress
+                ds=ds,
+                filters=filters,
+                participant=participant,
+                fmt=fmt,
+                progress=progress,
+                since=since,
             )
         except Exception as exc:  # noqa: BLE001 - shown to the person, not a stack trace
             st.error(f"The briefing pack could not be built ({type(exc).__name__}: {exc}).")
             return
-        st.session_state[state_key] = (fmt, payload, filters, participant)
+        st.session_state[state_key] = (fmt, payload, filters, participant, since)
     built = st.session_state.get(state_key)
-    if built and built[0] == fmt and built[2] == filters and built[3] == participant:
+    if built and built[0] == fmt and built[2:] == (filters, participant, since):
         sample = "-sample" if filters.sample and ds.has_synthetic else ""
-        name = f"rtop-briefing-{who}-{filters.from_year}-{filters.to_year}{sample}.{fmt}"
+        changed = f"-changes-since-{since.isoformat()}" if since else ""
+        name = f"rtop-briefing-{who}-{filters.from_year}-{filters.to_year}{changed}{sample}.{fmt}"
         st.success(f"Ready: {name} ({len(built[1]) / 1e6:.1f} MB)")
         st.download_button(
             f"⬇ Download {name}",

@@ -314,7 +314,7 @@ def test_history_and_undo_from_the_command_line(
     assert main(["history", "--since", "2000-01-01", "--limit", "5"]) == 0
     text = capsys.readouterr().out
     assert f"[published; undone by run {second + 1}]" in text
-    assert "update observation AUS R2.1 2020-01-01: 2.0 -> 1.0" in text
+    assert "update observation AUS R2.1 2020-01-01: 2 -> 1" in text
     runs = history.load_runs(engine=engine).set_index("id")
     assert runs.loc[second + 1, "user"] == "operator-o"
     engine.dispose()

@@ -18,6 +18,7 @@ PAGES: dict[str, tuple[str | None, int, int]] = {
     "recommendations.py": ("Recommendation tracker", 1, 0),
     "timeline.py": ("Timeline", 2, 0),
     "pillars.py": ("Pillar coverage", 3, 0),
+    "changes.py": ("What changed", 0, 0),
     "exports.py": ("Exports for briefings", 0, 0),
     "methodology.py": ("Methodology", 0, 0),
     "upload.py": ("Load progress indicators", 0, 0),
@@ -29,6 +30,7 @@ DATA_PAGES = (
     "recommendations.py",
     "timeline.py",
     "pillars.py",
+    "changes.py",
     "exports.py",
 )
 

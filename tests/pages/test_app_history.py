@@ -52,7 +52,7 @@ def test_history_lists_changes_and_an_admin_undoes_a_run(
     changes = at.dataframe[-1].value
     assert set(changes["Change"]) == {"insert", "update"}
     row = changes[changes["Change"] == "update"].iloc[0]
-    assert (row["Before"], row["After"]) == ("1.0", "3.0")
+    assert (row["Before"], row["After"]) == ("1", "3")
     undo = next(b for b in at.button if b.label == f"Undo run {second}")
     assert undo.disabled  # the confirmation comes first
     at.checkbox(key="history_undo_sure").check().run()

@@ -1,0 +1,75 @@
+"""What changed since the last meeting: status changes, new evidence and events, since a date
+or a recorded meeting (`?since=YYYY-MM-DD`)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard.ui import cache, downloads, state, widgets
+from dashboard.views import changes
+
+filters = state.current_filters()
+ds = cache.dataset(include_sample=filters.sample)
+st.title("What changed")
+widgets.notices(ds)
+
+meetings = changes.meetings(ds=ds)
+today = dt.date.today()
+try:
+    asked = dt.date.fromisoformat(st.query_params.get("since", ""))
+except ValueError:
+    asked = None
+mode_col, pick_col = st.columns([1, 2])
+modes = ["a recorded meeting", "a date"] if len(meetings) else ["a date"]
+mode = mode_col.radio("Since", modes, key="changes_mode", index=modes.index("a date") if asked else 0)
+if mode == "a recorded meeting":
+    options = [m.date() for m in meetings["date"]]
+    titles = dict(zip(options, meetings["title"], strict=False))
+    since = pick_col.selectbox("Meeting", options, key="changes_meeting",
+                               format_func=lambda d: f"{d.isoformat()} · {titles[d]}")
+else:
+    since = pick_col.date_input("Date", value=asked or today - dt.timedelta(days=90),
+                                max_value=today, key="changes_date")
+state.sync_param("since", since.isoformat())
+
+found = cache.compute(changes.changes_for, filters=filters, since=since)
+st.markdown(f"**{changes.summary_sentence(found)}** Statuses are for {found.year} (the period's "
+            "last year) on the evidence as it stood then and as it stands now; documented data only"
+            + (", and the synthetic sample." if filters.sample else "."))
+s = found.summary
+cols = st.columns(5)
+cols[0].metric("Status changes", s["statuses changed"])
+cols[1].metric("Up / new", s["up"])
+cols[2].metric("Down / lost", s["down"])
+cols[3].metric("Evidence added · changed · removed",
+               f"{s['evidence added']} · {s['evidence changed']} · {s['evidence removed']}")
+cols[4].metric("Events", s["events"])
+
+st.header("Status changes")
+if found.statuses.empty:
+    st.info("No status changed in this selection since then.")
+else:
+    widgets.status_table(found.statuses, key="changes_statuses", title=f"Status changes since {since}",
+                         columns={"name": "Participant", "recommendation": "Rec.", "before": "Then",
+                                  "after": "Now", "direction": "Change", "evidence": "Evidence that moved it",
+                                  "loads": "Load runs"})
+st.header("New and changed evidence")
+if found.evidence.empty:
+    st.info("No observation or assessment was added, changed or removed since then.")
+else:
+    widgets.status_table(found.evidence, key="changes_evidence", title=f"Evidence changed since {since}",
+                         height=320, columns={"when": "Recorded", "change": "Change", "participant": "Participant",
+                                              "code": "Indicator", "date": "Dated", "before": "Before",
+                                              "after": "After", "load": "Load run", "by": "By"})
+st.header("Events since then")
+if found.events.empty:
+    st.info("No event dated or recorded since then in this selection.")
+else:
+    widgets.status_table(found.events.assign(date=found.events["date"].dt.date.astype(str)),
+                         key="changes_events", title=f"Events since {since}",
+                         columns={"date": "Date", "title": "Event", "kind": "Kind",
+                                  "participants": "Participants", "source": "Source"})
+
+st.header("Briefing pack with this view")
+st.caption("The pack gains a 'What changed' slide for this date, after the key figures.")
+downloads.briefing_buttons(ds=ds, filters=filters, participant=None, key="changes_brief", since=since)

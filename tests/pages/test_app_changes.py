@@ -1,0 +1,48 @@
+"""The What changed page: since a date in the link or a recorded meeting, after two loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from apptest_support import assert_ok, titles
+from conftest import OpenPage
+
+from dashboard.core.db import make_engine
+from loaders.store import load_bytes
+
+HEADER = "participant,indicator,date,value,source,note"
+YEAR = dt.date.today().year
+
+
+def load(db: Path, *lines: str) -> None:
+    engine = make_engine(url=f"sqlite:///{db}")
+    load_bytes(engine=engine, data=("\n".join([HEADER, *lines]) + "\n").encode(), name="f.csv")
+    engine.dispose()
+
+
+def test_changes_since_a_date_after_two_loads(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    load(sqlite_reference_path, f"KHM,R1.1,{YEAR},1,Page source,")
+    then = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).isoformat()
+    with sqlite3.connect(sqlite_reference_path) as conn:  # the first load was before the meeting
+        conn.execute("UPDATE load_run SET started_at = ?, finished_at = ?", (then, then))
+    load(sqlite_reference_path, f"KHM,R1.1,{YEAR},4,Page source,")
+    since = (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    at = open_page(sqlite_reference_path, "changes.py", query={"since": since})
+    assert_ok(at)
+    assert titles(at) == ["What changed"]
+    assert at.radio(key="changes_mode").value == "a date"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Status changes"] == "1" and metrics["Up / new"] == "1"
+    table = at.dataframe[0].value
+    assert list(table["Participant"]) == ["Cambodia"] and list(table["Rec."]) == ["R1"]
+    assert "Implemented" in table.iloc[0]["Now"] or "progress" in table.iloc[0]["Now"]
+    assert at.query_params["since"] == [since] or at.query_params["since"] == since
+    # A recorded meeting long ago: everything documented since then counts.
+    at.radio(key="changes_mode").set_value("a recorded meeting").run()
+    assert_ok(at)
+    assert at.selectbox(key="changes_meeting").value is not None
+    assert int({m.label: m.value for m in at.metric}["Status changes"]) >= 1
