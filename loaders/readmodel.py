@@ -13,7 +13,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from dashboard.core import models, readmodel, scoring
 from dashboard.core.inputs import assessments, indicator_catalogue, items, observations
 from dashboard.core.models import table
+from loaders.bulk import insert_columns
 
 BATCH_ROWS = 20_000
 
@@ -36,27 +36,13 @@ class Refreshed:
     cell_rows: int
 
 
-def _records(frame: pd.DataFrame, columns: list[str], *, sample: bool) -> list[dict[str, Any]]:
-    out = frame[columns].astype(object)
-    for column in columns:
-        values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = [None if pd.isna(v) else v.date() for v in values]
-        elif pd.api.types.is_float_dtype(values):
-            out[column] = values.astype(object).where(np.isfinite(values), None)
-        elif pd.api.types.is_bool_dtype(values):
-            out[column] = values.astype(bool).astype(object)
-        elif pd.api.types.is_integer_dtype(values):
-            out[column] = values.astype("int64").astype(object)
-    records = out.to_dict("records")
-    for r in records:
-        r["sample"] = sample
-    return records
-
-
-def _insert(conn: Connection, model: type, records: list[dict[str, Any]]) -> None:
-    for start in range(0, len(records), BATCH_ROWS):
-        conn.execute(insert(table(model)), records[start : start + BATCH_ROWS])
+def _insert(
+    conn: Connection, model: type, frame: pd.DataFrame, columns: list[str], *, sample: bool
+) -> int:
+    data: dict[str, Any] = {c: frame[c] for c in columns}
+    data["sample"] = sample
+    insert_columns(conn, table_name=table(model).name, columns=data, rows=len(frame))
+    return len(frame)
 
 
 def _recommendations_of(
@@ -129,11 +115,12 @@ def refresh(conn: Connection, *, touched: Collection[tuple[str, str]] | None) ->
     n_ind = n_cell = 0
     for sample in (False, True):
         panels = readmodel.compute(inputs=inputs, sample=sample, first_year=first, last_year=last)
-        ind_rows = _records(panels.indicators, readmodel.IND_COLUMNS, sample=sample)
-        cell_rows = _records(panels.cells, readmodel.CELL_COLUMNS, sample=sample)
-        _insert(conn, models.ReadIndicatorYear, ind_rows)
-        _insert(conn, models.ReadCellYear, cell_rows)
-        n_ind, n_cell = n_ind + len(ind_rows), n_cell + len(cell_rows)
+        n_ind += _insert(
+            conn, models.ReadIndicatorYear, panels.indicators, readmodel.IND_COLUMNS, sample=sample
+        )
+        n_cell += _insert(
+            conn, models.ReadCellYear, panels.cells, readmodel.CELL_COLUMNS, sample=sample
+        )
     _save_state(conn, key=key, full=full)
     return Refreshed(
         full=full,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from dashboard.core.db import is_initialised
 from dashboard.core.history import ENTITIES
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
+from loaders.bulk import insert_columns
 from loaders.errors import NotInitialised, Problem, Rejected
 from loaders.history import (
     delete_events,
@@ -245,9 +246,7 @@ def _write_observations(
             }
             if is_assessment:
                 columns |= {"assessor": new["assessor"], "rationale": new["rationale"]}
-            rows_new = pd.DataFrame(columns).to_dict("records")
-            for start in range(0, len(rows_new), WRITE_BATCH):
-                conn.execute(insert(table(model)), rows_new[start : start + WRITE_BATCH])
+            insert_columns(conn, table_name=table(model).name, columns=columns, rows=len(new))
             # Recorded before any update below gives other rows this run's id.
             record_measured(
                 conn, entity=entity, run_id=run_id, op="insert", where=t.load_run_id == run_id
@@ -286,9 +285,8 @@ def _write_observations(
                 strict=True,
             )
         )
-        checked.keys.extend(
-            _key(r.participant_code, r.indicator_code, r.date_value, r.source_id)
-            for r in part.itertuples()
+        checked.key_frames.append(
+            part[["participant_code", "indicator_code", "date_value", "source_id"]]
         )
         counts[0] += int(is_new.sum())
         counts[1] += int(changed.sum())
@@ -397,9 +395,9 @@ def _remove_withdrawn(
         runs.id != run_id,
         or_(runs.file_name == name, runs.file_name.like("%/" + name.lstrip("/"))),
     )
-    keep = set(checked.keys)
     conn = session.connection()
     if kind == "events":
+        keep = set(checked.keys)
         e = table(models.Event).c
         events = conn.execute(
             select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
@@ -408,23 +406,50 @@ def _remove_withdrawn(
         if not dry:
             delete_events(conn, run_id=run_id, ids=gone)
         return len(gone)
+    kept = [_key_text(f, code="indicator_code", date="date_value") for f in checked.key_frames]
+    keep_keys = set(pd.concat(kept)) if kept else set()
     removed = 0
     for entity, (model, code, _) in ENTITIES.items():
         t = table(model).c
-        rows = conn.execute(
-            select(t.id, t.participant_code, t[code], t.date, t.source_id).where(
-                t.load_run_id.in_(earlier)
-            )
-        ).all()
-        withdrawn = [r for r in rows if _key(*r[1:]) not in keep]
-        checked.touched.update(
-            (REGION if r[1] is None else str(r[1]), str(r[2])) for r in withdrawn
+        rows = pd.DataFrame(
+            conn.execute(
+                select(t.id, t.participant_code, t[code], t.date, t.source_id).where(
+                    t.load_run_id.in_(earlier)
+                )
+            ).all(),
+            columns=["id", "participant_code", code, "date", "source_id"],
         )
-        for start in range(0, 0 if dry else len(withdrawn), WRITE_BATCH):
-            ids = [int(r[0]) for r in withdrawn[start : start + WRITE_BATCH]]
-            delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(ids))
-        removed += len(withdrawn)
+        if rows.empty:
+            continue
+        withdrawn = rows[~_key_text(rows, code=code, date="date").isin(keep_keys)]
+        checked.touched.update(
+            zip(
+                withdrawn["participant_code"].fillna(REGION).astype(str),
+                withdrawn[code].astype(str),
+                strict=True,
+            )
+        )
+        ids = withdrawn["id"].astype(int).tolist()
+        for start in range(0, 0 if dry else len(ids), WRITE_BATCH):
+            chunk = ids[start : start + WRITE_BATCH]
+            delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(chunk))
+        removed += len(ids)
     return removed
+
+
+def _key_text(frame: pd.DataFrame, *, code: str, date: str) -> pd.Series:
+    """Each row's identity (participant|code|date|source id) as text, vectorised."""
+    who = frame["participant_code"].astype(object).where(frame["participant_code"].notna(), "")
+    day = pd.to_datetime(frame[date]).dt.strftime("%Y-%m-%d")
+    return (
+        who.astype(str)
+        + "|"
+        + frame[code].astype(str)
+        + "|"
+        + day
+        + "|"
+        + frame["source_id"].astype("int64").astype(str)
+    )
 
 
 def load_bytes(

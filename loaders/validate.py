@@ -347,7 +347,8 @@ class Checked:
 
     frame: pd.DataFrame
     notes: list[str]
-    keys: list[tuple[object, ...]] = field(default_factory=list)  # filled in by the writer
+    keys: list[tuple[object, ...]] = field(default_factory=list)  # events' identities (writer)
+    key_frames: list[pd.DataFrame] = field(default_factory=list)  # rows' identity columns
     touched: set[tuple[str, str]] = field(default_factory=set)  # (owner, code) the write changed
 
 
