@@ -18,6 +18,7 @@ from dashboard.core.db import LOCK_WAIT_SECONDS
 from loaders.errors import LoaderError
 
 WRITE_LOCK_KEY = 7_140_518  # any constant; one advisory lock for every writer of the database
+SQLITE_WRITE_CACHE_KB = 131_072  # 128 MB
 
 
 class CannotWrite(LoaderError):
@@ -32,6 +33,9 @@ def write_lock(conn: Connection) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
         else:
             conn.execute(text("UPDATE load_run SET id = id WHERE 1 = 0"))
+            # A bulk write updates several indexes: SQLite's default 2 MB page cache makes
+            # that spill to disk again and again (this connection only, back to the pool).
+            conn.execute(text(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KB}"))
     except DBAPIError as exc:
         raise cannot_write(exc) from None
 

@@ -278,10 +278,11 @@ def _write_observations(
                 session, part=part, synthetic=synthetic, checked=checked, run_id=run_id
             )
         moved = part[is_new | changed]  # unchanged rows leave the read model as it is
+        pairs = moved[["participant_code", "indicator_code"]].drop_duplicates()
         checked.touched.update(
             zip(
-                moved["participant_code"].fillna(REGION).astype(str),
-                moved["indicator_code"].astype(str),
+                pairs["participant_code"].fillna(REGION).astype(str),
+                pairs["indicator_code"].astype(str),
                 strict=True,
             )
         )

@@ -208,10 +208,8 @@ class DataChange(SQLModel, table=True):
     """
 
     __tablename__ = "data_change"
-    __table_args__ = (
-        Index("ix_data_change_key", "entity", "row_key"),
-        Index("ix_data_change_participant", "participant_code"),
-    )
+    # Only the run is indexed: history is read run by run, and every index would cost each
+    # bulk load; lookups by row or participant (an undo's refusal, a history filter) scan.
 
     id: int | None = Field(default=None, primary_key=True)
     load_run_id: int = Field(foreign_key="load_run.id", index=True)
@@ -262,14 +260,14 @@ class Observation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    participant_code: str | None = Field(
-        default=None, foreign_key="participant.code", index=True, max_length=8
-    )
+    # No index of its own on participant_code (uq_obs starts with it) or source_id: each index
+    # costs every bulk load, and these lookups are rare (migration 0005).
+    participant_code: str | None = Field(default=None, foreign_key="participant.code", max_length=8)
     indicator_code: str = Field(foreign_key="indicator.code", max_length=32)
     date: dt.date
     precision: str = Field(default="year", max_length=8)
     value: float
-    source_id: int = Field(foreign_key="source.id", index=True)
+    source_id: int = Field(foreign_key="source.id")
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     synthetic: bool = Field(default=False, index=True)
     load_run_id: int | None = Field(default=None, foreign_key="load_run.id")
