@@ -102,6 +102,7 @@ class ChartMeta:
     synthetic: bool = False
     exported: str = field(default_factory=lambda: dt.date.today().isoformat())
     file_stem: str = "rtop-chart"
+    data_version: str = ""  # which data (history.DataVersion label); empty when not known
 
     def source_line(self, *, limit: int = 3) -> str:
         """'Source: A; B; C and 4 more' (plain text)."""
@@ -151,7 +152,10 @@ def layout(
     title_lines = wrap(meta.title, wrap_title) or [""]
     subtitle_lines = wrap(meta.subtitle, wrap_subtitle) if meta.subtitle else []
     source_lines = wrap(
-        meta.source_line() + f" · method v{RULE_VERSION} · RtoP Monitor, {meta.exported}",
+        meta.source_line()
+        + f" · method v{RULE_VERSION}"
+        + (f" · data {meta.data_version}" if meta.data_version else "")
+        + f" · RtoP Monitor, {meta.exported}",
         wrap_source,
     )
     header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)

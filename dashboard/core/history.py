@@ -324,3 +324,48 @@ def run_state(run: pd.Series) -> str:
     if pd.notna(run["undoes_run_id"]):
         state += f"; undoes run {int(run['undoes_run_id'])}"
     return state
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """Which data a view shows: the newest published load run, its date and a content hash.
+
+    The hash covers every published run in order (id, file hash, what it changed, whether it
+    was undone since), so two databases that went through the same loads agree on it and any
+    load, undo or publication changes it.
+    """
+
+    run_id: int
+    date: str
+    digest: str
+
+    @property
+    def label(self) -> str:
+        """'r42 of 2026-12-01 #1a2b3c4d' (or 'empty' before any load)."""
+        if not self.run_id:
+            return "empty database"
+        return f"r{self.run_id} of {self.date} #{self.digest}"
+
+
+def data_version(*, engine: Bind) -> DataVersion:
+    """The data version of the database as it is now (published runs only)."""
+    import hashlib
+
+    r = table(models.LoadRun).c
+    stmt = (
+        select(r.id, r.sha256, r.finished_at, r.inserted, r.updated, r.undone_by_run_id)
+        .where(r.status == "ok", r.review_state == "published")
+        .order_by(r.id)
+    )
+    with connection(engine) as conn:
+        runs = conn.execute(stmt).all()
+    if not runs:
+        return DataVersion(run_id=0, date="", digest="")
+    h = hashlib.sha256()
+    for run in runs:
+        h.update(
+            f"{run.id}:{run.sha256}:{run.inserted}:{run.updated}:{run.undone_by_run_id};".encode()
+        )
+    last = runs[-1]
+    when = when_text(last.finished_at)[:10]
+    return DataVersion(run_id=int(last.id), date=when, digest=h.hexdigest()[:8])

@@ -110,6 +110,7 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
         sources=sources,
         synthetic=bool(out["sample_data"].any()),
         file_stem="rtop-observations",
+        data_version=ds.version,
     )
     return out, meta
 

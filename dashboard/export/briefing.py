@@ -67,6 +67,13 @@ class Pack:
     slides: list[Slide]
     synthetic: bool
     sources: list[str]
+    data_version: str = ""
+
+
+def _footer(pack: Pack) -> str:
+    """Every slide's and page's foot: the filters, the method and the data version."""
+    data = f" · data {pack.data_version}" if pack.data_version else ""
+    return f"RtoP Monitor · {pack.filters_text} · method v{RULE_VERSION}{data}"
 
 
 def _sources(*values: object) -> list[str]:
@@ -132,6 +139,7 @@ def build_pack(
             synthetic=synthetic and has_sample,
             exported=today,
             file_stem=stem,
+            data_version=ds.version,
         )
 
     step(0.05, "Key figures")
@@ -379,6 +387,7 @@ def build_pack(
         slides=slides,
         synthetic=synthetic,
         sources=list(used["title"]),
+        data_version=ds.version,
     )
 
 
@@ -478,7 +487,7 @@ def to_pptx(pack: Pack) -> bytes:
             7.05,
             9.5,
             0.35,
-            [f"RtoP Monitor · {pack.filters_text}"],
+            [_footer(pack)],
             10,
             color=(90, 90, 90),
         )
@@ -525,7 +534,7 @@ def to_pdf(pack: Pack) -> bytes:
         c = canvas
         c.saveState()  # type: ignore[attr-defined]
         c.setFont(_pdf_fonts()[0], 8)  # type: ignore[attr-defined]
-        c.drawString(1.5 * cm, 0.8 * cm, f"RtoP Monitor · {pack.filters_text}"[:150])  # type: ignore[attr-defined]
+        c.drawString(1.5 * cm, 0.8 * cm, _footer(pack)[:170])  # type: ignore[attr-defined]
         c.drawRightString(page[0] - 1.5 * cm, 0.8 * cm, f"Page {document.page}")  # type: ignore[attr-defined]
         if pack.synthetic:
             c.setFillColor(colors.HexColor("#B00000"))  # type: ignore[attr-defined]

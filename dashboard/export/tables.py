@@ -37,6 +37,7 @@ def about_rows(meta: ChartMeta) -> list[tuple[str, str]]:
         ("Sources", "; ".join(meta.sources) or "RtoP Monitor database"),
         ("Exported", meta.exported),
         ("Method", f"RtoP Monitor status rule version {RULE_VERSION} (docs/methodology.md)"),
+        ("Data version", meta.data_version or "not recorded"),
         ("Publisher", "RtoP Monitor"),
     ]
     if meta.synthetic:

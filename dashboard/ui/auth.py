@@ -67,7 +67,9 @@ def oidc_providers() -> list[str | None]:
 
 def oidc_ready() -> bool:
     """The identity provider can be used: configured, and Authlib (streamlit[auth]) installed."""
-    return bool(oidc_providers()) and importlib.util.find_spec("authlib") is not None
+    return bool(oidc_providers()) and all(
+        importlib.util.find_spec(m) is not None for m in ("authlib", "httpx")
+    )
 
 
 def _oidc_user() -> Mapping[str, Any] | None:

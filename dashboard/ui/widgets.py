@@ -72,6 +72,7 @@ def meta(
         sources=tuple(srcs),
         synthetic=synthetic and filters.sample,
         file_stem=_with_who(stem, filters.participants),
+        data_version=ds.version,
     )
 
 
@@ -149,12 +150,14 @@ def status_table(
     if title is not None:
         filters = current_filters()
         synthetic = bool(frame["synthetic"].astype(bool).any()) if "synthetic" in frame else False
+        ds = dataset(include_sample=filters.sample)
         table_meta = ChartMeta(
             title=title,
-            subtitle=filters.describe(names=dataset(include_sample=filters.sample).names),
+            subtitle=filters.describe(names=ds.names),
             sources=_sources_of(frame),
             synthetic=synthetic and filters.sample,
             file_stem=_with_who(f"rtop-{key}", filters.participants),
+            data_version=ds.version,
         )
         downloads(fig=None, meta=table_meta, data=shown, filters=filters, key=key)
 

@@ -214,9 +214,7 @@ def record_assessment(
     writer.writerow(
         ["participant", "indicator", "date", "value", "status", "assessor", "rationale", "source"]
     )
-    writer.writerow(
-        [participant, recommendation, date, "", status, assessor, rationale, source]
-    )
+    writer.writerow([participant, recommendation, date, "", status, assessor, rationale, source])
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"assessment-{participant or 'ARF'}-{recommendation}-{stamp}.csv"
     return load_file(data=buffer.getvalue().encode(), name=name, kind="observations", dry_run=False)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from dashboard import queries
 from dashboard.core import inputs as inputs_module
 from dashboard.core import readmodel, scoring
+from dashboard.core.history import data_version
 
 REGION_NAME = "ARF (region)"
 
@@ -41,6 +42,7 @@ class Dataset:
     from_read_model: bool
     engine: Engine
     computed_panel: pd.DataFrame | None = None  # the whole panel, when computed in memory
+    version: str = ""  # the data version label (dashboard.core.history.DataVersion)
     _years: dict[int, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def indicators_at(self, year: int) -> pd.DataFrame:
@@ -111,4 +113,5 @@ def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
         from_read_model=stored,
         engine=engine,
         computed_panel=computed,
+        version=data_version(engine=engine).label,
     )
