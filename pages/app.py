@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, cache, state
+from dashboard.ui import auth, cache, state, widgets
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
 
@@ -36,3 +36,5 @@ else:
     st.session_state["filters"] = state.sidebar_filters()
     auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
     navigation.run()
+    widgets.cite_footer(title=navigation.title, url_path=navigation.url_path,
+                        ds=cache.dataset(include_sample=st.session_state["filters"].sample))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,11 +14,18 @@ import streamlit as st
 
 from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
 from dashboard.core.models import NO_DATA, STATUS_LABELS
+from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
 from dashboard.ui.cache import dataset
 from dashboard.ui.downloads import downloads, file_stem, who_part
 from dashboard.ui.state import current_filters, show_notices
-from dashboard.views.common import INSUFFICIENT, INSUFFICIENT_SYMBOL, NO_DATA_SYMBOL, SYMBOLS
+from dashboard.views.common import (
+    INSUFFICIENT,
+    INSUFFICIENT_SYMBOL,
+    NO_DATA_SYMBOL,
+    SYMBOLS,
+    citation,
+)
 from dashboard.views.dataset import Dataset
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
@@ -277,3 +286,27 @@ def status_legend() -> None:
         for color, label in items
     )
     st.html(f'<div style="font-size:1.05rem;line-height:1.8">{swatches}</div>')
+
+
+def cite_footer(*, title: str, url_path: str, ds: Dataset) -> None:
+    """Every page's foot: the data and method versions, and a "Cite this view" text with the
+    link to exactly this view (its filters and page choices are in the URL)."""
+    base = str(getattr(st.context, "url", "") or "").split("?")[0]
+    if not base:
+        base = f"http://localhost:8501/{url_path}"
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    link = f"{base}?{query}" if query else base
+    st.divider()
+    st.caption(f"Data version {ds.version} · status rule version {RULE_VERSION}")
+    with st.expander("Cite this view"):
+        st.code(
+            citation(
+                title=title,
+                link=link,
+                data_version=ds.version,
+                method=RULE_VERSION,
+                accessed=dt.date.today().isoformat(),
+            ),
+            language=None,
+            wrap_lines=True,
+        )

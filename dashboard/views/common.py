@@ -148,3 +148,11 @@ def members_at(*, ds: Dataset, group: str, year: int) -> list[str]:
     ongoing = left.eq("") | (left.where(left.ne(""), "9999").astype(int) > year)
     codes = set(m[started & ongoing]["participant_code"])
     return [c for c in ds.participants["code"] if c in codes]
+
+
+def citation(*, title: str, link: str, data_version: str, method: str, accessed: str) -> str:
+    """How to cite a view: title, link with its filters, data and method versions, access date."""
+    return (
+        f"RtoP Monitor, “{title}”, {link} (data version {data_version}; status rule version "
+        f"{method}; accessed {accessed})."
+    )

@@ -87,8 +87,9 @@ def test_exports_page_without_sample_is_unmarked(open_page: OpenPage, sqlite_sam
     assert "SAMPLE DATA" not in text
     rows = list(csv.reader(io.StringIO(text)))
     about = [r for r in rows if r[0].startswith("#")]
-    assert [r[0] for r in about] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method", "# Publisher"]
+    assert [r[0] for r in about] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method", "# Data version", "# Publisher"]
     assert "documented data only" in about[1][1] and "version 2.0" in about[4][1]
+    assert about[5][1].startswith("r") and " of " in about[5][1]  # the data version
     header = rows[len(about)]
     body = rows[len(about) + 1 :]
     # every shipped (documented) observation dated in the default period 2011-now, none of the sample
