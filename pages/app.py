@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, cache, state, widgets
+from dashboard.ui import auth, cache, present, state, widgets
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
 
@@ -30,11 +30,19 @@ else:
     pages = READ + (EDIT if auth.allows(identity, "editor") else []) + ABOUT
     if identity.signed_in or auth.sign_in_offered():
         pages.append(SIGN_IN)
-    navigation = st.navigation(pages)
+    presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
+    navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
     cache.require_data()
     cache.refresh_version()
     st.session_state["filters"] = state.sidebar_filters()
-    auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
+    if presenting:
+        present.controls(pages={p.url_path: p for p in READ + ABOUT}, path=navigation.url_path)
+    else:
+        auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
     navigation.run()
-    widgets.cite_footer(title=navigation.title, url_path=navigation.url_path,
-                        ds=cache.dataset(include_sample=st.session_state["filters"].sample))
+    ds = cache.dataset(include_sample=st.session_state["filters"].sample)
+    if presenting:
+        present.footer(ds=ds, filters=st.session_state["filters"], title=navigation.title,
+                       path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
+    else:
+        widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)

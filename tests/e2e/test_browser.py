@@ -484,3 +484,47 @@ def test_layouts_keep_titles_buttons_and_charts_whole(
                 assert box and box["width"] >= 0.3 * width - 300, (path, i, box)
     finally:
         context.close()
+
+
+def _footer(page: Page) -> str:
+    page.wait_for_selector(".rtop-present-footer", timeout=RENDER_TIMEOUT_MS)
+    return page.inner_text(".rtop-present-footer")
+
+
+def _press_and_wait(page: Page, key: str, path_part: str) -> None:
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    page.keyboard.press(key)
+    page.wait_for_url(f"**/{path_part}", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
+
+
+def test_presentation_mode_steps_through_views_with_the_keyboard(visit: Any) -> None:
+    """?present=1: no sidebar or widgets, 24 px body text, → and ← through the sequence
+    (filters kept), a footer with the view, filters and data version; a custom sequence
+    goes round; an interval advances by itself."""
+    v = visit("?present=1&participants=VNM")
+    page = v.page
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.get_by_role("button", name="Next view").is_visible()
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)"
+    )
+    assert size >= 24, size
+    text = _footer(page)
+    assert "view 1 of 6" in text and "Viet Nam" in text and "data r" in text, text
+    _press_and_wait(page, "ArrowRight", "map?present=1*")
+    assert "participants=VNM" in page.url and "view 2 of 6" in _footer(page)
+    _press_and_wait(page, "ArrowRight", "recommendations?present=1*")
+    assert page.inner_text('[data-testid="stMain"] h1') == "Recommendation tracker"
+    _press_and_wait(page, "ArrowLeft", "map?present=1*")
+    assert "view 2 of 6" in _footer(page)
+    _check_clean(v)
+
+    custom = visit("changes?present=1&views=changes|pillars")
+    assert "view 1 of 2" in _footer(custom.page)
+    _press_and_wait(custom.page, "PageDown", "pillars?present=1*")
+    _press_and_wait(custom.page, "ArrowRight", "changes?present=1*")  # round to the first
+
+    timed = visit("pillars?present=1&views=pillars|timeline&interval=5")
+    timed.page.wait_for_url("**/timeline?present=1*", timeout=RENDER_TIMEOUT_MS)
+    assert "view 2 of 2" in _footer(timed.page)

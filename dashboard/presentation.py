@@ -1,0 +1,72 @@
+"""Presentation mode's sequence of views (`?present=1`): which views, in which order, and the
+link of the previous and next one. Plain functions; the Streamlit side is dashboard/ui/present.py.
+
+A sequence is a list of view links separated by `|`, each a page path with its own optional
+query, e.g. `views=map?layer=R4|recommendations|changes?since=2026-06-01`; the sidebar's
+filters and the presentation settings are kept from view to view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+DEFAULT_VIEWS = "|map|recommendations|pillars|changes|timeline"  # "" is the Overview
+KEEP = (
+    "present",
+    "views",
+    "interval",
+    "participants",
+    "pillars",
+    "recommendations",
+    "from",
+    "to",
+    "sample",
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """One screen of the sequence: a page's URL path and that page's own parameters."""
+
+    path: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def parse_views(text: str | None, *, known: set[str]) -> list[View]:
+    """The views of a `views=` value (default: DEFAULT_VIEWS); unknown pages are left out."""
+    out: list[View] = []
+    for link in (DEFAULT_VIEWS if text is None or not text.strip() else text).split("|"):
+        parts = urlsplit(link.strip())
+        path = parts.path.strip("/")
+        if path in known:
+            out.append(View(path=path, params=dict(parse_qsl(parts.query))))
+    return out or [View(path=p) for p in DEFAULT_VIEWS.split("|") if p in known]
+
+
+def position(views: list[View], *, path: str) -> int:
+    """The index of the current page in the sequence (0 when it is not in it)."""
+    for i, view in enumerate(views):
+        if view.path == path:
+            return i
+    return 0
+
+
+def step(views: list[View], *, path: str, by: int) -> View:
+    """The view ``by`` steps from the current one, going round at either end."""
+    return views[(position(views, path=path) + by) % len(views)]
+
+
+def query_for(view: View, *, current: dict[str, str]) -> dict[str, str]:
+    """The next view's query: the kept settings and filters, then the view's own parameters."""
+    kept = {k: v for k, v in current.items() if k in KEEP}
+    return kept | view.params
+
+
+def interval_seconds(text: str | None) -> int:
+    """The auto-advance interval (`interval=30`), 0 for none; at least 5 s when set."""
+    try:
+        seconds = int(text or 0)
+    except ValueError:
+        return 0
+    return max(seconds, 5) if seconds > 0 else 0

@@ -1,0 +1,78 @@
+"""Presentation mode's sequence: parsing view links, stepping round, keeping the filters."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import presentation
+from dashboard.presentation import View
+
+KNOWN = {"", "map", "recommendations", "pillars", "changes", "timeline", "country"}
+
+
+def test_the_default_sequence_and_a_custom_one() -> None:
+    default = presentation.parse_views(None, known=KNOWN)
+    assert [v.path for v in default] == [
+        "",
+        "map",
+        "recommendations",
+        "pillars",
+        "changes",
+        "timeline",
+    ]
+    custom = presentation.parse_views(
+        "map?layer=R4&year=2020|/nowhere|country?participant=VNM", known=KNOWN
+    )
+    assert custom == [
+        View("map", {"layer": "R4", "year": "2020"}),
+        View("country", {"participant": "VNM"}),
+    ]
+    assert [v.path for v in presentation.parse_views("nowhere", known=KNOWN)] == [
+        v.path for v in default
+    ]
+
+
+def test_the_next_view_keeps_filters_and_settings_but_not_page_choices() -> None:
+    views = presentation.parse_views("map?layer=R4|recommendations", known=KNOWN)
+    current = {
+        "present": "1",
+        "participants": "VNM",
+        "from": "2011",
+        "to": "2024",
+        "layer": "R9",
+        "interval": "30",
+        "views": "x",
+    }
+    nxt = presentation.step(views, path="map", by=1)
+    assert nxt.path == "recommendations"
+    assert presentation.query_for(nxt, current=current) == {
+        "present": "1",
+        "participants": "VNM",
+        "from": "2011",
+        "to": "2024",
+        "interval": "30",
+        "views": "x",
+    }
+    back = presentation.step(views, path="recommendations", by=1)
+    assert presentation.query_for(back, current=current)["layer"] == "R4"
+
+
+@given(n=st.integers(1, 8), start=st.integers(0, 7), by=st.integers(-20, 20))
+def test_stepping_goes_round_and_back(n: int, start: int, by: int) -> None:
+    paths = sorted(KNOWN)[:n]
+    views = [View(p) for p in paths]
+    here = paths[start % n]
+    there = presentation.step(views, path=here, by=by).path
+    assert presentation.step(views, path=there, by=-by).path == here
+
+
+def test_interval() -> None:
+    assert [presentation.interval_seconds(x) for x in (None, "", "x", "0", "2", "30")] == [
+        0,
+        0,
+        0,
+        0,
+        5,
+        30,
+    ]
