@@ -58,7 +58,7 @@ def test_the_next_view_keeps_filters_and_settings_but_not_page_choices() -> None
     assert presentation.query_for(back, current=current)["layer"] == "R4"
 
 
-@given(n=st.integers(1, 8), start=st.integers(0, 7), by=st.integers(-20, 20))
+@given(n=st.integers(1, len(KNOWN)), start=st.integers(0, 20), by=st.integers(-20, 20))
 def test_stepping_goes_round_and_back(n: int, start: int, by: int) -> None:
     paths = sorted(KNOWN)[:n]
     views = [View(p) for p in paths]
