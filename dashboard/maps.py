@@ -105,6 +105,86 @@ def view_for(height: int, width: int | None = None) -> dict[str, float]:
     }
 
 
+LABEL_FONT_PX = 14
+CHAR_PX = 0.62 * LABEL_FONT_PX  # a code's width per character (a monospace or sans label)
+LEADER_FROM_PX = 30  # labels moved further than this from their point get a leader line
+
+
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _to_px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    world = 512.0 * 2**zoom
+    return lon / 360.0 * world, (1 - _merc_y(lat) / math.pi) / 2 * world
+
+
+def _to_geo(x: float, y: float, zoom: float) -> tuple[float, float]:
+    world = 512.0 * 2**zoom
+    lat = math.degrees(2 * math.atan(math.exp((1 - 2 * y / world) * math.pi)) - math.pi / 2)
+    return lat, x / world * 360.0
+
+
+def _candidates(w: float, h: float) -> list[tuple[float, float]]:
+    near = [(0.0, -(h / 2 + 9)), (0.0, h / 2 + 9), (w / 2 + 11, 0.0), (-(w / 2 + 11), 0.0)]
+    far = [
+        (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
+        for r in (34, 48, 64, 82, 104, 130, 160)
+        for a in range(0, 360, 20)
+    ]
+    return near + far
+
+
+def label_layout(points: pd.DataFrame, *, zoom: float) -> pd.DataFrame:
+    """Where each participant's code goes so that no two labels overlap, nor a label a point.
+
+    ``points``: code, lat, lon (in the Pacific-centred frame). Labels go just above their point
+    when there is room, else to the nearest free place around it (up to 160 px away, over the
+    sea in crowded Southeast Asia), with ``leader`` set when a line should join them. Returns
+    code, label_lat, label_lon, leader, and the label box in pixels (x, y, w, h) at ``zoom``.
+    """
+    pts = points[["code", "lat", "lon"]].dropna().reset_index(drop=True)
+    xy = [_to_px(float(r.lat), float(r.lon), zoom) for r in pts.itertuples()]
+    point_boxes = [(x - 8, y - 8, x + 8, y + 8) for x, y in xy]
+
+    def crowd(i: int) -> int:
+        return sum(1 for x, y in xy if abs(x - xy[i][0]) < 70 and abs(y - xy[i][1]) < 40)
+
+    placed: list[tuple[float, float, float, float]] = []
+    out: dict[int, dict[str, Any]] = {}
+    for i in sorted(range(len(pts)), key=lambda i: (-crowd(i), pts.at[i, "code"])):
+        code = str(pts.at[i, "code"])
+        w, h = len(code) * CHAR_PX + 8, LABEL_FONT_PX + 6
+        x0, y0 = xy[i]
+        chosen = None
+        for dx, dy in _candidates(w, h):
+            box = (x0 + dx - w / 2, y0 + dy - h / 2, x0 + dx + w / 2, y0 + dy + h / 2)
+            clear = all(
+                box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3]
+                for b in placed + point_boxes
+            )
+            if clear:
+                chosen = (dx, dy, box)
+                break
+        if chosen is None:  # nowhere free: above, overlapping (never happens for the ARF)
+            dx, dy = 0.0, -(h / 2 + 9)
+            chosen = (dx, dy, (x0 - w / 2, y0 + dy - h / 2, x0 + w / 2, y0 + dy + h / 2))
+        dx, dy, box = chosen
+        placed.append(box)
+        lat, lon = _to_geo(x0 + dx, y0 + dy, zoom)
+        out[i] = {
+            "code": code,
+            "label_lat": lat,
+            "label_lon": lon,
+            "leader": math.hypot(dx, dy) >= LEADER_FROM_PX,
+            "x": box[0],
+            "y": box[1],
+            "w": w,
+            "h": h,
+        }
+    return pd.DataFrame([out[i] for i in range(len(pts))])
+
+
 def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Deck:
     """A choropleth of status with a pickable point for every participant (SGP, EU included).
 
@@ -133,6 +213,11 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
         for s, sel in zip(points["status"], points["selected"], strict=True)
     ]
     tip = points.apply(lambda r: _tooltip_fields(str(r["code"]), r), axis=1, result_type="expand")
+    placed = label_layout(points[["code", "lat", "lon"]], zoom=view_for(height)["zoom"])
+    labels = placed[["code", "label_lat", "label_lon"]]
+    leaders = placed[placed["leader"]].merge(points[["code", "lat", "lon"]], on="code")[
+        ["lat", "lon", "label_lat", "label_lon"]
+    ]
     points = pd.concat([points[["lat", "lon", "fill"]], tip], axis=1)
     layers = [
         pdk.Layer(
@@ -163,16 +248,26 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             auto_highlight=True,
         ),
         pdk.Layer(
+            "LineLayer",
+            id="participants-leaders",
+            data=leaders,
+            get_source_position=["lon", "lat"],
+            get_target_position=["label_lon", "label_lat"],
+            get_color=[60, 60, 60, 220],
+            get_width=1.2,
+            width_units="pixels",
+            pickable=False,
+        ),
+        pdk.Layer(
             "TextLayer",
             id="participants-labels",
-            data=points,
-            get_position=["lon", "lat"],
+            data=labels,
+            get_position=["label_lon", "label_lat"],
             get_text="code",
-            get_size=14,
+            get_size=LABEL_FONT_PX,
             get_color=[17, 17, 17, 255],
-            get_pixel_offset=[0, -17],
             background=True,
-            get_background_color=[255, 255, 255, 200],
+            get_background_color=[255, 255, 255, 215],
             background_padding=[3, 1],
             pickable=False,
         ),
@@ -264,22 +359,61 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     pts = frame.dropna(subset=["lat", "lon"])
     # Sized for the briefing slide image (1600 x 900 px; plot area about 1380 x 760).
     view = view_for(760, 1380)
+    shifted = pts.assign(lon=pts["lon"].astype(float).map(_east))
+    placed = label_layout(shifted[["code", "lat", "lon"]], zoom=view["zoom"]).merge(
+        shifted[["code", "lat", "lon"]], on="code"
+    )
+    lead = placed[placed["leader"]]
+    line_lat: list[float | None] = []
+    line_lon: list[float | None] = []
+    for r in lead.itertuples():
+        line_lat += [float(r.lat), float(r.label_lat), None]
+        line_lon += [float(r.lon), float(r.label_lon), None]
+    fig.add_trace(
+        go.Scattermap(
+            lat=line_lat,
+            lon=line_lon,
+            mode="lines",
+            line={"width": 1.2, "color": "#3c3c3c"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(  # a dark ring under each point: a grey point on grey land stays visible
+        go.Scattermap(
+            lat=pts["lat"],
+            lon=shifted["lon"],
+            mode="markers",
+            marker={"size": 15, "color": "#1a1a1a"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     fig.add_trace(
         go.Scattermap(
             lat=pts["lat"],
-            lon=pts["lon"],
-            mode="markers+text",
-            text=pts["code"],
-            textposition="top center",
-            textfont={"size": 14, "color": "#111111"},
+            lon=shifted["lon"],
+            mode="markers",
             marker={
-                "size": 12,
+                "size": 11,
                 "color": [
                     NO_DATA_COLOR if pd.isna(s) else STATUS_COLORS[int(s)] for s in pts["status"]
                 ],
             },
             hovertext=pts["name"].map(esc) + ": " + pts["status_label"],
             hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattermap(
+            lat=placed["label_lat"],
+            lon=placed["label_lon"],
+            mode="text",
+            text=placed["code"],
+            textposition="middle center",
+            textfont={"size": LABEL_FONT_PX, "color": "#111111"},
+            hoverinfo="skip",
             showlegend=False,
         )
     )
