@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import this_year
 
-LAYERS = {"participants-polygons", "participants-points", "participants-labels"}
+LAYERS = {"participants-polygons", "participants-points", "participants-leaders", "participants-labels"}
 
 
 def page_links(at: AppTest) -> list[Any]:
