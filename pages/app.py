@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.ui import auth, cache, present, state, widgets
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
+widgets.base_style()
 
 READ = [
     st.Page("overview.py", title="Overview", url_path="", default=True),

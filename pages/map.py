@@ -35,6 +35,7 @@ synthetic = bool(values["synthetic"].any())
 event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,
                         on_select="rerun", selection_mode="single-object")
 widgets.status_legend()
+widgets.summary_caption(values, title=f"{layers[layer]}, {year}", what="Map")
 st.caption("Points mark every participant (Singapore and the EU have no polygon). Hover for the "
            "value, date and source; click a participant for why it has this status and a link "
            "to its profile.")

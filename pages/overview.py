@@ -33,6 +33,7 @@ with left:
     st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
                     key="overview_map", height=380)
     widgets.status_legend()
+    widgets.summary_caption(values, title=f"Average status, {filters.to_year}", what="Map")
     st.caption("Hover a participant for its status; the Map page has every recommendation and year.")
     map_meta = widgets.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
                        ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),

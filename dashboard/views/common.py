@@ -156,3 +156,45 @@ def citation(*, title: str, link: str, data_version: str, method: str, accessed:
         f"RtoP Monitor, “{title}”, {link} (data version {data_version}; status rule version "
         f"{method}; accessed {accessed})."
     )
+
+
+def summarise(data: pd.DataFrame | None, *, title: str) -> str:
+    """A one-sentence text summary of what a chart shows, from the rows behind it (its text
+    alternative beside the CSV/XLSX of the rows themselves)."""
+    if data is None or data.empty:
+        return f"{title}: nothing to show for this selection."
+    n = len(data)
+    if "status_label" in data:
+        labels = data["status_label"].astype(str).str.replace(r"^\S+\s", "", regex=True)
+        labels = labels.str.replace(r" \(.*\)$", "", regex=True)
+        counts = labels.value_counts()
+        parts = ", ".join(f"{c} {label}" for label, c in counts.head(6).items())
+        unit = "cells" if "recommendation" in data and "participant_code" in data else "rows"
+        return f"{title}: {n} {unit} — {parts}."
+    if "title" in data and "when" in data:
+        kinds = data["kind"].astype(str).value_counts() if "kind" in data else pd.Series(dtype=int)
+        top = f"; most often {kinds.index[0]} ({int(kinds.iloc[0])})" if len(kinds) else ""
+        if "date" in data:
+            dates = pd.to_datetime(data["date"])
+            span = f" from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+        else:
+            span = ""
+        return f"{title}: {n} events{span}{top}."
+    numeric = [
+        c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and c != "synthetic"
+    ]
+    text = [
+        c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])
+    ]
+    if numeric and text:
+        value, label = numeric[-1], text[0]
+        valid = data.dropna(subset=[value])
+        if valid.empty:
+            return f"{title}: {n} rows, none with a value."
+        hi, lo = valid.loc[valid[value].idxmax()], valid.loc[valid[value].idxmin()]
+        name = str(value).replace("_", " ")
+        return (
+            f"{title}: {n} rows; {name} ranges from {lo[value]:.3g} ({lo[label]}) to "
+            f"{hi[value]:.3g} ({hi[label]})."
+        )
+    return f"{title}: {n} rows ({', '.join(map(str, data.columns[:5]))})."

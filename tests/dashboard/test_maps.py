@@ -30,7 +30,7 @@ def _overlap(a: object, b: object) -> bool:
 
 @pytest.mark.parametrize(
     "zoom",
-    [maps.view_for(560)["zoom"], maps.view_for(760, 1380)["zoom"], maps.view_for(420)["zoom"]],
+    [maps.view_for(560)["zoom"], maps.view_for(760, 1380)["zoom"], maps.view_for(380)["zoom"]],
 )
 def test_no_label_overlaps_another_or_a_point(values, zoom: float) -> None:  # type: ignore[no-untyped-def]
     pts = values.dropna(subset=["lat", "lon"]).assign(

@@ -76,3 +76,43 @@ def test_interval() -> None:
         5,
         30,
     ]
+
+
+def test_chart_summaries_say_what_the_rows_show() -> None:
+    import pandas as pd
+
+    from dashboard.views.common import summarise
+
+    cells = pd.DataFrame(
+        {
+            "participant_code": ["VNM", "THA", "LAO"],
+            "recommendation": ["R1", "R1", "R1"],
+            "status_label": [
+                "◑ Initiated",
+                "◑ Initiated",
+                "◌ Insufficient data (1 of 3 indicators)",
+            ],
+        }
+    )
+    assert (
+        summarise(cells, title="Tracker") == "Tracker: 3 cells — 2 Initiated, 1 Insufficient data."
+    )
+    events = pd.DataFrame(
+        {
+            "date": ["2014-02-17", "2009-12-01"],
+            "when": ["17 Feb 2014", "Dec 2009"],
+            "title": ["a", "b"],
+            "kind": ["arf meeting", "arf meeting"],
+        }
+    )
+    assert summarise(events, title="Events") == (
+        "Events: 2 events from 2009-12-01 to 2014-02-17; most often arf meeting (2)."
+    )
+    shares = pd.DataFrame({"name": ["Viet Nam", "Japan"], "share_initiated": [0.25, 0.75]})
+    assert summarise(shares, title="Coverage") == (
+        "Coverage: 2 rows; share initiated ranges from 0.25 (Viet Nam) to 0.75 (Japan)."
+    )
+    assert (
+        summarise(shares.iloc[:0], title="Coverage")
+        == "Coverage: nothing to show for this selection."
+    )

@@ -274,17 +274,35 @@ def _main_text(page: Page) -> str:
 @pytest.mark.parametrize(
     ("path", "shot", "heading", "plots", "deck", "sample_mark"),
     [
-        pytest.param("", "overview", "Responsibility to Protect in the ARF region", 0, True, None, id="overview"),
+        pytest.param(
+            "",
+            "overview",
+            "Responsibility to Protect in the ARF region",
+            0,
+            True,
+            None,
+            id="overview",
+        ),
         pytest.param("map", "map", "Implementation map", 0, True, None, id="map"),
         pytest.param(
             "country?participant=AUS", "country", "Australia", 2, False, None, id="country"
         ),
         pytest.param(
-            "recommendations?sample=1", "recommendations", None, 1, False, True,
+            "recommendations?sample=1",
+            "recommendations",
+            None,
+            1,
+            False,
+            True,
             id="recommendations",
         ),
         pytest.param(
-            "recommendations", "recommendations-documented", None, 1, False, False,
+            "recommendations",
+            "recommendations-documented",
+            None,
+            1,
+            False,
+            False,
             id="documented-by-default",
         ),
         pytest.param("timeline", "timeline", None, 1, False, None, id="timeline"),
@@ -359,8 +377,7 @@ def test_why_this_status_on_the_profile(visit: Any) -> None:
     assert "Why this status?" in _main_text(page)
     _pick(page, ".st-key-scorecard_pick", "R12 Region-to-region dialogue")
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stMain\"]').innerText"
-        ".includes('Japan, R12')",
+        "() => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('Japan, R12')",
         timeout=RENDER_TIMEOUT_MS,
     )
     page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
@@ -389,9 +406,7 @@ def test_a_filter_change_updates_the_map_in_place(visit: Any) -> None:
     )
     page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
     assert "pillars=1" in page.url
-    kept = page.evaluate(
-        "(sel) => document.querySelector(sel).dataset.rtopKept || ''", DECK_CANVAS
-    )
+    kept = page.evaluate("(sel) => document.querySelector(sel).dataset.rtopKept || ''", DECK_CANVAS)
     assert kept == "yes", "the map was mounted anew on a filter change"
     _check_clean(v)
 
@@ -455,7 +470,14 @@ def test_layouts_keep_titles_buttons_and_charts_whole(
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        for path in ("", "map", "recommendations", "country?participant=AUS", "timeline", "pillars"):
+        for path in (
+            "",
+            "map",
+            "recommendations",
+            "country?participant=AUS",
+            "timeline",
+            "pillars",
+        ):
             page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
             page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
             page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
@@ -528,3 +550,52 @@ def test_presentation_mode_steps_through_views_with_the_keyboard(visit: Any) -> 
     timed = visit("pillars?present=1&views=pillars|timeline&interval=5")
     timed.page.wait_for_url("**/timeline?present=1*", timeout=RENDER_TIMEOUT_MS)
     assert "view 2 of 2" in _footer(timed.page)
+
+
+AXE_PAGES = [
+    "",
+    "map",
+    "country?participant=VNM",
+    "recommendations",
+    "recommendations?sample=1",
+    "timeline",
+    "pillars",
+    "changes",
+    "exports",
+    "methodology",
+    "upload",
+    "history",
+    "?present=1",
+]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_pages_pass_axe_without_serious_violations(visit: Any, path: str) -> None:
+    """axe-core (bundled with axe-playwright-python, nothing fetched) finds no serious or
+    critical accessibility violation on any page."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - depends on the machine
+        need("axe-playwright-python (pip install axe-playwright-python)", False)
+    v = visit(path)
+    v.page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    if path in ("", "map", "?present=1"):
+        _wait_deck(v.page)
+    # A rerun (a URL parameter written back) dims the previous elements for a moment: axe
+    # would measure their faded contrast. Wait until nothing on the page is stale.
+    v.page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=RENDER_TIMEOUT_MS
+    )
+    v.page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    results = Axe().run(v.page)
+    bad = [
+        (
+            x["id"],
+            x["impact"],
+            [(n["html"][:200], n.get("failureSummary", "")[-160:]) for n in x["nodes"][:3]],
+        )
+        for x in results.response["violations"]
+        if x["impact"] in ("serious", "critical")
+    ]
+    assert not bad, bad
+    _check_clean(v)
