@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard.ui import auth, cache, present, state, widgets
 
-st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide",
+                   initial_sidebar_state="collapsed" if present.active() else "auto")
 widgets.base_style()
 
 READ = [

@@ -526,7 +526,7 @@ def test_presentation_mode_steps_through_views_with_the_keyboard(visit: Any) -> 
     goes round; an interval advances by itself."""
     v = visit("?present=1&participants=VNM")
     page = v.page
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    page.wait_for_selector('[data-testid="stSidebar"]', state="hidden", timeout=RENDER_TIMEOUT_MS)
     assert not page.get_by_role("button", name="Next view").is_visible()
     size = page.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)"
