@@ -528,9 +528,17 @@ def test_presentation_mode_steps_through_views_with_the_keyboard(visit: Any) -> 
     page = v.page
     page.wait_for_selector('[data-testid="stSidebar"]', state="hidden", timeout=RENDER_TIMEOUT_MS)
     assert not page.get_by_role("button", name="Next view").is_visible()
-    size = page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)"
+    # Body text of the main area (markdown paragraphs and captions) is at least 24 px.
+    smallest = (
+        "() => Math.min(...[...document.querySelectorAll("
+        "'[data-testid=stMain] [data-testid=stMarkdownContainer] p')]"
+        ".map((p) => parseFloat(getComputedStyle(p).fontSize)))"
     )
+    try:
+        page.wait_for_function(f"({smallest})() >= 24", timeout=RENDER_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass
+    size = page.evaluate(smallest)
     assert size >= 24, size
     text = _footer(page)
     assert "view 1 of 6" in text and "Viet Nam" in text and "data r" in text, text
