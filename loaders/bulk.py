@@ -56,6 +56,6 @@ def insert_columns(
     names = ", ".join(columns)
     marks = ", ".join([mark] * len(columns))
     sql = f"INSERT INTO {table_name} ({names}) VALUES ({marks})"  # noqa: S608 - names only
-    tuples = list(zip(*values, strict=True))
-    for start in range(0, len(tuples), BATCH_ROWS):
-        conn.exec_driver_sql(sql, tuples[start : start + BATCH_ROWS])
+    for start in range(0, rows, BATCH_ROWS):  # one batch of tuples at a time: bounded memory
+        batch = [column[start : start + BATCH_ROWS] for column in values]
+        conn.exec_driver_sql(sql, list(zip(*batch, strict=True)))
