@@ -80,6 +80,7 @@ class App:
 
     url: str
     log: Path
+    db: Path | None = None  # the SQLite file it serves, when the test made it
 
     def log_tail(self, chars: int = 4000) -> str:
         """The end of the server log (tracebacks are redacted in the browser)."""
@@ -127,7 +128,7 @@ def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                     + log_path.read_text(errors="replace")[-3000:]
                 )
             time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-        yield App(url=url, log=log_path)
+        yield App(url=url, log=log_path, db=db)
     finally:
         proc.terminate()
         try:
@@ -606,4 +607,42 @@ def test_pages_pass_axe_without_serious_violations(visit: Any, path: str) -> Non
         if x["impact"] in ("serious", "critical")
     ]
     assert not bad, bad
+    _check_clean(v)
+
+
+def test_what_changed_after_two_loads(visit: Any, app: App) -> None:
+    """Two loads, the first before the meeting: /changes since the meeting shows the status the
+    second one moved, with its evidence, in the browser."""
+    import datetime as dt
+    import sqlite3
+
+    from dashboard.core.db import make_engine
+    from loaders.store import load_bytes
+
+    assert app.db is not None
+    engine = make_engine(url=f"sqlite:///{app.db}")
+    year = dt.date.today().year
+    header = "participant,indicator,date,value,source,note\n"
+    load_bytes(
+        engine=engine,
+        data=(header + f"KHM,R1.1,{year},1,Meeting source,\n").encode(),
+        name="before-meeting.csv",
+    )
+    then = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).isoformat()
+    with sqlite3.connect(app.db) as conn:  # everything so far was known at the meeting
+        conn.execute("UPDATE load_run SET started_at = ?, finished_at = ?", (then, then))
+    load_bytes(
+        engine=engine,
+        data=(header + f"KHM,R1.1,{year},4,Meeting source,\n").encode(),
+        name="after-meeting.csv",
+    )
+    engine.dispose()
+    since = (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    v = visit(f"changes?since={since}")
+    page = v.page
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
+    text = _main_text(page)
+    # The tables are drawn on a canvas: the sentence and the counts say what they hold.
+    assert "1 status change(s) in" in text and "(1 up, 0 down) across 1 participant(s)" in text
+    assert "0 · 1 · 0" in text, text[:2000]  # evidence added · changed · removed
     _check_clean(v)
