@@ -17,12 +17,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
 from tests.conftest import need
 
 pytestmark = pytest.mark.e2e
@@ -87,56 +89,55 @@ class App:
         return self.log.read_text(errors="replace")[-chars:]
 
 
+@contextmanager
+def serve_app(
+    *,
+    env: dict[str, str],
+    log_path: Path,
+    db: Path | None = None,
+    port: int | None = None,
+    cwd: Path = ROOT,
+    script: str = "pages/app.py",
+) -> Iterator[App]:
+    """`streamlit run` the app on a port (a free one by default) until the block ends; fails
+    the test with the end of the server log when it does not become healthy."""
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script,
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"streamlit did not become healthy at {url} (exit code {proc.poll()}):\n"
+                        + log_path.read_text(errors="replace")[-3000:]
+                    )
+                time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
+            yield App(url=url, log=log_path, db=db)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """`streamlit run pages/app.py` on a free port over a private copy of the sample database."""
     work = tmp_path_factory.mktemp("e2e")
     db = work / "app.sqlite"
     shutil.copy(template_dir / "sample.sqlite", db)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
-    log_path = work / "streamlit.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "pages/app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not become healthy at {url} (exit code {proc.poll()}):\n"
-                    + log_path.read_text(errors="replace")[-3000:]
-                )
-            time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-        yield App(url=url, log=log_path, db=db)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+    with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,6 @@ import importlib.util
 import os
 import secrets
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,11 +34,10 @@ from tests.e2e.test_browser import (
     LOCAL_HOSTS,
     RENDER_TIMEOUT_MS,
     ROOT,
-    START_TIMEOUT_S,
     VIEWPORT,
     App,
     _free_port,
-    _healthy,
+    serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
@@ -105,28 +101,15 @@ def oidc_app(
         }
         env["RTOP_DATABASE_URL"] = f"sqlite:///{db}"
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-        log_path = work / "streamlit.log"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "pages" / "app.py"),
-                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                cwd=folder.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            try:
-                deadline = time.monotonic() + START_TIMEOUT_S
-                while not _healthy(url):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
-                    time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-                yield App(url=url, log=log_path), provider
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=5)
+        with serve_app(
+            env=env,
+            log_path=work / "streamlit.log",
+            db=db,
+            port=port,
+            cwd=folder.parent,
+            script=str(ROOT / "pages" / "app.py"),
+        ) as running:
+            yield running, provider
 
 
 def test_identity_provider_sign_in_takes_the_role_by_email(oidc_app: tuple[App, Provider]) -> None:

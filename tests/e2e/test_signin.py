@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,11 +26,9 @@ from tests.e2e.test_browser import (
     IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
-    START_TIMEOUT_S,
     VIEWPORT,
     App,
-    _free_port,
-    _healthy,
+    serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
@@ -58,31 +53,9 @@ def accounts_app(
     accounts.add_user(engine=engine, username="ed", role="editor", password=PASSWORD)
     accounts.add_user(engine=engine, username="vic", role="viewer", password=PASSWORD)
     engine.dispose()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}", "RTOP_REVIEW": "off"}
-    log_path = work / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "pages/app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
-                time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-            yield App(url=url, log=log_path), db
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+    with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
+        yield running, db
 
 
 def _open(chromium: Browser, app: App) -> Page:

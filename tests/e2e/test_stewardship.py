@@ -15,9 +15,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,12 +30,9 @@ from tests.e2e.test_browser import (
     HAVE_PLAYWRIGHT,
     IDLE,
     RENDER_TIMEOUT_MS,
-    ROOT,
-    START_TIMEOUT_S,
     VIEWPORT,
     App,
-    _free_port,
-    _healthy,
+    serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
@@ -81,32 +75,10 @@ def review_app(
     upload = work / FILE_NAME
     upload.write_text(CSV, encoding="utf-8")
     (work / OWN_FILE_NAME).write_text(OWN_CSV, encoding="utf-8")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "RTOP_REVIEW"}  # the default: required
     env["RTOP_DATABASE_URL"] = f"sqlite:///{db}"
-    log_path = work / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "pages/app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
-                time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-            yield App(url=url, log=log_path), db, upload
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+    with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
+        yield running, db, upload
 
 
 def test_a_load_waits_for_another_persons_review(review_app: tuple[App, Path, Path]) -> None:

@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -31,11 +30,9 @@ from tests.e2e.test_browser import (
     IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
-    START_TIMEOUT_S,
     VIEWPORT,
     App,
-    _free_port,
-    _healthy,
+    serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
@@ -66,30 +63,8 @@ def _env() -> dict[str, str]:
 @contextmanager
 def _serve(work: Path, name: str) -> Iterator[App]:
     """`streamlit run pages/app.py` on a free port over the shared PostgreSQL database."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = work / f"streamlit-{name}.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "pages/app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit {name} did not start:\n" + log_path.read_text()[-3000:])
-                time.sleep(0.2)  # polling with a deadline, not synchronisation by sleep
-            yield App(url=url, log=log_path)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+    with serve_app(env=_env(), log_path=work / f"streamlit-{name}.log") as running:
+        yield running
 
 
 @pytest.fixture
