@@ -18,7 +18,7 @@ from dashboard.core.config import get_settings
 from dashboard.core.history import (
     Since,
     changes,
-    describe,
+    describe_change,
     load_runs,
     loads,
     run_state,
@@ -61,15 +61,7 @@ def add_history_commands(sub: Any) -> None:
 
 
 def _describe_change(change: pd.Series) -> str:
-    what, before, after = describe(
-        entity=change["entity"],
-        op=change["op"],
-        participant=change["participant_code"],
-        code=change["code"],
-        date=change["date"],
-        before=change["before"],
-        after=change["after"],
-    )
+    what, before, after = describe_change(change)
     if change["op"] == "insert":
         return f"insert {what} = {after}"
     if change["op"] == "delete":

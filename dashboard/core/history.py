@@ -307,6 +307,20 @@ def describe(
     return what, text(old), text(new)
 
 
+def describe_change(change: Any) -> tuple[str, str, str]:
+    """``describe`` for one row of ``changes`` (a Series or a named tuple)."""
+    get = change.get if isinstance(change, pd.Series) else lambda k: getattr(change, k)
+    return describe(
+        entity=get("entity"),
+        op=get("op"),
+        participant=get("participant_code"),
+        code=get("code"),
+        date=get("date"),
+        before=get("before"),
+        after=get("after"),
+    )
+
+
 def when_text(value: object) -> str:
     """A stored time as 'YYYY-MM-DD HH:MM' (UTC), or '' when missing."""
     if value is None or pd.isna(value):  # type: ignore[call-overload]

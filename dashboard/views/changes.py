@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core import inputs, readmodel
-from dashboard.core.history import Since, changes, describe, loads
+from dashboard.core.history import Since, changes, describe_change, loads
 from dashboard.core.models import FIRST_YEAR, RECOMMENDATIONS
 from dashboard.core.scoring import REGION
 from dashboard.filters import Filters
@@ -264,15 +264,7 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     out = []
     for r in later.itertuples():
-        _, before, after = describe(
-            entity=r.entity,
-            op=r.op,
-            participant=r.participant_code,
-            code=r.code,
-            date=r.date,
-            before=r.before,
-            after=r.after,
-        )
+        _, before, after = describe_change(r)
         out.append(
             {
                 "when": pd.Timestamp(r.started_at).strftime("%Y-%m-%d"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.core.history import Since, changes, describe, load_runs, run_state, when_text
+from dashboard.core.history import Since, changes, describe_change, load_runs, run_state, when_text
 
 CHANGE_LIMIT = 1_000  # a page shows this many changes of one run; `rtop history --run` shows all
 
@@ -33,18 +33,7 @@ def run_table(*, engine: Engine, since: Since, participant: str | None) -> pd.Da
 def change_table(*, engine: Engine, run_id: int, participant: str | None = None) -> pd.DataFrame:
     """One run's changes (at most CHANGE_LIMIT): what row, before and after."""
     found = changes(engine=engine, run_id=run_id, participant=participant, limit=CHANGE_LIMIT)
-    described = [
-        describe(
-            entity=c["entity"],
-            op=c["op"],
-            participant=c["participant_code"],
-            code=c["code"],
-            date=c["date"],
-            before=c["before"],
-            after=c["after"],
-        )
-        for _, c in found.iterrows()
-    ]
+    described = [describe_change(c) for c in found.itertuples()]
     return pd.DataFrame(
         {
             "change": found["op"],
