@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import inputs, scoring
+from dashboard.core import scoring
 from dashboard.core.models import STATUS_LABELS
 from dashboard.views import REGION_NAME, Dataset, level_words, rec_levels, rec_names
 
@@ -57,9 +57,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         & (cells["year"] == year)
     ]
     row = cell.iloc[0] if len(cell) else None
-    obs = inputs.observations(
-        engine=ds.engine,
-        include_sample=ds.include_sample,
+    obs = ds.observations(
         owners={owner},
         indicators=set(ind["code"]),
     )

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import func, select, true
-from sqlalchemy.engine import Engine
 
 from dashboard.core import models
+from dashboard.core.inputs import Bind, connection
 from dashboard.core.inputs import frame as _frame
 from dashboard.core.models import table
 
 
-def item_links(*, engine: Engine) -> pd.DataFrame:
+def item_links(*, engine: Bind) -> pd.DataFrame:
     """Links between framework items (a role and the recommendations it serves)."""
     return _frame(engine, select(table(models.ItemLink)))
 
@@ -33,11 +33,11 @@ class ObservationStats:
     sample_in_database: bool  # a synthetic sample exists, whether or not this variant shows it
 
 
-def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationStats:
+def observation_stats(*, engine: Bind, include_sample: bool) -> ObservationStats:
     """Counts and latest dates of the observations (one aggregate query per kind)."""
     o = table(models.Observation).c
     documented = o.synthetic.is_(False)
-    with engine.connect() as conn:
+    with connection(engine) as conn:
         total, synthetic, latest = conn.execute(
             select(
                 func.count(),
@@ -57,12 +57,12 @@ def observation_stats(*, engine: Engine, include_sample: bool) -> ObservationSta
     )
 
 
-def item_pillars(*, engine: Engine) -> pd.DataFrame:
+def item_pillars(*, engine: Bind) -> pd.DataFrame:
     """Item-to-pillar links (primary and secondary) with the rationale."""
     return _frame(engine, select(models.ItemPillar))
 
 
-def participants(*, engine: Engine) -> pd.DataFrame:
+def participants(*, engine: Bind) -> pd.DataFrame:
     """Participants with their memberships (ASEAN, CSCAP) and join years."""
     frame = _frame(engine, select(models.Participant).order_by(models.Participant.name))
     members = _frame(engine, select(models.Membership))
@@ -73,7 +73,7 @@ def participants(*, engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def memberships(*, engine: Engine, participant: str) -> pd.DataFrame:
+def memberships(*, engine: Bind, participant: str) -> pd.DataFrame:
     """A participant's memberships with group names and dates."""
     m, g = table(models.Membership).c, table(models.Group).c
     stmt = (
@@ -85,7 +85,7 @@ def memberships(*, engine: Engine, participant: str) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def all_memberships(*, engine: Engine) -> pd.DataFrame:
+def all_memberships(*, engine: Bind) -> pd.DataFrame:
     """Every membership with the group's name, ordered by group."""
     m, g = table(models.Membership).c, table(models.Group).c
     stmt = (
@@ -96,12 +96,12 @@ def all_memberships(*, engine: Engine) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def pillars(*, engine: Engine) -> pd.DataFrame:
+def pillars(*, engine: Bind) -> pd.DataFrame:
     """The three pillars."""
     return _frame(engine, select(models.Pillar).order_by(models.Pillar.number))  # type: ignore[arg-type]
 
 
-def sources(*, engine: Engine) -> pd.DataFrame:
+def sources(*, engine: Bind) -> pd.DataFrame:
     """Every source with how many observations and events cite it (not an unused sample's)."""
     frame = _frame(engine, select(table(models.Source)).order_by(table(models.Source).c.code))
     o, e = table(models.Observation).c, table(models.Event).c
@@ -115,7 +115,7 @@ def sources(*, engine: Engine) -> pd.DataFrame:
     return frame[~unused_sample].reset_index(drop=True)
 
 
-def events(*, engine: Engine, include_sample: bool) -> pd.DataFrame:
+def events(*, engine: Bind, include_sample: bool) -> pd.DataFrame:
     """Events with their participants, items and pillars as ';'-joined codes, and the source."""
     e, s = table(models.Event).c, table(models.Source).c
     stmt = (

@@ -10,11 +10,13 @@ what publishing would change without writing anything.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import delete
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from dashboard.core import models
@@ -115,18 +117,30 @@ class Preview:
     moved: pd.DataFrame  # participant_code, recommendation, before, after (this year's cells)
 
 
+@contextmanager
+def applied(*, engine: Engine, run_id: int) -> Iterator[tuple[Connection, LoadResult]]:
+    """A connection on which a pending run's file is applied as publishing would apply it
+    (checked again against the data as they are now); everything is rolled back when the block
+    ends, so nothing is ever written. Raises Rejected when the file no longer checks and
+    ReviewRefused when the run is not pending. Holds the write lock while the block runs."""
+    with Session(engine) as session:
+        run = _pending(session, run_id)
+        result = _apply_pending(session, run)
+        result.dry_run = True
+        try:
+            yield session.connection(), result
+        finally:
+            session.rollback()
+
+
 def preview(*, engine: Engine, run_id: int, year: int | None = None) -> Preview:
     """Apply a pending run inside a transaction that is rolled back: the status changes it
     would make in ``year`` (default: the current year), documented data only."""
     year = year or dt.date.today().year
     key = ["participant_code", "recommendation"]
     before = read_cells(engine=engine, include_sample=False)
-    with Session(engine) as session:
-        run = _pending(session, run_id)
-        result = _apply_pending(session, run)
-        after = read_cells(engine=session.connection(), include_sample=False)
-        session.rollback()
-    result.dry_run = True
+    with applied(engine=engine, run_id=run_id) as (conn, result):
+        after = read_cells(engine=conn, include_sample=False)
     columns = [*key, "result"]
     was = before[before["year"] == year][columns].rename(columns={"result": "before"})
     will = after[after["year"] == year][columns].rename(columns={"result": "after"})

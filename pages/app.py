@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, cache, present, state, widgets
+from dashboard.ui import auth, cache, present, preview, state, widgets
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if present.active() else "auto")
@@ -36,11 +36,13 @@ else:
     navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
     cache.require_data()
     cache.refresh_version()
+    preview.check(identity)  # a pending run's author or reviewer may preview it on every page
     st.session_state["filters"] = state.sidebar_filters()
     if presenting:
         present.controls(pages={p.url_path: p for p in READ + ABOUT}, path=navigation.url_path)
     else:
         auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
+    preview.banner(cache.dataset(include_sample=st.session_state["filters"].sample))
     navigation.run()
     ds = cache.dataset(include_sample=st.session_state["filters"].sample)
     if presenting:

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.history import Since
-from dashboard.ui import auth, cache, widgets, writes
+from dashboard.ui import auth, cache, preview, widgets, writes
 from dashboard.views import history
 
 st.title("Load history")
@@ -37,7 +37,16 @@ else:
     chosen = st.selectbox("Pending load run", pending["run"].tolist(), key="history_pending_run",
                           format_func=lambda r: f"run {r}: {pending.set_index('run').loc[r, 'file']} "
                                                 f"by {pending.set_index('run').loc[r, 'by']}")
-    if st.button("Preview what publishing it would change", key="history_preview"):
+    whole_col, moved_col = st.columns(2)
+    if whole_col.button("Preview the whole dashboard with it", key="history_preview_all",
+                        help="Every page shows the data as they would be once it is published, "
+                             "for you only, until you end the preview."):
+        refused = preview.start(run_id=int(chosen))
+        if refused:
+            st.error(refused)
+        else:
+            st.rerun()
+    if moved_col.button("List the statuses it would move", key="history_preview"):
         outcome, moved = writes.preview_run(run_id=int(chosen))
         (st.info if outcome.ok else st.error)(outcome.message)
         if outcome.ok and moved.empty:

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.models import RECOMMENDATIONS, STATUS_LABELS
-from dashboard.ui import auth, cache, widgets, writes
+from dashboard.ui import auth, cache, preview, widgets, writes
 
 st.title("Load progress indicators")
 if not auth.allows(auth.current_identity(), "editor"):
@@ -37,6 +37,8 @@ if upload is not None:
             done = writes.load_file(data=data, name=upload.name, kind=kind, dry_run=False)
             st.session_state.pop("upload_check", None)  # re-check against the new data next run
             (st.error if not done.ok else st.info if done.pending else st.success)(done.message)
+            if done.pending and done.run_id is not None:
+                st.session_state["upload_pending_run"] = done.run_id
         else:
             st.success(check.message)
         for note in check.notes:
@@ -73,6 +75,20 @@ with st.form("assessment", clear_on_submit=False):
             participant=who, recommendation=rec, date=when.isoformat() if when else "",
             status=int(status), assessor=assessor, rationale=rationale, source=source)
         (st.error if not done.ok else st.info if done.pending else st.success)(done.message)
+        if done.pending and done.run_id is not None:
+            st.session_state["upload_pending_run"] = done.run_id
         if not done.ok and not done.problems.empty:
             widgets.status_table(done.problems, key="assess_problems",
                                  columns={"row": "Row", "column": "Column", "reason": "Problem"})
+
+mine = st.session_state.get("upload_pending_run")
+if isinstance(mine, int) and not (ds.preview and ds.preview.run_id == mine) and preview.can_preview(run_id=mine):
+    box = st.container(border=True)
+    box.markdown(f"Your load run {mine} waits for a reviewer. See every page as it would be once published:")
+    if box.button(f"Preview the whole dashboard with run {mine}", key="upload_preview"):
+        refused = preview.start(run_id=mine)
+        if refused:
+            st.session_state.pop("upload_pending_run", None)
+            box.error(refused)
+        else:
+            st.rerun()

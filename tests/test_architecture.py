@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COMPOSERS = {"dashboard/cli.py", "dashboard/ui/writes.py"}
+COMPOSERS = {"dashboard/cli.py", "dashboard/ui/writes.py", "dashboard/ui/preview.py"}
 
 
 def modules(folder: str) -> list[Path]:

@@ -61,6 +61,13 @@ def may_review(*, role: str, reviewer: str, author: str) -> bool:
     return allows(role=role, needed="reviewer") and bool(reviewer.strip()) and not same
 
 
+def may_preview(*, role: str, user: str, author: str) -> bool:
+    """True when ``user`` (with ``role``) may see a pending change before it is published: its
+    author (an editor or above) or any reviewer or admin."""
+    own = bool(user.strip()) and user.strip().casefold() == author.strip().casefold()
+    return allows(role=role, needed="reviewer") or (own and allows(role=role, needed="editor"))
+
+
 def is_loopback(address: str | None) -> bool:
     """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
     if address is None or not address.strip():

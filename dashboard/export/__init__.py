@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from dashboard import views
 from dashboard.charts import ChartMeta
-from dashboard.core import inputs
 from dashboard.export.briefing import build_briefing
 from dashboard.export.images import for_export, png_size, render
 from dashboard.export.tables import neutralise, to_csv, to_xlsx
@@ -60,9 +59,7 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
     owners = None
     if filters.participants:
         owners = set(filters.participants)
-    obs = inputs.observations(
-        engine=ds.engine, include_sample=ds.include_sample, owners=owners, indicators=codes
-    )
+    obs = ds.observations(owners=owners, indicators=codes)
     primary = ds.items.set_index("code")["primary_pillar"]
     frame = obs.assign(
         recommendation=obs["indicator_code"].map(ind["recommendation"]),

@@ -24,6 +24,8 @@ from dashboard.views.dataset import Dataset, load_dataset
 
 NO_CACHE = os.environ.get("RTOP_NO_CACHE") == "1"  # for the benchmark's naive baseline
 RUN_MEMO = "_run_datasets"  # NO_CACHE: the Datasets read in this script run
+PREVIEWING = "_previewing"  # the pending run this session previews (set by dashboard.ui.preview)
+PREVIEW_MARK = "|preview="  # in a version token: the pending run applied on top of that version
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,8 +39,15 @@ def engine() -> Engine:
 
 
 def refresh_version() -> str:
-    """Read the data version token (it changes on every load) once for this script run."""
+    """Read the data version token (it changes on every load) once for this script run.
+
+    While this session previews a pending run, the token names it too, so every cached
+    Dataset, view and figure of the preview is kept apart from the published ones.
+    """
     token = data_version(engine=engine())
+    previewing = st.session_state.get(PREVIEWING)
+    if isinstance(previewing, int):
+        token = f"{token}{PREVIEW_MARK}{previewing}"
     st.session_state["_data_version"] = token
     st.session_state[RUN_MEMO] = {}
     return token
@@ -50,10 +59,20 @@ def version() -> str:
     return token if isinstance(token, str) else refresh_version()
 
 
+def _read_dataset(url: str, token: str, include_sample: bool) -> Dataset:
+    _, _, run = token.partition(PREVIEW_MARK)
+    if run:
+        from dashboard.ui.preview import preview_dataset  # noqa: PLC0415 (it imports this module)
+
+        return preview_dataset(engine=_engine(url), run_id=int(run), include_sample=include_sample)
+    return load_dataset(engine=_engine(url), include_sample=include_sample)
+
+
 @st.cache_resource(show_spinner="Reading the database…", max_entries=4)
 def dataset_at(url: str, data_version_: str, include_sample: bool) -> Dataset:
-    """The Dataset of one database and data version (cached; for other cached functions)."""
-    return load_dataset(engine=_engine(url), include_sample=include_sample)
+    """The Dataset of one database and data version (cached; for other cached functions);
+    a token with a preview mark gives the Dataset with that pending run applied."""
+    return _read_dataset(url, data_version_, include_sample)
 
 
 def dataset(*, include_sample: bool) -> Dataset:
@@ -61,7 +80,9 @@ def dataset(*, include_sample: bool) -> Dataset:
     if NO_CACHE:
         memo = st.session_state.setdefault(RUN_MEMO, {})
         if include_sample not in memo:
-            memo[include_sample] = load_dataset(engine=engine(), include_sample=include_sample)
+            memo[include_sample] = _read_dataset(
+                get_settings().database_url, version(), include_sample
+            )
         found: Dataset = memo[include_sample]
         return found
     return dataset_at(get_settings().database_url, version(), include_sample)

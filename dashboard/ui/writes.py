@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from dashboard.core import models
+from dashboard.core import models, roles
 from dashboard.core.config import get_settings
 from dashboard.core.roles import SignInThrottle
 from dashboard.ui import auth
@@ -42,6 +42,7 @@ class LoadOutcome:
     notes: list[str] = field(default_factory=list)
     problems: pd.DataFrame = field(default_factory=_empty_problems)
     pending: bool = False  # loaded for review: not public until a reviewer publishes it
+    run_id: int | None = None  # the load run written (or kept pending)
 
 
 def demo_sample(*, add: bool) -> LoadOutcome:
@@ -104,7 +105,11 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
     if not dry_run:
         refresh_version()  # the rest of this run already sees the new data
     return LoadOutcome(
-        ok=True, message=result.summary(), notes=result.notes, pending=result.pending
+        ok=True,
+        message=result.summary(),
+        notes=result.notes,
+        pending=result.pending,
+        run_id=result.load_run_id,
     )
 
 
@@ -183,8 +188,8 @@ def preview_run(*, run_id: int) -> tuple[LoadOutcome, pd.DataFrame]:
         return LoadOutcome(ok=False, message=str(exc)), empty
     with Session(engine()) as session:
         run = session.get(models.LoadRun, run_id)
-    author = run is not None and bool(identity.username) and run.user == identity.username
-    if not (author or auth.allows(identity, "reviewer")):
+    author = "" if run is None else run.user or ""
+    if not roles.may_preview(role=identity.role, user=identity.username, author=author):
         message = "Only its author and reviewers preview a pending load."
         return LoadOutcome(ok=False, message=message), empty
     try:

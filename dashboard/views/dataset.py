@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,8 +13,35 @@ from dashboard import queries
 from dashboard.core import inputs as inputs_module
 from dashboard.core import readmodel, scoring
 from dashboard.core.history import data_version
+from dashboard.core.inputs import Bind
 
 REGION_NAME = "ARF (region)"
+
+
+@dataclass(frozen=True)
+class PreviewOf:
+    """A Dataset shown with a pending load run applied (never published): which run, and the
+    observations of the owners it touches as they would be (the rest read as published)."""
+
+    run_id: int
+    file_name: str
+    user: str
+    owners: frozenset[str]
+    observations: pd.DataFrame  # inputs.observations' shape, for ``owners`` only
+    panel: pd.DataFrame  # the read model's indicator rows of ``owners``, every year
+
+
+def _combine(kept: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+    """Published rows and a preview's rows as one frame with the published frame's dtypes."""
+    if not len(held):
+        return kept.reset_index(drop=True)
+    if not len(kept):
+        return held.reset_index(drop=True)
+    both = pd.concat([kept, held[list(kept.columns)]], ignore_index=True)
+    for column in kept.columns:
+        if isinstance(kept[column].dtype, pd.CategoricalDtype):
+            both[column] = both[column].astype("category")
+    return both
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,7 @@ class Dataset:
     engine: Engine
     computed_panel: pd.DataFrame | None = None  # the whole panel, when computed in memory
     version: str = ""  # the data version label (dashboard.core.history.DataVersion)
+    preview: PreviewOf | None = None  # a pending run applied for its author and reviewers
     _years: dict[int, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def indicators_at(self, year: int) -> pd.DataFrame:
@@ -58,8 +87,41 @@ class Dataset:
                 indicators=self.indicators,
                 years={year},
             )
+            if self.preview is not None:
+                kept = found[~found["participant_code"].isin(self.preview.owners)]
+                held = self.preview.panel
+                found = _combine(kept, held[held["year"] == year])
             self._years[year] = found
         return found
+
+    def observations(
+        self, *, owners: Collection[str] | None = None, indicators: Collection[str] | None = None
+    ) -> pd.DataFrame:
+        """The observations behind this Dataset (evidence, read on demand), optionally for some
+        owners and indicators; in a preview, the touched owners' rows as the pending run makes
+        them."""
+        if self.preview is None:
+            return inputs_module.observations(
+                engine=self.engine,
+                include_sample=self.include_sample,
+                owners=owners,
+                indicators=indicators,
+            )
+        held = self.preview.observations
+        if owners is not None:
+            held = held[held["participant_code"].isin(set(owners))]
+        if indicators is not None:
+            held = held[held["indicator_code"].isin(set(indicators))]
+        rest = None if owners is None else set(owners) - self.preview.owners
+        if rest is not None and not rest:
+            return held.reset_index(drop=True)
+        published = inputs_module.observations(
+            engine=self.engine,
+            include_sample=self.include_sample,
+            owners=rest,
+            indicators=indicators,
+        )
+        return _combine(published[~published["participant_code"].isin(self.preview.owners)], held)
 
     @property
     def has_synthetic(self) -> bool:
@@ -75,43 +137,46 @@ class Dataset:
         }
 
 
-def load_dataset(*, engine: Engine, include_sample: bool) -> Dataset:
+def load_dataset(*, engine: Engine, include_sample: bool, read_from: Bind | None = None) -> Dataset:
     """Read the reference tables, the events and the read model's cells.
 
     When the read model is out of date (a new year, rule or catalogue, until the next write or
     `rtop refresh` rebuilds it), the panels are computed here from the observations instead.
+    ``read_from`` (default: ``engine``) is where this load reads, e.g. the connection of a
+    preview's rolled-back transaction; ``engine`` is kept for later on-demand reads.
     """
-    indicators = inputs_module.indicator_catalogue(engine=engine)
-    stored = readmodel.is_current(engine, indicators=indicators)
+    bind = engine if read_from is None else read_from
+    indicators = inputs_module.indicator_catalogue(engine=bind)
+    stored = readmodel.is_current(bind, indicators=indicators)
     computed: pd.DataFrame | None = None
     if stored:
-        cells = readmodel.read_cells(engine=engine, include_sample=include_sample)
+        cells = readmodel.read_cells(engine=bind, include_sample=include_sample)
     else:
         first, last = readmodel.current_years()
         inputs = inputs_module.scoring_inputs(
-            engine=engine, include_sample=include_sample, indicators=indicators
+            engine=bind, include_sample=include_sample, indicators=indicators
         )
         found = readmodel.compute(
             inputs=inputs, sample=include_sample, first_year=first, last_year=last
         )
         cells, computed = found.cells, found.indicators
     return Dataset(
-        participants=queries.participants(engine=engine),
-        memberships=queries.all_memberships(engine=engine),
-        items=inputs_module.items(engine=engine),
-        item_pillars=queries.item_pillars(engine=engine),
-        item_links=queries.item_links(engine=engine),
+        participants=queries.participants(engine=bind),
+        memberships=queries.all_memberships(engine=bind),
+        items=inputs_module.items(engine=bind),
+        item_pillars=queries.item_pillars(engine=bind),
+        item_links=queries.item_links(engine=bind),
         indicators=indicators,
-        events=queries.events(engine=engine, include_sample=include_sample),
-        sources=queries.sources(engine=engine),
-        pillars=queries.pillars(engine=engine),
+        events=queries.events(engine=bind, include_sample=include_sample),
+        sources=queries.sources(engine=bind),
+        pillars=queries.pillars(engine=bind),
         status=scoring.with_status(cells),
         cells=cells,
-        observed=queries.observation_stats(engine=engine, include_sample=include_sample),
+        observed=queries.observation_stats(engine=bind, include_sample=include_sample),
         include_sample=include_sample,
         loaded_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         from_read_model=stored,
         engine=engine,
         computed_panel=computed,
-        version=data_version(engine=engine).label,
+        version=data_version(engine=bind).label,
     )

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dashboard.core import inputs as inputs_module
 from dashboard.core import scoring
 from dashboard.filters import FIRST_YEAR, RECOMMENDATIONS, Filters, this_year
 from dashboard.views.common import (
@@ -125,9 +124,7 @@ def evidence(
     codes = None
     if recommendation:
         codes = set(ds.indicators[ds.indicators["recommendation"] == recommendation]["code"])
-    frame = inputs_module.observations(
-        engine=ds.engine,
-        include_sample=ds.include_sample,
+    frame = ds.observations(
         owners=None if participant is None else {participant},
         indicators=codes,
     )

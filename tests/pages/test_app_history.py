@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from apptest_support import assert_ok
+from apptest_support import assert_ok, table, warnings
 from conftest import OpenPage
+from streamlit.testing.v1 import AppTest
 from test_app_auth import add, sign_in
 
 from dashboard.core.db import make_engine
@@ -79,7 +81,7 @@ def test_an_editors_load_waits_and_another_reviewer_publishes_it(
     at.switch_page("history.py").run()
     assert_ok(at)
     assert not [b for b in at.button if b.label == "Publish"]  # an editor cannot publish
-    next(b for b in at.button if b.label.startswith("Preview")).click().run()
+    next(b for b in at.button if b.label == "List the statuses it would move").click().run()
     assert_ok(at)
     assert any("would load 1 observations rows: 1 new" in i.value for i in at.info), [
         e.value for e in [*at.info, *at.error]
@@ -140,3 +142,68 @@ def test_an_editor_records_an_expert_assessment_in_the_app(
             "SELECT user, review_state FROM load_run ORDER BY id DESC LIMIT 1"
         ).fetchone()
     assert run == ("ed", "pending")
+
+
+def _scorecard_row(at: AppTest, rec: str) -> pd.Series:
+    card = table(at, "Rec.", "Status", "Last update")
+    return card[card["Rec."].astype(str).str.startswith(rec)].iloc[0]
+
+
+def test_the_author_previews_the_whole_dashboard_until_a_reviewer_publishes(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    add(sqlite_reference_path, "ed", "editor")
+    add(sqlite_reference_path, "rita", "reviewer")
+    run = load(
+        sqlite_reference_path, "THA,R2.1,2025,4,Page source,", "THA,R2.2,2025,3,Page source,",
+        name="pending.csv", user="ed", review=True,
+    )
+    at = sign_in(open_page(sqlite_reference_path), "ed")
+    at.switch_page("country.py").run()
+    at.selectbox(key="p_participant").set_value("THA").run()
+    published = _scorecard_row(at, "R2")
+    at.switch_page("history.py").run()
+    next(b for b in at.button if b.label == "Preview the whole dashboard with it").click().run()
+    assert_ok(at)
+    assert any(w.startswith("**PREVIEW — not published.**") and f"load run {run}" in w
+               for w in warnings(at)), warnings(at)
+    at.switch_page("country.py").run()
+    assert_ok(at)
+    assert any("PREVIEW — not published" in w for w in warnings(at))
+    previewed = _scorecard_row(at, "R2")
+    assert str(previewed["Last update"]).startswith("2025"), previewed
+    assert previewed["Status"] != published["Status"], (published, previewed)
+    assert any(f"preview of pending run {run}" in c.value for c in at.caption), "data version"
+    assert values(sqlite_reference_path, "R2.1") == []  # nothing was written
+    rita = sign_in(open_page(sqlite_reference_path), "rita")  # another session publishes it
+    rita.switch_page("history.py").run()
+    assert not any("PREVIEW" in w for w in warnings(rita))  # a preview is its session's only
+    rita.text_input(key="history_comment").input("checked").run()
+    next(b for b in rita.button if b.label == "Publish").click().run()
+    assert_ok(rita)
+    at.run()  # the author's next rerun: the preview ends, saying why; the data are public now
+    assert_ok(at)
+    assert f"The preview ended: Load run {run} is no longer pending review (it was published " \
+           "by rita)." in [i.value for i in at.info]
+    assert not any("PREVIEW" in w for w in warnings(at))
+    assert _scorecard_row(at, "R2")["Status"] == previewed["Status"]
+
+
+def test_a_forged_preview_request_is_refused_on_the_server(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    add(sqlite_reference_path, "ed", "editor")
+    add(sqlite_reference_path, "eve", "editor")
+    run = load(sqlite_reference_path, "THA,R2.1,2025,4,Page source,", name="pending.csv",
+               user="ed", review=True)
+    for who in (None, "eve"):  # a guest, and an editor who is not its author
+        at = open_page(sqlite_reference_path)
+        if who:
+            at = sign_in(at, who)
+        at.session_state["preview_run"] = run  # what a forged request would have to set
+        at.run()
+        assert_ok(at)
+        assert not any("PREVIEW" in w for w in warnings(at))
+        assert "The preview ended: Only its author and reviewers preview a pending load." in [
+            i.value for i in at.info]
+        assert not any(f"preview of pending run {run}" in c.value for c in at.caption)
