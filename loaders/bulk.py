@@ -1,13 +1,16 @@
-"""Insert many rows fast: column by column from a frame, through the driver's executemany.
+"""Insert many rows fast: column by column from a frame, straight to the driver.
 
 SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself (a 100k-row
-load spent ~1 s there), so bulk writes of the loaders' own tables go straight to the driver.
-The statement text is built from the table's column names only, never from data.
+load spent ~1 s there), so bulk writes of the loaders' own tables go straight to the driver:
+SQLite's executemany, and PostgreSQL's COPY (psycopg), which is ~10x faster there than an
+executemany of INSERTs. Rows are turned into Python values one batch at a time, so a million
+rows never exist as Python objects all at once. The statement text is built from the table's
+column names only, never from data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -25,11 +28,11 @@ def _holds_dates(data: pd.Series) -> bool:
     return hasattr(first, "isoformat") and not isinstance(first, str)
 
 
-def _column(data: pd.Series, *, sqlite: bool) -> list[Any]:
+def _column(data: pd.Series, *, dates_as_text: bool) -> list[Any]:
     if pd.api.types.is_datetime64_any_dtype(data) or _holds_dates(data):
         stamps = pd.to_datetime(data)
         text = stamps.dt.strftime("%Y-%m-%d")
-        out = text if sqlite else stamps.dt.date
+        out = text if dates_as_text else stamps.dt.date
         return out.astype(object).where(stamps.notna(), None).tolist()
     if pd.api.types.is_bool_dtype(data):
         return data.astype(bool).tolist()
@@ -41,21 +44,42 @@ def _column(data: pd.Series, *, sqlite: bool) -> list[Any]:
     return data.astype(object).where(data.notna(), None).tolist()
 
 
+def _copies(conn: Connection) -> bool:
+    """True when the connection is psycopg (3) on PostgreSQL, whose cursors can COPY."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+
+
 def insert_columns(
     conn: Connection, *, table_name: str, columns: Mapping[str, Any], rows: int
 ) -> None:
     """INSERT ``rows`` rows into ``table_name``; each column is a Series or one value for all."""
     if rows == 0:
         return
-    sqlite = conn.dialect.name == "sqlite"
-    values = [
-        _column(data, sqlite=sqlite) if isinstance(data, pd.Series) else [data] * rows
-        for data in columns.values()
-    ]
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    copy = _copies(conn)
+    # SQLite stores dates as ISO text; COPY reads them from text too.
+    as_text = conn.dialect.name == "sqlite" or copy
+
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        for start in range(0, rows, BATCH_ROWS):
+            stop = min(start + BATCH_ROWS, rows)
+            values = [
+                _column(data.iloc[start:stop], dates_as_text=as_text)
+                if isinstance(data, pd.Series)
+                else [data] * (stop - start)
+                for data in columns.values()
+            ]
+            yield list(zip(*values, strict=True))
+
     names = ", ".join(columns)
+    if copy:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as out:
+            for batch in batches():
+                for row in batch:
+                    out.write_row(row)
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     marks = ", ".join([mark] * len(columns))
     sql = f"INSERT INTO {table_name} ({names}) VALUES ({marks})"  # noqa: S608 - names only
-    for start in range(0, rows, BATCH_ROWS):  # one batch of tuples at a time: bounded memory
-        batch = [column[start : start + BATCH_ROWS] for column in values]
-        conn.exec_driver_sql(sql, list(zip(*batch, strict=True)))
+    for batch in batches():
+        conn.exec_driver_sql(sql, batch)

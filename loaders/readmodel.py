@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.core import models, readmodel, scoring
@@ -23,6 +23,15 @@ from dashboard.core.models import table
 from loaders.bulk import insert_columns
 
 BATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Known:
+    """The observations of some indicators (every owner) as a write leaves them, in id order
+    (observations()'s columns): a refresh takes them from here instead of reading them back."""
+
+    frame: pd.DataFrame
+    indicators: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -75,10 +84,36 @@ def _save_state(conn: Connection, *, key: str, full: bool) -> None:
     )
 
 
-def refresh(conn: Connection, *, touched: Collection[tuple[str, str]] | None) -> Refreshed:
+def _observations(
+    conn: Connection, *, owners: set[str] | None, codes: set[str] | None, known: Known | None
+) -> pd.DataFrame:
+    """The observations of the owners and indicator codes, taken from ``known`` where it has
+    them and read from the database otherwise (ties keep the database's id order: the rows
+    of one indicator all come from one place)."""
+    if known is None or owners is None or codes is None:
+        return observations(engine=conn, include_sample=True, owners=owners, indicators=codes)
+    mine = known.frame
+    mine = mine[mine["participant_code"].isin(owners) & mine["indicator_code"].isin(codes)]
+    s = table(models.Source).c
+    titles = dict(conn.execute(select(s.id, s.title)).all())
+    mine = mine.drop(columns="id").assign(source=mine["source_id"].map(titles).astype(object))
+    rest = codes - known.indicators
+    if not rest:
+        return mine.reset_index(drop=True)
+    read = observations(engine=conn, include_sample=True, owners=owners, indicators=rest)
+    return pd.concat([read, mine], ignore_index=True)
+
+
+def refresh(
+    conn: Connection,
+    *,
+    touched: Collection[tuple[str, str]] | None,
+    known: Known | None = None,
+) -> Refreshed:
     """Recompute the panels for the (owner, indicator or item code) pairs a write touched.
 
     ``touched`` None rebuilds everything; owners are participant codes or scoring.REGION.
+    ``known``: observations the write already holds as it left them (not read back).
     """
     catalogue = indicator_catalogue(engine=conn)
     tree = items(engine=conn)
@@ -94,7 +129,7 @@ def refresh(conn: Connection, *, touched: Collection[tuple[str, str]] | None) ->
         if not owners or not recs:
             return Refreshed(False, 0, 0, 0, 0)
     codes = None if recs is None else set(catalogue[catalogue["recommendation"].isin(recs)]["code"])
-    obs = observations(engine=conn, include_sample=True, owners=owners, indicators=codes)
+    obs = _observations(conn, owners=owners, codes=codes, known=known)
     assess = assessments(engine=conn, include_sample=True, owners=owners)
     if recs is not None:
         assess = assess[assess["recommendation"].isin(recs)]

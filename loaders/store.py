@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from sqlmodel import Session
 from dashboard.core import models
 from dashboard.core.db import is_initialised
 from dashboard.core.history import ENTITIES
+from dashboard.core.inputs import columnar
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from loaders.bulk import insert_columns
@@ -32,7 +34,7 @@ from loaders.history import (
 )
 from loaders.locks import cannot_write, write_lock
 from loaders.readers import Format, Table, read_table
-from loaders.readmodel import refresh
+from loaders.readmodel import Known, refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
@@ -120,7 +122,7 @@ def _source_ids(
     """Map each row's source text to a Source id, creating plain (non-synthetic) sources
     (a dry run gives new sources negative ids and writes nothing)."""
     ids: dict[str, int] = {}
-    for text in sorted(set(texts)):
+    for text in sorted(str(t) for t in texts.drop_duplicates()):
         found = ref.sources.get(text.casefold())
         if found is None and dry:
             ids[text] = -1 - len(ids)
@@ -141,14 +143,17 @@ def _synthetic_ids(ref: Reference) -> set[int]:
 
 def _drop_shadowed_sample(
     session: Session, *, part: pd.DataFrame, synthetic: set[int], checked: Checked, run_id: int
-) -> None:
-    """A documented value for a participant and indicator removes the sample's values there."""
+) -> pd.DataFrame:
+    """A documented value for a participant and indicator removes the sample's values there;
+    returns the (participant_code, indicator_code) pairs whose sample values were removed."""
     documented = part[~part["source_id"].astype(int).isin(synthetic)]
+    gone_pairs = part.iloc[:0][["participant_code", "indicator_code"]]
     if documented.empty or not synthetic:
-        return
+        return gone_pairs
     o = table(models.Observation).c
     pairs = documented[["participant_code", "indicator_code"]].drop_duplicates()
     removed = 0
+    found = []
     for code, group in pairs.groupby("indicator_code"):
         people = [p for p in group["participant_code"] if p is not None]
         who: Any = o.participant_code.in_(people)
@@ -160,12 +165,113 @@ def _drop_shadowed_sample(
         )
         if gone:  # the read model must forget those sample values too
             checked.touched.update((p or REGION, str(code)) for p in group["participant_code"])
+            found.append(group)
         removed += gone
     if removed:
         checked.notes.append(
             f"removed {removed} synthetic sample observation(s) for the participants and "
             "indicators this file documents (sample data never stands beside documented data)"
         )
+    return pd.concat(found) if found else gone_pairs
+
+
+def _shared_text(series: pd.Series) -> pd.Series:
+    """Text as Python strings, one object per distinct value (not one per row)."""
+    return series.astype("category").astype(object)
+
+
+def _existing(
+    session: Session, *, model: type, is_assessment: bool, wanted: list[str]
+) -> pd.DataFrame:
+    """The stored rows of the file's codes, with the fields a load compares or keeps."""
+    t = table(model).c
+    code_c = t["item_code" if is_assessment else "indicator_code"]
+    value_c = t["status" if is_assessment else "value"]
+    extra = (
+        [t.assessor.label("old_assessor"), t.rationale.label("old_rationale")]
+        if is_assessment
+        else [t.synthetic.label("old_synthetic"), t.precision.label("old_precision")]
+    )
+    stmt = select(
+        t.id,
+        t.participant_code,
+        code_c.label("indicator_code"),
+        t.date.label("date_value"),
+        t.source_id,
+        value_c.label("old"),
+        t.note.label("old_note"),
+        *extra,
+    ).where(code_c.in_(wanted))
+    kinds = {
+        "id": "int",
+        "participant_code": "text",
+        "indicator_code": "text",
+        "date_value": "date",
+        "source_id": "int",
+        "old": "float",
+        "old_note": "text",
+        "old_assessor": "text",
+        "old_rationale": "text",
+        "old_synthetic": "bool",
+        "old_precision": "text",
+    }
+    out = columnar(session.connection(), stmt, kinds)
+    out["date_value"] = out["date_value"].astype("datetime64[ns]")
+    if is_assessment:
+        out = out.assign(old_synthetic=False, old_precision="")
+    else:
+        out = out.assign(old_assessor="", old_rationale="")
+    return out
+
+
+def _after_write(
+    existing: pd.DataFrame,
+    *,
+    part: pd.DataFrame,
+    is_new: pd.Series,
+    changed: pd.Series,
+    synthetic: set[int],
+) -> pd.DataFrame:
+    """The observations of the file's indicators as this write leaves them (observations()'s
+    columns plus the row id; new rows have none), in id order, as a read back would give."""
+    old = existing.sort_values("id", kind="stable").set_index("id")
+    value, note = old["old"].copy(), old["old_note"].copy()
+    moved = part.loc[changed, ["id", "new", "note"]]
+    if not moved.empty:
+        ids = moved["id"].astype("int64").to_numpy()
+        value.loc[ids] = moved["new"].astype(float).to_numpy()
+        note.loc[ids] = moved["note"].astype(object).to_numpy()
+    kept = pd.DataFrame(
+        {
+            "id": old.index.to_numpy(dtype="float64"),
+            "participant_code": old["participant_code"].to_numpy(dtype=object),
+            "indicator_code": old["indicator_code"].to_numpy(dtype=object),
+            "date": old["date_value"].to_numpy(),
+            "precision": old["old_precision"].to_numpy(dtype=object),
+            "value": value.to_numpy(dtype=float),
+            "note": note.to_numpy(dtype=object),
+            "synthetic": old["old_synthetic"].to_numpy(dtype=bool),
+            "source_id": old["source_id"].to_numpy(dtype="int64"),
+        }
+    )
+    new = part[is_new]
+    source_id = new["source_id"].astype("int64")
+    fresh = pd.DataFrame(
+        {
+            "id": np.full(len(new), np.nan),
+            "participant_code": new["participant_code"].to_numpy(dtype=object),
+            "indicator_code": _shared_text(new["indicator_code"]).to_numpy(),
+            "date": new["date_value"].to_numpy(),
+            "precision": _shared_text(new["precision"]).to_numpy(),
+            "value": new["new"].to_numpy(dtype=float),
+            "note": _shared_text(new["note"]).to_numpy(),
+            "synthetic": source_id.isin(synthetic).to_numpy(),
+            "source_id": source_id.to_numpy(),
+        }
+    )
+    out = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
+    out["participant_code"] = out["participant_code"].where(out["participant_code"].notna(), REGION)
+    return out
 
 
 def _write_observations(
@@ -173,7 +279,7 @@ def _write_observations(
 ) -> tuple[int, int, int]:
     frame = checked.frame
     ids = _source_ids(session, ref, frame["source"], dry=dry)
-    frame = frame.assign(source_id=frame["source"].map(ids))
+    frame = frame.assign(source_id=frame["source"].map(ids).astype("int64"))
     synthetic = _synthetic_ids(ref)
     counts = [0, 0, 0]
     for is_assessment, part in frame.groupby("is_assessment"):
@@ -181,27 +287,8 @@ def _write_observations(
         code_col = "item_code" if is_assessment else "indicator_code"
         value_col = "status" if is_assessment else "value"
         t = table(model).c
-        code_c, value_c = t[code_col], t[value_col]
-        wanted = sorted(set(part["indicator_code"]))
-        extra = [t.assessor, t.rationale] if is_assessment else [t.note, t.note]
-        existing = pd.DataFrame(
-            session.execute(
-                select(
-                    t.id, t.participant_code, code_c, t.date, t.source_id, value_c, t.note, *extra
-                ).where(code_c.in_(wanted))
-            ).all(),
-            columns=[
-                "id",
-                "participant_code",
-                "indicator_code",
-                "date_value",
-                "source_id",
-                "old",
-                "old_note",
-                "old_assessor",
-                "old_rationale",
-            ],
-        )
+        wanted = sorted(str(c) for c in part["indicator_code"].unique())
+        existing = _existing(session, model=model, is_assessment=bool(is_assessment), wanted=wanted)
         part = part.assign(
             new=part["status_number"] if is_assessment else part["value_number"],
             participant_code=part["participant_code"]
@@ -210,7 +297,6 @@ def _write_observations(
         )
         key = ["participant_code", "indicator_code", "date_value", "source_id"]
         if not existing.empty:
-            existing["participant_code"] = existing["participant_code"].astype(object)
             part = part.merge(existing, on=key, how="left")
         else:
             part = part.assign(id=None, old=None, old_note=None, old_assessor="", old_rationale="")
@@ -239,14 +325,15 @@ def _write_observations(
                 "date": new["date_value"],
                 "precision": new["precision"],
                 value_col: new["new"].astype(int if is_assessment else float),
-                "source_id": new["source_id"].astype(int),
+                "source_id": new["source_id"],
                 "note": new["note"],
-                "synthetic": new["source_id"].astype(int).isin(synthetic),
+                "synthetic": new["source_id"].isin(synthetic),
                 "load_run_id": run_id,
             }
             if is_assessment:
                 columns |= {"assessor": new["assessor"], "rationale": new["rationale"]}
             insert_columns(conn, table_name=table(model).name, columns=columns, rows=len(new))
+            del columns
             # Recorded before any update below gives other rows this run's id.
             record_measured(
                 conn, entity=entity, run_id=run_id, op="insert", where=t.load_run_id == run_id
@@ -274,9 +361,22 @@ def _write_observations(
             conn.execute(stmt, params)
             fill_after(conn, entity=entity, run_id=run_id)
         if not is_assessment and not dry:
-            _drop_shadowed_sample(
+            after = _after_write(
+                existing, part=part, is_new=is_new, changed=changed, synthetic=synthetic
+            )
+            del existing
+            gone = _drop_shadowed_sample(
                 session, part=part, synthetic=synthetic, checked=checked, run_id=run_id
             )
+            if not gone.empty:  # as the database now holds them: those sample rows are gone
+                gone_keys = pd.MultiIndex.from_arrays(
+                    [gone["participant_code"].fillna(REGION), gone["indicator_code"]]
+                )
+                hit = pd.MultiIndex.from_arrays(
+                    [after["participant_code"], after["indicator_code"]]
+                ).isin(gone_keys)
+                after = after[~(after["synthetic"] & hit)].reset_index(drop=True)
+            checked.after, checked.after_codes = after, frozenset(wanted)
         moved = part[is_new | changed]  # unchanged rows leave the read model as it is
         pairs = moved[["participant_code", "indicator_code"]].drop_duplicates()
         checked.touched.update(
@@ -431,6 +531,9 @@ def _remove_withdrawn(
             )
         )
         ids = withdrawn["id"].astype(int).tolist()
+        if entity == "observation" and checked.after is not None and not dry:
+            after = checked.after
+            checked.after = after[~after["id"].isin(ids)].reset_index(drop=True)
         for start in range(0, 0 if dry else len(ids), WRITE_BATCH):
             chunk = ids[start : start + WRITE_BATCH]
             delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(chunk))
@@ -583,7 +686,11 @@ def apply_file(
     if dry:
         return
     if checked.touched:
-        refresh(session.connection(), touched=checked.touched)
+        known = None
+        if checked.after is not None:
+            known = Known(frame=checked.after, indicators=checked.after_codes)
+        checked.after = None
+        refresh(session.connection(), touched=checked.touched, known=known)
     run.kind, run.file_format, run.rows_read = result.kind, result.file_format, result.rows_read
     run.inserted, run.updated, run.unchanged = counts
     run.finished_at = now()

@@ -350,6 +350,10 @@ class Checked:
     keys: list[tuple[object, ...]] = field(default_factory=list)  # events' identities (writer)
     key_frames: list[pd.DataFrame] = field(default_factory=list)  # rows' identity columns
     touched: set[tuple[str, str]] = field(default_factory=set)  # (owner, code) the write changed
+    # The observations of these indicator codes (every owner) as the write leaves them, so the
+    # read model's refresh need not read them back (None: read them from the database).
+    after: pd.DataFrame | None = None
+    after_codes: frozenset[str] = frozenset()
 
 
 def _levels_max(levels: object) -> int:
@@ -492,17 +496,18 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     _too_long(issues, frame, ("source", "assessor"))
 
     issues.raise_if_any()
-    frame["date_value"] = stamp.dt.date  # the writer's key holds dates, as the database returns
+    # The writer's key holds the first day as a timestamp (no Python date per row).
+    frame["date_value"] = stamp.astype("datetime64[ns]")
     # The writer resolves sources ignoring case (and by code or title), so two spellings of one
     # source are one key.
     frame["_source_key"] = source_key(frame["source"], ref)
-    frame["_day"] = stamp
-    key = ["participant_code", "indicator_code", "_day", "_source_key"]
+    key = ["participant_code", "indicator_code", "date_value", "_source_key"]
     repeats = _duplicates(issues, frame, key, ["value_number", "status_number"])
     issues.raise_if_any()
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
-    return Checked(frame=frame[~repeats].drop(columns=["_source_key", "_day"]), notes=notes)
+        frame = frame[~repeats]
+    return Checked(frame=frame.drop(columns=["_source_key"]), notes=notes)
 
 
 def _split_list(series: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ withdrawals, sample addition and removal, and a rule or catalogue change.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -232,3 +233,37 @@ def test_read_panels_for_some_owners_only(ref_engine: Engine, owner: str) -> Non
     full = from_scratch(ref_engine, sample=False).cells
     mine = full[full["participant_code"] == owner].reset_index(drop=True)
     pd.testing.assert_frame_equal(some.cells, mine)
+
+
+def test_a_write_refreshes_from_what_it_wrote_exactly_as_a_rebuild(
+    sample_engine: Engine,
+) -> None:
+    """The refresh takes the written indicators' rows from the write itself (not read back):
+    ties on one date, updates, sample rows a documented value removes and withdrawn rows
+    must all leave it equal to a rebuild."""
+    engine = sample_engine
+    first = csv_bytes(
+        HEADER,
+        "VNM,R1.1,2024,1,Source A,",
+        "VNM,R1.1,2024,3,Source B,",  # same date, another source: the later row wins a tie
+        "THA,R1.2,2023,1,Source A,",
+        "AUS,R1.1,2022-05-01,2,Source A,",
+        ",R4.1,2021,2,Source A,",
+    )
+    load_bytes(engine=engine, data=first, name="ties.csv")
+    assert_current(engine)
+    second = csv_bytes(
+        HEADER,
+        "VNM,R1.1,2024,4,Source A,changed",  # an update of the first row of the tie
+        "VNM,R1.1,2024,0,Source C,",  # a third row on the same date
+        "THA,R1.2,2023,1,Source A,",  # unchanged
+        ",R4.1,2021,3,Source A,",
+    )
+    load_bytes(engine=engine, data=second, name="ties.csv", replaces_earlier=True)
+    assert_current(engine)  # AUS's row was withdrawn
+    with engine.connect() as conn:
+        o = table(models.Observation).c
+        dates = conn.execute(
+            select(o.date).where(o.indicator_code == "R1.1", o.participant_code == "AUS")
+        ).scalars()
+        assert dt.date(2022, 5, 1) not in set(dates)
