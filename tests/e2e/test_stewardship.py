@@ -1,6 +1,7 @@
 """Review before publishing, role by role, in the real browser: a viewer has no Load data or
 Load history page (and /upload typed by hand shows no upload form); an editor's load is pending
-and the public profile does not show it; the editor cannot publish it; a reviewer (another
+and the public profile does not show it; the editor previews the whole dashboard with it
+(the profile shows it, marked PREVIEW, until the preview ends) but cannot publish it; a reviewer (another
 person, another browser context) publishes it with a comment, and then it is in the database
 and on the profile; the reviewer's own load is pending as well and her Publish is refused.
 One `streamlit run` over a reference database with accounts and review left at its default
@@ -210,6 +211,23 @@ def _scenario(chromium: Browser, app: App, db: Path, upload: Path) -> None:
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Decline", exact=True)).to_have_count(0)
     expect(page.get_by_text("A reviewer publishes or declines it")).to_be_visible()
+    _no_exception(page, app)
+
+    # The editor previews the whole dashboard with it: every page shows it, marked, for this
+    # session only, until the preview ends; nothing is written.
+    page.get_by_role("button", name="Preview the whole dashboard with it").click()
+    banner = page.get_by_text("PREVIEW — not published.")
+    expect(banner).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    _idle(page)
+    text = _profile_of_png(page)
+    assert "PREVIEW — not published." in text and f"pending load run {run_id}" in text, text[:2000]
+    assert NO_OBSERVATIONS not in text, "the preview does not show the pending observation"
+    assert f"preview of pending run {run_id}" in text  # the cited data version says so
+    assert _rows(db) == [], "a preview wrote observations"
+    page.get_by_role("button", name="End the preview").click()
+    expect(banner).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
+    _idle(page)
+    assert NO_OBSERVATIONS in _profile_of_png(page), "the preview outlived its end"
     _no_exception(page, app)
     editor.close()
 
