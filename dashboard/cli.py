@@ -50,7 +50,16 @@ def parser(prog: str = "rtop") -> argparse.ArgumentParser:
     ex.add_argument("--participant", default=None)
     ex.add_argument("--from", dest="from_year", type=int, default=None)
     ex.add_argument("--to", dest="to_year", type=int, default=None)
-    ex.add_argument("--no-sample", action="store_true", help="leave out synthetic sample data")
+    which = ex.add_mutually_exclusive_group()
+    which.add_argument(
+        "--sample",
+        action="store_true",
+        help="include the synthetic sample (marked SAMPLE DATA); the default is documented data "
+        "only, as the app shows it",
+    )
+    which.add_argument(
+        "--no-sample", action="store_true", help="documented data only (the default)"
+    )
     return p
 
 

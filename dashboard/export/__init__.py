@@ -114,7 +114,7 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
 
 def cli_export(*, args: argparse.Namespace, engine: Engine) -> int:
     """`python -m loaders export data|briefing ...`: write the file, print what was written."""
-    sample = not args.no_sample
+    sample = bool(args.sample)  # documented data only unless asked, as in the app
     ds = views.load_dataset(engine=engine, include_sample=sample)
     from_year = args.from_year or DEFAULT_FROM
     to_year = args.to_year or this_year()

@@ -190,7 +190,7 @@ def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.pdf"
     run = subprocess.run(
         ["unshare", "-n", sys.executable, "-m", "loaders", "export", "briefing", "--participant", "AUS",
-         "--from", "2011", "--to", "2024", "--format", "pdf", "--out", str(out)],
+         "--from", "2011", "--to", "2024", "--format", "pdf", "--sample", "--out", str(out)],
         env=env, capture_output=True, text=True, timeout=300,
     )
     assert run.returncode == 0, run.stderr
@@ -200,12 +200,13 @@ def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
     data = tmp_path / "obs.xlsx"
     run = subprocess.run(
         ["unshare", "-n", sys.executable, "-m", "loaders", "export", "data", "--format", "xlsx",
-         "--no-sample", "--out", str(data)],
+         "--out", str(data)],
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr
     frame = pd.read_excel(data, sheet_name="Data")
-    # the shipped public-record evidence dated 2011 to this year (the default period), no sample
+    # by default (as in the app): the shipped public-record evidence dated 2011 to this year
+    # (the default period), not the sample the database also holds
     evidence = Path(__file__).parent.parent.parent / "data" / "evidence" / "observations.csv"
     with evidence.open(newline="", encoding="utf-8") as f:
         shipped = [r for r in csv.DictReader(f) if 2011 <= int(r["date"][:4]) <= this_year()]
