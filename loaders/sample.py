@@ -131,13 +131,14 @@ def _without_documented_pairs(session: Session, frame: pd.DataFrame) -> pd.DataF
     return frame[~key.isin(taken)].reset_index(drop=True)
 
 
-def _run(session: Session, *, kind: str, seed: int) -> int:
+def _run(session: Session, *, kind: str, seed: int, user: str | None) -> int:
     """Open the load run a sample change is recorded under (its rows and history cite it)."""
     run = new_run(
         file_name=f"(synthetic sample, seed {seed})",
         kind=kind,
         file_format="generated",
         started=dt.datetime.now(dt.UTC),
+        user=user,
     )
     session.add(run)
     session.flush()
@@ -153,16 +154,22 @@ def _finish(session: Session, *, run_id: int, inserted: int, removed: int) -> No
 
 
 def add_sample(
-    *, engine: Engine, seed: int, last_year: int | None = None, periods_per_year: int = 1
+    *,
+    engine: Engine,
+    seed: int,
+    last_year: int | None = None,
+    periods_per_year: int = 1,
+    user: str | None = None,
 ) -> int:
-    """Replace the synthetic sample with a freshly generated one; return observations written."""
+    """Replace the synthetic sample with a freshly generated one; return observations written.
+    ``user`` is who asked (default: RTOP_USER or the OS user, for the command line)."""
     with Session(engine) as session:
         participants = list(session.scalars(select(table(models.Participant).c.code)))
         if not participants:
             raise NotInitialised()
         indicators = list(session.scalars(select(models.Indicator)))
         write_lock(session.connection())
-        run_id = _run(session, kind="sample", seed=seed)
+        run_id = _run(session, kind="sample", seed=seed, user=user)
         removed = _delete_sample(session, run_id=run_id)
         source = _sample_source(session, seed=seed)
         frame = sample_frame(
@@ -212,11 +219,12 @@ def _delete_sample(session: Session, *, run_id: int) -> int:
     return removed
 
 
-def remove_sample(*, engine: Engine) -> int:
-    """Delete exactly the synthetic data (observations, assessments, events)."""
+def remove_sample(*, engine: Engine, user: str | None = None) -> int:
+    """Delete exactly the synthetic data (observations, assessments, events); ``user`` as for
+    add_sample."""
     with Session(engine) as session:
         write_lock(session.connection())
-        run_id = _run(session, kind="sample-remove", seed=get_settings().sample_seed)
+        run_id = _run(session, kind="sample-remove", seed=get_settings().sample_seed, user=user)
         removed = _delete_sample(session, run_id=run_id)
         _finish(session, run_id=run_id, inserted=0, removed=removed)
         refresh(session.connection(), touched=None)

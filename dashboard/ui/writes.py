@@ -48,18 +48,25 @@ class LoadOutcome:
 def demo_sample(*, add: bool) -> LoadOutcome:
     """Add or remove the synthetic demo sample through the loaders (editors and above)."""
     try:
-        auth.require_role("editor", doing="Changing the demo sample")
+        identity = auth.require_role("editor", doing="Changing the demo sample")
     except auth.Forbidden as exc:
         return LoadOutcome(ok=False, message=str(exc))
     settings = get_settings()
-    if add:
-        n = add_sample(
-            engine=engine(), seed=settings.sample_seed, last_year=settings.sample_to_year
-        )
-        message = f"Added {n:,} synthetic observations (SAMPLE DATA)."
-    else:
-        n = remove_sample(engine=engine())
-        message = f"Removed the synthetic sample ({n:,} observations)."
+    user = identity.username or None  # a guest on an open install: RTOP_USER / OS user
+    try:
+        if add:
+            n = add_sample(
+                engine=engine(),
+                seed=settings.sample_seed,
+                last_year=settings.sample_to_year,
+                user=user,
+            )
+            message = f"Added {n:,} synthetic observations (SAMPLE DATA)."
+        else:
+            n = remove_sample(engine=engine(), user=user)
+            message = f"Removed the synthetic sample ({n:,} observations)."
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
     refresh_version()
     return LoadOutcome(ok=True, message=message)
 

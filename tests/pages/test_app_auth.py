@@ -132,9 +132,14 @@ def test_an_editor_signs_in_and_the_load_records_them(
         'SELECT DISTINCT "user" FROM load_run WHERE file_name = ?', ("good.csv",)
     )
     assert [u for (u,) in users] == ["ed"]  # the check and the load both name the editor
-    # an editor may use the demo-sample button
+    # an editor may use the demo-sample button, and the sample's load run names her
     at.switch_page("methodology.py").run()
-    assert at.button(key="demo_add")
+    at.button(key="demo_add").click().run()
+    assert_ok(at)
+    users = sqlite3.connect(sqlite_reference_path).execute(
+        'SELECT "user" FROM load_run WHERE kind = ?', ("sample",)
+    )
+    assert [u for (u,) in users] == ["ed"]
     # signing out (from the sidebar, on the Load data page) lands on the sign-in page
     at.switch_page("upload.py").run()
     at.sidebar.button(key="auth_sign_out").click().run()
