@@ -32,6 +32,8 @@ m2 = widgets.meta("Status over time (mean over the selected recommendations)", f
 widgets.plot(cache.figure("status_lines", lambda: timeline_charts.status_lines(frame=lines, meta=m2), filters=filters), chart_meta=m2, key="timeline_status", data=lines)
 if not filters.participants:
     st.caption("Choose up to eight participants in the sidebar to draw one line each.")
+for sentence in cache.compute(timeline.missing_lines, filters=filters):
+    st.caption(sentence)
 
 with st.expander("Event list", expanded=False):
     if events.empty:

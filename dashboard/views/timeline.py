@@ -103,3 +103,36 @@ def status_over_time(*, ds: Dataset, filters: Filters, max_lines: int = 8) -> pd
         )
         out["participant"] = out["participant_code"].map(ds.names)
     return out[["participant", "year", "status", "synthetic"]]
+
+
+def missing_lines(*, ds: Dataset, filters: Filters, max_lines: int = 8) -> list[str]:
+    """Why a chosen participant has no line in status_over_time (one sentence each): no status
+    in any year of the period for the selected recommendations, with insufficient data or with
+    no evidence at all. Empty when the chart draws a mean instead of one line each."""
+    people = selected_participants(ds=ds, filters=filters)
+    if not filters.participants or len(people) > max_lines:
+        return []
+    recs = selected_recommendations(ds=ds, filters=filters)
+    period = f"{filters.from_year}–{filters.to_year}"
+
+    def scoped(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[
+            frame["recommendation"].isin(recs)
+            & frame["year"].between(filters.from_year, filters.to_year)
+        ]
+
+    with_status = set(scoped(ds.status)["participant_code"])
+    with_evidence = set(scoped(ds.cells)["participant_code"])
+    said = []
+    for code in people:
+        if code in with_status:
+            continue
+        name = ds.names.get(code, code)
+        if code in with_evidence:
+            said.append(
+                f"No line for {name}: its evidence is insufficient data in every year of "
+                f"{period} (fewer than half the indicators observed)."
+            )
+        else:
+            said.append(f"No line for {name}: no evidence for these recommendations in {period}.")
+    return said

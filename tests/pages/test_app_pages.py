@@ -25,7 +25,7 @@ from conftest import OpenPage
 
 from dashboard.core.db import make_engine
 from dashboard.core.inputs import counts
-from dashboard.core.models import STATUS_LABELS
+from dashboard.core.models import STATUS_LABELS, this_year
 from dashboard.core.scoring import RULE_VERSION
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
@@ -125,6 +125,12 @@ def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: P
     # one line per chosen participant that has a status: China's recommendation cells are all
     # "insufficient data" under rule 2.0 (below 50% coverage), so it draws no line
     assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia"]
+    # ... and the page says why, under the chart
+    said = [c.value for c in at.caption if c.value.startswith("No line for")]
+    assert said == [
+        f"No line for China: its evidence is insufficient data in every year of 2011–"
+        f"{this_year()} (fewer than half the indicators observed)."
+    ]
     titles_shown = " | ".join(events["Event"])
     assert "World Summit endorses" in titles_shown  # the timeline starts in 2005 (README)
     assert "Australia's internal review" in titles_shown
@@ -139,6 +145,13 @@ def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: P
     assert_ok(at)
     legend = {t["name"] for t in plotly_figures(at)[0]["data"]}
     assert legend and all(n.startswith("Pillar") or n == "No pillar" for n in legend)
+    # Papua New Guinea has no observation of any recommendation in the reference data
+    at.sidebar.multiselect(key="f_participants").set_value(["PNG"]).run()
+    assert_ok(at)
+    assert [c.value for c in at.caption if c.value.startswith("No line for")] == [
+        f"No line for Papua New Guinea: no evidence for these recommendations in 2011–"
+        f"{this_year()}."
+    ]
 
 
 def test_pillars_measure_and_selection(open_page: OpenPage, sqlite_sample_path: Path) -> None:
