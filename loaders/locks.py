@@ -18,7 +18,9 @@ from dashboard.core.db import LOCK_WAIT_SECONDS
 from loaders.errors import LoaderError
 
 WRITE_LOCK_KEY = 7_140_518  # any constant; one advisory lock for every writer of the database
-SQLITE_WRITE_CACHE_KB = 131_072  # 128 MB
+SQLITE_WRITE_CACHE_KB = (
+    65_536  # 64 MB: a 1M-row load was no slower than with 128 MB, and 64 MB less resident
+)
 
 
 class CannotWrite(LoaderError):

@@ -364,7 +364,10 @@ def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
     header_raw = [str(c) for c in frame.iloc[keep[0]].tolist()]
     while len(header_raw) > 1 and not header_raw[-1].strip():
         header_raw.pop()  # trailing delimiters after the last named column
-    body = frame.iloc[keep[1:]]
+    if keep[-1] - keep[0] == len(keep) - 1:  # no blank lines: a view, not a copy
+        body = frame.iloc[keep[0] + 1 : keep[-1] + 1]
+    else:
+        body = frame.iloc[keep[1:]]
     if len(body) > MAX_ROWS:
         raise _reject(name, None, None, f"the file has {len(body):,} rows (limit {MAX_ROWS:,})")
     extra = body.iloc[:, len(header_raw) :]
@@ -654,4 +657,15 @@ def read_table(
         frame = _read_csv(data=data, name=name)
     if frame.empty:
         raise _reject(name, None, None, "the file has a header but no data rows")
+    release_memory()
     return Table(name=name, file_format=fmt, frame=frame)
+
+
+def release_memory() -> None:
+    """Hand the memory Arrow's allocator keeps after a large step back to the system (its
+    pages would otherwise stay resident beside what NumPy and Python allocate next)."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pandas keeps text as Python strings then
+        return
+    pa.default_memory_pool().release_unused()

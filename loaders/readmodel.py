@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -23,6 +24,8 @@ from dashboard.core.models import table
 from loaders.bulk import insert_columns
 
 BATCH_ROWS = 20_000
+# The columns of an observation scoring.yearly_latest reads.
+RULE_COLUMNS = ["participant_code", "indicator_code", "date", "value", "synthetic", "source"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,26 @@ def _save_state(conn: Connection, *, key: str, full: bool) -> None:
     )
 
 
+def _last_in_year(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Of the given rows, the last of each (owner, code, year, synthetic) by date (then row
+    order), in row order: the only rows scoring.yearly_latest can pick, with or without the
+    sample (its pick is the last of a year by date, synthetic before documented on one date, so
+    it is always the last of its own synthetic or documented group)."""
+    if len(rows) == 0:
+        return rows
+    p, _ = pd.factorize(frame["participant_code"].to_numpy()[rows])
+    c, _ = pd.factorize(frame["indicator_code"].to_numpy()[rows])
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")[rows]
+    year = dates.astype("datetime64[Y]").astype(np.int64)
+    stamp = dates.astype(np.int64)
+    synthetic = frame["synthetic"].to_numpy(dtype=bool)[rows]
+    order = np.lexsort((np.arange(len(rows)), stamp, synthetic, year, c, p))
+    p, c, year, synthetic = p[order], c[order], year[order], synthetic[order]
+    ends = (p[1:] != p[:-1]) | (c[1:] != c[:-1]) | (year[1:] != year[:-1])
+    ends |= synthetic[1:] != synthetic[:-1]
+    return np.asarray(rows[np.sort(order[np.append(ends, True)])])
+
+
 def _observations(
     conn: Connection, *, owners: set[str] | None, codes: set[str] | None, known: Known | None
 ) -> pd.DataFrame:
@@ -91,17 +114,28 @@ def _observations(
     them and read from the database otherwise (ties keep the database's id order: the rows
     of one indicator all come from one place)."""
     if known is None or owners is None or codes is None:
-        return observations(engine=conn, include_sample=True, owners=owners, indicators=codes)
-    mine = known.frame
-    mine = mine[mine["participant_code"].isin(owners) & mine["indicator_code"].isin(codes)]
+        read = observations(engine=conn, include_sample=True, owners=owners, indicators=codes)
+        return read[RULE_COLUMNS]
+    frame = known.frame
+    inside = frame["participant_code"].isin(owners) & frame["indicator_code"].isin(codes)
+    rows = _last_in_year(frame, np.flatnonzero(inside.to_numpy()))
     s = table(models.Source).c
     titles = dict(conn.execute(select(s.id, s.title)).all())
-    mine = mine.drop(columns="id").assign(source=mine["source_id"].map(titles).astype(object))
+    mine = pd.DataFrame(
+        {
+            "participant_code": frame["participant_code"].to_numpy()[rows],
+            "indicator_code": frame["indicator_code"].to_numpy()[rows],
+            "date": frame["date"].to_numpy()[rows],
+            "value": frame["value"].to_numpy()[rows],
+            "synthetic": frame["synthetic"].to_numpy()[rows],
+            "source": frame["source_id"].iloc[rows].map(titles).to_numpy(dtype=object),
+        }
+    )
     rest = codes - known.indicators
     if not rest:
-        return mine.reset_index(drop=True)
+        return mine
     read = observations(engine=conn, include_sample=True, owners=owners, indicators=rest)
-    return pd.concat([read, mine], ignore_index=True)
+    return pd.concat([read[RULE_COLUMNS], mine], ignore_index=True)
 
 
 def refresh(
@@ -130,6 +164,7 @@ def refresh(
             return Refreshed(False, 0, 0, 0, 0)
     codes = None if recs is None else set(catalogue[catalogue["recommendation"].isin(recs)]["code"])
     obs = _observations(conn, owners=owners, codes=codes, known=known)
+    del known  # the caller passes it on: its rows can go once obs holds what counts
     assess = assessments(engine=conn, include_sample=True, owners=owners)
     if recs is not None:
         assess = assess[assess["recommendation"].isin(recs)]

@@ -33,7 +33,7 @@ from loaders.history import (
     record_measured_ids,
 )
 from loaders.locks import cannot_write, write_lock
-from loaders.readers import Format, Table, read_table
+from loaders.readers import Format, Table, read_table, release_memory
 from loaders.readmodel import Known, refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
@@ -254,7 +254,7 @@ def _after_write(
             "source_id": old["source_id"].to_numpy(dtype="int64"),
         }
     )
-    new = part[is_new]
+    new = part if is_new.all() else part[is_new]
     source_id = new["source_id"].astype("int64")
     fresh = pd.DataFrame(
         {
@@ -282,7 +282,12 @@ def _write_observations(
     frame = frame.assign(source_id=frame["source"].map(ids).astype("int64"))
     synthetic = _synthetic_ids(ref)
     counts = [0, 0, 0]
-    for is_assessment, part in frame.groupby("is_assessment"):
+    flags = frame["is_assessment"].astype(bool)
+    groups = [(flag, frame[flags == flag]) for flag in (False, True) if (flags == flag).any()]
+    if len(groups) == 1:  # one kind of row (the usual case): no copy of the whole table
+        groups = [(groups[0][0], frame)]
+    del frame, flags
+    for is_assessment, part in groups:
         model = models.Assessment if is_assessment else models.Observation
         code_col = "item_code" if is_assessment else "indicator_code"
         value_col = "status" if is_assessment else "value"
@@ -315,7 +320,7 @@ def _write_observations(
             )
         entity = "assessment" if is_assessment else "observation"
         conn = session.connection()
-        new = part[is_new]
+        new = part if is_new.all() else part[is_new]
         if dry:  # a check counts; it writes nothing (and needs no write access)
             new = new.iloc[:0]
         if not new.empty:
@@ -669,6 +674,7 @@ def apply_file(
     ref = Reference.from_session(session)
     checker = check_events if result.kind == "events" else check_observations
     checked = checker(table=parsed, ref=ref)
+    release_memory()
     result.notes = checked.notes
     writer = _write_events if result.kind == "events" else _write_observations
     counts = writer(session, ref, checked, run.id, dry)
@@ -686,16 +692,21 @@ def apply_file(
     if dry:
         return
     if checked.touched:
-        known = None
-        if checked.after is not None:
-            known = Known(frame=checked.after, indicators=checked.after_codes)
-        checked.after = None
-        refresh(session.connection(), touched=checked.touched, known=known)
+        refresh(session.connection(), touched=checked.touched, known=_known(checked))
     run.kind, run.file_format, run.rows_read = result.kind, result.file_format, result.rows_read
     run.inserted, run.updated, run.unchanged = counts
     run.finished_at = now()
     session.add(run)
     session.flush()
+
+
+def _known(checked: Checked) -> Known | None:
+    """The rows the write left, handed over (the checked table no longer holds them)."""
+    if checked.after is None:
+        return None
+    known = Known(frame=checked.after, indicators=checked.after_codes)
+    checked.after = None
+    return known
 
 
 def _hold_for_review(

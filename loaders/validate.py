@@ -341,6 +341,22 @@ def _duplicates(issues: Issues, frame: pd.DataFrame, key: list[str], what: list[
     return frame.duplicated(key + what, keep="first")
 
 
+# What the writer reads of a checked observations table (loaders/store.py).
+WRITTEN_COLUMNS = [
+    "participant_code",
+    "indicator_code",
+    "date_value",
+    "precision",
+    "value_number",
+    "status_number",
+    "is_assessment",
+    "source",
+    "note",
+    "assessor",
+    "rationale",
+]
+
+
 @dataclass
 class Checked:
     """Valid rows ready to write, plus notes for the person loading them."""
@@ -507,7 +523,7 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
         frame = frame[~repeats]
-    return Checked(frame=frame.drop(columns=["_source_key"]), notes=notes)
+    return Checked(frame=frame[WRITTEN_COLUMNS], notes=notes)  # the raw texts can go
 
 
 def _split_list(series: pd.Series) -> pd.Series:

@@ -267,3 +267,45 @@ def test_a_write_refreshes_from_what_it_wrote_exactly_as_a_rebuild(
             select(o.date).where(o.indicator_code == "R1.1", o.participant_code == "AUS")
         ).scalars()
         assert dt.date(2022, 5, 1) not in set(dates)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(("AUS", "VNM", "ARF")),
+            st.sampled_from(("R1.1", "R1.2")),
+            st.dates(dt.date(2003, 1, 1), dt.date(2026, 12, 31)),
+            st.booleans(),
+        ),
+        max_size=40,
+    )
+)
+def test_the_rows_a_refresh_keeps_are_the_rows_the_rule_can_pick(
+    rows: list[tuple[str, str, dt.date, bool]],
+) -> None:
+    """Keeping only the last row of each owner, code, year and synthetic flag leaves the
+    rule's yearly pick unchanged, with and without the sample."""
+    from dashboard.core.scoring import yearly_latest
+    from loaders.readmodel import _last_in_year
+
+    frame = pd.DataFrame(
+        {
+            "participant_code": [r[0] for r in rows],
+            "indicator_code": [r[1] for r in rows],
+            "date": pd.to_datetime([r[2] for r in rows]).astype("datetime64[ns]"),
+            "value": [float(n) for n in range(len(rows))],  # tells every row apart
+            "synthetic": [r[3] for r in rows],
+            "source": "s",
+        }
+    )
+    kept = frame.iloc[_last_in_year(frame, frame.index.to_numpy())]
+    for sample in (True, False):
+        full = frame if sample else frame[~frame["synthetic"]]
+        few = kept if sample else kept[~kept["synthetic"]]
+        args = {"code_column": "indicator_code", "first_year": 2005, "last_year": 2026}
+        pd.testing.assert_frame_equal(
+            yearly_latest(observations=full, **args).reset_index(drop=True),
+            yearly_latest(observations=few, **args).reset_index(drop=True),
+            check_dtype=False,
+        )
