@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from dashboard.core import scoring
 from dashboard.core.config import get_settings
-from dashboard.core.db import is_initialised, make_engine
+from dashboard.core.db import head_revision, is_initialised, make_engine, schema_revision
 from dashboard.core.models import RECOMMENDATIONS, this_year
 from loaders import cli as writer
-from loaders.errors import LoaderError, NotInitialised
+from loaders.errors import LoaderError, NotInitialised, OutdatedSchema
 from loaders.validate import REGION_MARKERS, Reference
 
 
@@ -69,6 +69,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
     engine = make_engine(url=get_settings().database_url)
 
     def run() -> int:
+        if args.command != "init":  # init is what upgrades an older schema
+            found = schema_revision(engine=engine)
+            if found is not None and found != head_revision():
+                raise OutdatedSchema(found=found, needed=head_revision())
         if args.command in writer.COMMANDS:
             return writer.run(args, engine=engine)
         if args.command == "explain":

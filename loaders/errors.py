@@ -38,5 +38,16 @@ class NotInitialised(LoaderError):
         super().__init__("the database is not initialised: run `python -m loaders init` first")
 
 
+class OutdatedSchema(LoaderError):
+    """The database was last upgraded by another version of the code."""
+
+    def __init__(self, *, found: str, needed: str) -> None:
+        super().__init__(
+            f"the database was made by another version of RtoP Monitor (schema {found}, this "
+            f"version needs {needed}): run `rtop init` (or `make db`) to upgrade it; nothing in "
+            "it is lost"
+        )
+
+
 class AccountError(LoaderError):
     """An account could not be added, changed or removed (unknown role, duplicate, last admin)."""

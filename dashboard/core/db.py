@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,27 @@ def migrate(*, engine: Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine=engine), "head")
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration this code knows (the schema it reads and writes)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_revision(*, engine: Engine) -> str | None:
+    """The migration the database was last upgraded to (None: not made by Alembic)."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if found is None else str(found)
 
 
 def is_initialised(*, engine: Engine) -> bool:

@@ -18,7 +18,13 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.core.config import get_settings
-from dashboard.core.db import data_version, is_initialised, make_engine
+from dashboard.core.db import (
+    data_version,
+    head_revision,
+    is_initialised,
+    make_engine,
+    schema_revision,
+)
 from dashboard.filters import Filters
 from dashboard.views.dataset import Dataset, load_dataset
 
@@ -133,6 +139,15 @@ def require_data() -> None:
         st.info(
             "The database is empty. Run `make run` (or `python -m loaders init`) to load the "
             "reference data and the documented evidence, then reload this page."
+        )
+        st.stop()
+    found = schema_revision(engine=engine())
+    if found != head_revision():
+        st.title("RtoP Monitor")
+        st.info(
+            f"The database was made by another version of RtoP Monitor (schema {found or 'unknown'}"
+            f", this version reads {head_revision()}). Run `make db` (or `rtop init`) to upgrade "
+            "it — nothing in it is lost — then reload this page."
         )
         st.stop()
 

@@ -50,6 +50,27 @@ def test_load_ok_then_rejected_exit_codes(sqlite_reference_path: Path) -> None:
     assert missing.returncode == 1 and "cannot read the file" in missing.stderr
 
 
+def test_an_older_schema_is_named_and_init_upgrades_it(sqlite_reference_path: Path) -> None:
+    from alembic import command
+
+    from dashboard.core.db import alembic_config, head_revision, make_engine, schema_revision
+
+    engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
+    command.downgrade(alembic_config(engine=engine), "-1")
+    older = schema_revision(engine=engine)
+    assert older is not None and older != head_revision()
+    for args in (("load", str(FIX / "observations_good.csv")), ("explain", "VNM", "R1")):
+        out = run(sqlite_reference_path, *args)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert f"made by another version of RtoP Monitor (schema {older}, this version needs " \
+               f"{head_revision()}): run `rtop init`" in out.stderr
+    assert run(sqlite_reference_path, "init").returncode == 0
+    assert schema_revision(engine=engine) == head_revision()
+    engine.dispose()
+    ok = run(sqlite_reference_path, "load", str(FIX / "observations_good.csv"))
+    assert ok.returncode == 0 and "4 new" in ok.stdout, ok.stderr
+
+
 def test_dry_run_and_kind(sqlite_reference_path: Path) -> None:
     with (EVIDENCE / "events.csv").open(newline="", encoding="utf-8") as f:
         shipped = sum(1 for _ in csv.DictReader(f))  # the shipped public-record events (55)

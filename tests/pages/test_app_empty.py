@@ -74,3 +74,31 @@ def test_reference_data_without_observations_or_events(
     at.switch_page("overview.py").run()
     assert at.metric[0].value == "0 of 27"
     assert "No events in this period for this selection." in [i.value for i in at.info]
+
+
+def test_a_database_of_an_older_version_says_how_to_upgrade(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    """A database last upgraded by an older version (here: downgraded one migration) gets a
+    plain instruction on every page, not a database error; `rtop init` upgrades it."""
+    from alembic import command
+
+    from dashboard.core.db import alembic_config, head_revision, make_engine, migrate
+
+    engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
+    command.downgrade(alembic_config(engine=engine), "-1")
+    at = open_page(sqlite_reference_path)
+    for page in PAGES:
+        if page != "overview.py":
+            at.switch_page(page).run()
+        assert_ok(at)
+        infos = [i.value for i in at.info]
+        assert len(infos) == 1 and "made by another version of RtoP Monitor" in infos[0], infos
+        assert f"this version reads {head_revision()}" in infos[0] and "`make db`" in infos[0]
+        assert plotly_figures(at) == [] and decks(at) == [] and not at.error, page
+    migrate(engine=engine)
+    engine.dispose()
+    at = open_page(sqlite_reference_path)
+    assert_ok(at)
+    assert not [i.value for i in at.info if "another version" in i.value]
+    assert plotly_figures(at) or decks(at)
