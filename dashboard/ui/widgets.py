@@ -326,10 +326,17 @@ BASE_CSS = """
 /* Captions: Streamlit fades them (opacity 0.6) to 3.9:1 on white; WCAG AA asks 4.5:1. */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #555555; }
+/* Keyboard focus: Streamlit draws none on navigation links, toolbar buttons or the map, and a
+   faint half-transparent ring elsewhere; one solid dark outline everywhere (about 10:1). */
+a:focus-visible, button:focus-visible, summary:focus-visible, [tabindex]:focus-visible,
+[data-testid="stDeckGlJsonChart"]:focus-visible {
+  outline: 3px solid #0b3d91 !important; outline-offset: 2px;
+}
 </style>
 """
 
 
 def base_style() -> None:
-    """Style every page needs (accessible contrast); drawn once per run by the entry point."""
+    """Style every page needs (accessible contrast, a visible keyboard focus); drawn once per
+    run by the entry point."""
     st.html(BASE_CSS)

@@ -647,3 +647,66 @@ def test_what_changed_after_two_loads(visit: Any, app: App) -> None:
     assert "1 status change(s) in" in text and "(1 up, 0 down) across 1 participant(s)" in text
     assert "0 · 1 · 0" in text, text[:2000]  # evidence added · changed · removed
     _check_clean(v)
+
+
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const key = e.closest('[class*="st-key-"]');
+  const box = e.closest('[data-testid]');
+  return {
+    tag: e.tagName,
+    name: (e.getAttribute('aria-label') || e.innerText || '').trim().split('\\n').pop().slice(0, 60),
+    key: key ? [...key.classList].find(c => c.startsWith('st-key-')) : '',
+    testid: box ? box.dataset.testid : '',
+    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+  };
+}"""
+
+
+@pytest.mark.parametrize("path", ["", "recommendations"])
+def test_every_control_is_reached_by_the_keyboard_with_a_visible_focus(
+    visit: Any, path: str
+) -> None:
+    """Tab from the top: the navigation, every sidebar filter, the page's own controls, the
+    downloads and 'Cite this view' are each reached, focus goes round (no trap), and every
+    link, button and the map show a solid focus outline."""
+    v = visit(path)
+    if path == "":
+        _wait_deck(v.page)
+    v.page.mouse.click(v.page.viewport_size["width"] // 2, 5)  # start from the page, not a control
+    stops: list[dict[str, Any]] = []
+    rounds = 0
+    for _ in range(250):
+        v.page.keyboard.press("Tab")
+        found = v.page.evaluate(FOCUS_JS)
+        if found is None:
+            continue
+        if found["testid"] == "stSkipToContent":  # the first stop of the page, again
+            rounds += 1
+            if rounds == 2:
+                break
+        if rounds:
+            stops.append(found)  # one whole round, from the skip link on
+    else:
+        pytest.fail(f"focus did not come round twice in 250 presses: {stops[-5:]}")
+    names = {s["name"] for s in stops}
+    keys = {s["key"] for s in stops}
+    nav = {"Overview", "Map", "Participant profile", "Recommendation tracker", "Timeline",
+           "Pillar coverage", "What changed", "Exports", "Methodology"}  # fmt: skip
+    assert nav <= names, nav - names
+    filters = {"st-key-f_shortcut", "st-key-f_participants", "st-key-f_pillars", "st-key-f_recs",
+               "st-key-f_period", "st-key-f_sample"}  # fmt: skip
+    assert filters <= keys, filters - keys
+    assert any(k.startswith("st-key-dl_") for k in keys), "no download button is reachable"
+    assert "Cite this view" in names
+    own = {"": {"st-key-overview_since"}, "recommendations": {"st-key-tracker_sort",
+                                                              "st-key-tracker_year"}}[path]  # fmt: skip
+    assert own <= keys, own - keys
+    if path == "":
+        assert "stDeckGlJsonChart" in {s["testid"] for s in stops}, "the map is not reachable"
+    unmarked = [s for s in stops if s["tag"] in ("A", "BUTTON", "SUMMARY") and not s["outline"]]
+    unmarked += [s for s in stops if s["testid"] == "stDeckGlJsonChart" and not s["outline"]]
+    assert not unmarked, unmarked[:5]
+    _check_clean(v)
