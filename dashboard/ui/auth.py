@@ -27,7 +27,27 @@ from dashboard.core import roles
 from dashboard.core.config import get_settings
 from dashboard.ui.cache import engine
 
-LOCAL_KEY = "_auth_local_user"  # not a widget key: no browser message can set it
+LOCAL_KEY = "_auth_local_user"  # holds a LocalSignIn, which no browser message can make
+
+
+@dataclass(frozen=True)
+class LocalSignIn:
+    """A local account this session signed in as (a password was checked on the server).
+
+    A browser can send a widget state under any id, LOCAL_KEY included, but only with a
+    protobuf value (a string, a number...): never an instance of this class."""
+
+    username: str
+
+
+def _local_sign_in() -> str | None:
+    """The username this session signed in as, or None (a value that is not a LocalSignIn,
+    e.g. a forged widget state under LOCAL_KEY, signs nobody in)."""
+    try:
+        found = st.session_state.get(LOCAL_KEY)
+    except Exception:  # noqa: BLE001 - a forged widget state Streamlit cannot read back
+        return None
+    return found.username if isinstance(found, LocalSignIn) else None
 
 
 @dataclass(frozen=True)
@@ -116,8 +136,8 @@ def current_identity() -> Identity:
             role=role or "viewer",
             via="oidc",
         )
-    local = st.session_state.get(LOCAL_KEY)
-    if isinstance(local, str) and local:
+    local = _local_sign_in()
+    if local:
         try:
             user = roles.find_user(engine=engine(), username=local)
         except Exception:  # noqa: BLE001 - an unreachable database: a viewer this run
@@ -165,7 +185,7 @@ def sign_in_offered() -> bool:
 
 def remember_local(*, username: str) -> None:
     """Keep a verified local account as this session's identity."""
-    st.session_state[LOCAL_KEY] = username
+    st.session_state[LOCAL_KEY] = LocalSignIn(username=username)
 
 
 def sign_out() -> None:

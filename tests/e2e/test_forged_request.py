@@ -531,8 +531,10 @@ def _forgeries(app: App, db: Path, t: Targets) -> None:
     assert uploads == {204}, uploads
 
     # The key that holds a local sign-in is no widget: a widget state of that name does not
-    # sign anyone in. (For a guest, Streamlit's own session-state code trips on the unknown
-    # id and the run ends in a KeyError: nothing is written, only that run is lost.)
+    # sign anyone in (the key holds a LocalSignIn, which no browser message can make). For a
+    # guest, Streamlit's own session-state code trips on the unknown id (it does so for any
+    # forged id that is not a widget's) and that run ends in a KeyError: nothing is written,
+    # only the forger's own run is lost.
     log_before = len(app.log.read_text(errors="replace"))
     for username in ("vic", ""):
         with _forger(app) as forger:
