@@ -213,6 +213,9 @@ def observations(
         stmt = stmt.where(who)
     if indicators is not None:
         stmt = stmt.where(o.indicator_code.in_(sorted(indicators)))
+    # In id order: the rule breaks ties (one date, several sources) by row order, which must not
+    # depend on the query plan or on where PostgreSQL put an updated row.
+    stmt = stmt.order_by(o.id)
     kinds = {
         "participant_code": "category",
         "indicator_code": "category",
@@ -260,7 +263,7 @@ def assessments(
     who = owner_filter(a.participant_code, owners)
     if who is not None:
         stmt = stmt.where(who)
-    out = frame(engine, stmt)
+    out = frame(engine, stmt.order_by(a.id))  # id order, as observations
     out["participant_code"] = out["participant_code"].fillna(REGION)
     out["date"] = pd.to_datetime(out["date"])
     out["synthetic"] = out["synthetic"].astype(bool)
