@@ -2,13 +2,24 @@
 
 No base-map tiles are ever requested: pydeck runs with ``map_provider=None`` and Plotly with
 ``map_style="white-bg"``, so the maps work on a closed network.
+
+The deck draws what depends on the data as vector layers (status fills and points, both
+pickable for the tooltip and the click) and everything else (borders and leader lines, label
+boxes and codes, the SAMPLE DATA mark) as pre-rendered images in one BitmapLayer type: without
+a GPU every deck.gl layer type compiles its shaders in software each time a map is mounted, and
+a PathLayer of borders, a TextLayer (font atlas, background boxes) and a LineLayer cost about
+1 s of a page change here.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import io
 import json
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +27,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
+from PIL import Image, ImageDraw, ImageFont
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.charts.common import (
@@ -185,11 +197,177 @@ def label_layout(points: pd.DataFrame, *, zoom: float) -> pd.DataFrame:
     return pd.DataFrame([out[i] for i in range(len(pts))])
 
 
+OVERLAY_SCALE = 2  # image pixels per screen pixel at the initial zoom: sharp on dense screens
+BORDER_RGBA = (60, 60, 60, 200)
+LEADER_RGBA = (60, 60, 60, 220)
+LABEL_RGBA = (17, 17, 17, 255)
+LABEL_BOX_RGBA = (255, 255, 255, 215)
+SAMPLE_RGBA = (176, 0, 0, 220)
+LINES_LAYER = "participants-leaders"  # image: borders and leader lines
+LABELS_LAYER = "participants-labels"  # image: every participant's code in its box
+SAMPLE_LAYER = "sample-mark"  # image: SAMPLE DATA, on sample data only
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One pre-rendered layer of the deck: a PNG in Web Mercator and where it goes."""
+
+    png: bytes
+    bounds: tuple[float, float, float, float]  # west, south, east, north (Pacific-centred)
+    origin: tuple[float, float]  # world pixel (at the deck's initial zoom) of its top-left
+    zoom: float
+
+    def data_url(self) -> str:
+        """The PNG as a data: URL (deck.gl reads it without any request)."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def layer(self, layer_id: str) -> pdk.Layer:
+        """A BitmapLayer of this image (one shader for every overlay, compiled once)."""
+        return pdk.Layer(
+            "BitmapLayer",
+            id=layer_id,
+            image=pdk.types.String(self.data_url()),
+            bounds=list(self.bounds),
+            pickable=False,
+        )
+
+
+@dataclass(frozen=True)
+class Overlays:
+    """What the deck draws as images: label placement, lines, labels, the SAMPLE DATA mark."""
+
+    placed: pd.DataFrame  # label_layout of every participant at the deck's initial zoom
+    lines: Overlay
+    labels: Overlay
+    mark: Overlay | None
+
+
+Draw = Callable[[ImageDraw.ImageDraw, Callable[[float, float], tuple[float, float]]], None]
+
+
+def _render(*, zoom: float, xs: list[float], ys: list[float], draw: Draw) -> Overlay:
+    """An image covering world pixels xs x ys (at zoom), drawn by ``draw(canvas, px)``."""
+    x0, y0 = math.floor(min(xs)) - 2, math.floor(min(ys)) - 2
+    size = (
+        math.ceil((max(xs) + 2 - x0) * OVERLAY_SCALE),
+        math.ceil((max(ys) + 2 - y0) * OVERLAY_SCALE),
+    )
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) * OVERLAY_SCALE, (y - y0) * OVERLAY_SCALE
+
+    draw(ImageDraw.Draw(image, "RGBA"), px)
+    buf = io.BytesIO()  # a palette of 32 colours with alpha: less than half the RGBA bytes
+    image.quantize(colors=32, method=Image.Quantize.FASTOCTREE).save(
+        buf, format="PNG", optimize=True
+    )
+    north, west = _to_geo(x0, y0, zoom)
+    south, east = _to_geo(x0 + size[0] / OVERLAY_SCALE, y0 + size[1] / OVERLAY_SCALE, zoom)
+    return Overlay(
+        png=buf.getvalue(), bounds=(west, south, east, north), origin=(x0, y0), zoom=zoom
+    )
+
+
+def _rings(geometry_: dict[str, Any]) -> list[list[list[float]]]:
+    coords = _shift_coords(geometry_["coordinates"])
+    polygons = coords if geometry_["type"] == "MultiPolygon" else [coords]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)  # Pillow's bundled font: no system font needed
+
+
+@lru_cache(maxsize=16)
+def _overlays(
+    points: tuple[tuple[str, float, float], ...],
+    codes_with_polygon: tuple[str, ...],
+    height: int,
+    synthetic: bool,
+) -> Overlays:
+    zoom = view_for(height)["zoom"]
+    frame = pd.DataFrame(list(points), columns=["code", "lat", "lon"])
+    placed = label_layout(frame, zoom=zoom)
+    wanted = set(codes_with_polygon)
+    rings = [
+        [_to_px(lat, lon, zoom) for lon, lat, *_ in ring]
+        for feature in geometry()["features"]
+        if feature["properties"]["code"] in wanted
+        for ring in _rings(feature["geometry"])
+    ]
+    at = frame.set_index("code")
+    leaders = [
+        (
+            _to_px(float(at.at[r.code, "lat"]), float(at.at[r.code, "lon"]), zoom),
+            (r.x + r.w / 2, r.y + r.h / 2),
+        )
+        for r in placed[placed["leader"]].itertuples()
+    ]
+
+    def draw_lines(canvas: ImageDraw.ImageDraw, px: Callable[..., tuple[float, float]]) -> None:
+        for ring in rings:
+            canvas.line([px(*xy) for xy in [*ring, ring[0]]], fill=BORDER_RGBA, width=OVERLAY_SCALE)
+        for start, end in leaders:
+            canvas.line([px(*start), px(*end)], fill=LEADER_RGBA, width=round(1.2 * OVERLAY_SCALE))
+
+    font = _font(LABEL_FONT_PX * OVERLAY_SCALE)
+
+    def draw_labels(canvas: ImageDraw.ImageDraw, px: Callable[..., tuple[float, float]]) -> None:
+        for r in placed.itertuples():
+            canvas.rectangle((*px(r.x, r.y), *px(r.x + r.w, r.y + r.h)), fill=LABEL_BOX_RGBA)
+            centre = px(r.x + r.w / 2, r.y + r.h / 2)
+            canvas.text(centre, str(r.code), font=font, fill=LABEL_RGBA, anchor="mm")
+
+    line_xs = [x for ring in rings for x, _ in ring] + [x for pair in leaders for x, _ in pair]
+    line_ys = [y for ring in rings for _, y in ring] + [y for pair in leaders for _, y in pair]
+    lines = _render(zoom=zoom, xs=line_xs, ys=line_ys, draw=draw_lines)
+    labels = _render(
+        zoom=zoom,
+        xs=[*placed["x"], *(placed["x"] + placed["w"])],
+        ys=[*placed["y"], *(placed["y"] + placed["h"])],
+        draw=draw_labels,
+    )
+    mark = _sample_mark(zoom=zoom, size=28 if height >= 500 else 20) if synthetic else None
+    return Overlays(placed=placed, lines=lines, labels=labels, mark=mark)
+
+
+def _sample_mark(*, zoom: float, size: int) -> Overlay:
+    font = _font(size * OVERLAY_SCALE)
+    cx, cy = _to_px(SAMPLE_MARK_AT["lat"], SAMPLE_MARK_AT["lon"], zoom)
+    half_w, half_h = font.getlength("SAMPLE DATA") / OVERLAY_SCALE / 2 + 10, size / 2 + 8
+
+    def draw(canvas: ImageDraw.ImageDraw, px: Callable[..., tuple[float, float]]) -> None:
+        canvas.rectangle(
+            (*px(cx - half_w, cy - half_h), *px(cx + half_w, cy + half_h)),
+            fill=(255, 255, 255, 235),
+            outline=(176, 0, 0, 255),
+            width=2 * OVERLAY_SCALE,
+        )
+        canvas.text(px(cx, cy), "SAMPLE DATA", font=font, fill=SAMPLE_RGBA, anchor="mm")
+
+    return _render(
+        zoom=zoom, xs=[cx - half_w, cx + half_w], ys=[cy - half_h, cy + half_h], draw=draw
+    )
+
+
+def overlays(*, values: pd.DataFrame, synthetic: bool, height: int) -> Overlays:
+    """Borders, every participant's code (placed by label_layout, leader lines where it moved)
+    and the SAMPLE DATA mark as images, drawn once per set of participants and height."""
+    pts = values.dropna(subset=["lat", "lon"])
+    points = tuple(
+        (str(c), float(lat), _east(float(lon)))
+        for c, lat, lon in zip(pts["code"], pts["lat"], pts["lon"], strict=True)
+    )
+    return _overlays(points, tuple(sorted(map(str, values["code"]))), height, synthetic)
+
+
 def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Deck:
     """A choropleth of status with a pickable point for every participant (SGP, EU included).
 
     ``values``: map_values output (code, name, lat, lon, status, status_label, value, date,
-    source, selected). Tooltip fields are plain data; Streamlit's deck.gl escapes them.
+    source, selected). Tooltip fields are plain data; Streamlit's deck.gl escapes them. Layers:
+    status fills, an image of borders and leaders, points, an image of labels, SAMPLE DATA.
     """
     by_code = values.set_index("code")
     features = []
@@ -213,25 +391,20 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
         for s, sel in zip(points["status"], points["selected"], strict=True)
     ]
     tip = points.apply(lambda r: _tooltip_fields(str(r["code"]), r), axis=1, result_type="expand")
-    placed = label_layout(points[["code", "lat", "lon"]], zoom=view_for(height)["zoom"])
-    labels = placed[["code", "label_lat", "label_lon"]]
-    leaders = placed[placed["leader"]].merge(points[["code", "lat", "lon"]], on="code")[
-        ["lat", "lon", "label_lat", "label_lon"]
-    ]
     points = pd.concat([points[["lat", "lon", "fill"]], tip], axis=1)
+    over = overlays(values=values, synthetic=synthetic, height=height)
     layers = [
-        pdk.Layer(
+        pdk.Layer(  # fills only: a stroked GeoJsonLayer adds a PathLayer (~0.9 s per mount)
             "GeoJsonLayer",
             id=POLYGON_LAYER,
             data={"type": "FeatureCollection", "features": features},
             get_fill_color="properties.fill",
-            get_line_color=[60, 60, 60, 200],
-            line_width_min_pixels=1,
-            stroked=True,
+            stroked=False,
             filled=True,
             pickable=True,
             auto_highlight=True,
         ),
+        over.lines.layer(LINES_LAYER),
         pdk.Layer(
             "ScatterplotLayer",
             id=POINT_LAYER,
@@ -247,49 +420,10 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             pickable=True,
             auto_highlight=True,
         ),
-        pdk.Layer(
-            "LineLayer",
-            id="participants-leaders",
-            data=leaders,
-            get_source_position=["lon", "lat"],
-            get_target_position=["label_lon", "label_lat"],
-            get_color=[60, 60, 60, 220],
-            get_width=1.2,
-            width_units="pixels",
-            pickable=False,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            id="participants-labels",
-            data=labels,
-            get_position=["label_lon", "label_lat"],
-            get_text="code",
-            get_size=LABEL_FONT_PX,
-            get_color=[17, 17, 17, 255],
-            background=True,
-            get_background_color=[255, 255, 255, 215],
-            background_padding=[3, 1],
-            pickable=False,
-        ),
+        over.labels.layer(LABELS_LAYER),
     ]
-    if synthetic:
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                id="sample-mark",
-                data=[{"text": "SAMPLE DATA", **SAMPLE_MARK_AT}],
-                get_position=["lon", "lat"],
-                get_text="text",
-                get_size=28 if height >= 500 else 20,
-                get_color=[176, 0, 0, 220],
-                background=True,
-                get_background_color=[255, 255, 255, 235],
-                get_border_color=[176, 0, 0, 255],
-                get_border_width=2,
-                background_padding=[8, 4],
-                pickable=False,
-            )
-        )
+    if over.mark is not None:
+        layers.append(over.mark.layer(SAMPLE_LAYER))
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view_for(height)),

@@ -3,10 +3,12 @@ with leader lines where they had to move, on screen (pydeck) and in the exported
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 
 import pytest
+from PIL import Image
 from sqlalchemy.engine import Engine
 
 from dashboard import maps
@@ -49,12 +51,53 @@ def test_no_label_overlaps_another_or_a_point(values, zoom: float) -> None:  # t
     assert placed["leader"].any()  # Southeast Asia needs them at these sizes
 
 
+def _box_pixels(over: maps.Overlay, box: tuple[float, float, float, float]) -> list[tuple]:  # type: ignore[type-arg]
+    """The overlay's RGBA pixels inside a box given in world pixels (x, y, w, h) at its zoom."""
+    image = Image.open(io.BytesIO(over.png)).convert("RGBA")
+    (ox, oy), s = over.origin, maps.OVERLAY_SCALE
+    x, y, w, h = (box[0] - ox) * s, (box[1] - oy) * s, box[2] * s, box[3] * s
+    raw = image.crop((round(x), round(y), round(x + w), round(y + h))).tobytes()
+    return [tuple(raw[i : i + 4]) for i in range(0, len(raw), 4)]
+
+
 def test_the_screen_and_the_exported_map_label_every_participant(values) -> None:  # type: ignore[no-untyped-def]
     spec = json.loads(maps.deck(values=values, synthetic=False).to_json())
-    labels = next(layer for layer in spec["layers"] if layer["id"] == "participants-labels")
-    assert sorted(d["code"] for d in labels["data"]) == sorted(values["code"])
-    leaders = next(layer for layer in spec["layers"] if layer["id"] == "participants-leaders")
-    assert leaders["data"]
+    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    over = maps.overlays(values=values, synthetic=False, height=560)
+    assert maps.SAMPLE_LAYER not in by_id
+    for layer_id, image in ((maps.LABELS_LAYER, over.labels), (maps.LINES_LAYER, over.lines)):
+        url = by_id[layer_id]["image"]
+        assert url == image.data_url() and url.startswith("data:image/png;base64,")  # no fetch
+    assert sorted(over.placed["code"]) == sorted(values["code"])
+    assert over.placed["leader"].any()
+    for label in over.placed.itertuples():  # a light box with dark text in it, for every code
+        pixels = _box_pixels(over.labels, (label.x, label.y, label.w, label.h))
+        assert sum(1 for p in pixels if p[3] >= 200 and min(p[:3]) >= 230) > len(pixels) / 3
+        assert any(p[3] >= 200 and max(p[:3]) <= 90 for p in pixels), label.code
     fig = maps.static_map(values=values, meta=ChartMeta(title="Map"))
     texts = [list(t.text) for t in fig.data if getattr(t, "mode", None) == "text"]
     assert len(texts) == 1 and sorted(texts[0]) == sorted(values["code"])
+
+
+@pytest.mark.parametrize("height", [560, 380])
+def test_the_sample_mark_is_drawn_only_on_sample_data(values, height: int) -> None:  # type: ignore[no-untyped-def]
+    marked = maps.overlays(values=values, synthetic=True, height=height).mark
+    assert marked is not None
+    x, y = maps._to_px(maps.SAMPLE_MARK_AT["lat"], maps.SAMPLE_MARK_AT["lon"], marked.zoom)
+    pixels = _box_pixels(marked, (x - 60, y - 12, 120, 24))
+    assert sum(1 for p in pixels if p[3] >= 200 and p[0] >= 150 and max(p[1:3]) <= 60) > 50
+    assert maps.overlays(values=values, synthetic=False, height=height).mark is None
+    spec = json.loads(maps.deck(values=values, synthetic=True, height=height).to_json())
+    assert spec["layers"][-1]["id"] == maps.SAMPLE_LAYER  # drawn last, over everything
+
+
+def test_the_deck_keeps_status_fills_and_points_pickable(values) -> None:  # type: ignore[no-untyped-def]
+    spec = json.loads(maps.deck(values=values, synthetic=False).to_json())
+    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    polygons, points = by_id[maps.POLYGON_LAYER], by_id[maps.POINT_LAYER]
+    assert polygons["pickable"] and points["pickable"]
+    assert not any(by_id[i].get("pickable") for i in (maps.LINES_LAYER, maps.LABELS_LAYER))
+    codes = {f["properties"]["code"] for f in polygons["data"]["features"]}
+    assert codes <= set(values["code"]) and len(codes) >= 20  # SGP and the EU have no polygon
+    assert sorted(p["code"] for p in points["data"]) == sorted(values["code"])
+    assert all(p["status_label"] for p in points["data"])  # the tooltip names the status
