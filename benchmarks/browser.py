@@ -1,7 +1,8 @@
 """Pages in headless Chromium, as ratios against a floor app and the perf-baseline-0.1 code.
 
 Usage: .venv/bin/python benchmarks/browser.py [--db default,large] [--quick]
-       [--refs floor,before,now] [--repeats N] [--rebuild]
+       [--refs floor,before,now] [--repeats N] [--rebuild] [--before-ref REF]
+       [--pages map,recommendations,...]
 
 Three apps ("refs") are measured in the same run, interleaved, on the same machine:
 
@@ -9,7 +10,8 @@ Three apps ("refs") are measured in the same run, interleaved, on the same machi
           bar chart and one pydeck ScatterplotLayer of 30 points (no base map), the first also
           with a selectbox; it reads no database. What Streamlit, Plotly and deck.gl cost on
           their own: no page of the app can be faster.
-* before: pages/app.py as it was at git tag perf-baseline-0.1, from a temporary `git worktree`
+* before: pages/app.py as it was at git tag perf-baseline-0.1 (or --before-ref, e.g. HEAD to
+          compare uncommitted work or a commit with its parent), from a temporary `git worktree`
           (removed at the end), imported through PYTHONPATH (checked: dashboard.__file__);
 * now:    pages/app.py of the working tree.
 
@@ -31,7 +33,11 @@ Figures (s = wall seconds as the browser sees them, kB = websocket bytes receive
   canvas) present and then the end of the last long main-thread task (the page waits for 12
   frames with no gap over 50 ms: deck.gl and Plotly keep working after their element appears);
 * page:<p> s:    click on the sidebar link of page <p> -> the server's script_finished message
-  and "drawn" as above. Pages in order: map, recommendations, the rest of the navigation, `/`;
+  and "drawn" as above. Pages in order: map, recommendations, the rest of the navigation, `/`
+  (--pages: only those named, `overview` for `/`, which always ends the tour);
+                 `/` has a map and no Plotly chart, so the first page with one (recommendations)
+                 also loads and compiles Streamlit's Plotly chunk (measured once: 2.0 s on the
+                 first visit, 0.5-0.65 s on later visits from the same pages);
 * filter s:      on `/`, pick "Pillar 1" in the sidebar's Pillars multiselect -> the same end;
 * rerun s:       (floor only) pick another option of its selectbox -> the same end; the charts
   stay mounted and are redrawn. The floor's rerun is the reference ("x floor") for every page
@@ -574,7 +580,13 @@ class Session:
 
 
 def run_session(
-    *, browser: Any, spec: AppSpec, db_path: Path, base_env: dict[str, str], workdir: Path
+    *,
+    browser: Any,
+    spec: AppSpec,
+    db_path: Path,
+    base_env: dict[str, str],
+    workdir: Path,
+    pages: set[str] | None = None,
 ) -> dict[str, Any]:
     """Copy the database, start the server, measure everything, stop it; a JSON-ready dict."""
     db_file = workdir / f"{spec.ref}.sqlite"
@@ -600,7 +612,10 @@ def run_session(
                 paths = session.nav_paths()
                 result["nav"] = paths
                 rest = [p for p in paths if p not in (*FIRST_PAGES, "")]
-                for path in [*FIRST_PAGES, *rest, ""]:
+                tour = [*FIRST_PAGES, *rest]
+                if pages is not None:
+                    tour = [p for p in tour if p in pages]
+                for path in [*tour, ""]:
                     name = f"page:{path or 'overview'}"
                     session.rerun(name=name, action=session.click_nav(path=path))
                 action = session.pick(widget=FILTER_WIDGET, option=FILTER_OPTION)
@@ -648,13 +663,14 @@ def code_stamp() -> str:
 
 
 @contextlib.contextmanager
-def baseline_worktree() -> Iterator[Path]:
-    """A detached worktree of BASELINE_TAG in a temporary directory, removed on exit."""
+def baseline_worktree(ref: str | None = None) -> Iterator[Path]:
+    """A detached worktree of `ref` (default BASELINE_TAG) in a temporary directory, removed on
+    exit."""
     parent = Path(tempfile.mkdtemp(prefix="rtop-before-"))
     path = parent / "before"
     git = ["git", "-C", str(ROOT)]
     subprocess.run(
-        [*git, "worktree", "add", "--detach", str(path), _baseline_ref()],
+        [*git, "worktree", "add", "--detach", str(path), ref or _baseline_ref()],
         check=True,
         stdout=sys.stderr,
     )
@@ -698,8 +714,16 @@ def _build_env() -> Iterator[None]:
 
 def databases(*, names: list[str], quick: bool, rebuild: bool) -> list[dict[str, Any]]:
     """Build or reuse the requested databases with benchmarks/pages.py's ensure_database."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from pages import LARGE, LARGE_QUICK, ensure_database  # benchmarks/pages.py
+    import importlib.util
+
+    # By file: on sys.path, benchmarks/loaders.py would shadow the loaders package it builds with.
+    where = importlib.util.spec_from_file_location("bench_pages", ROOT / "benchmarks" / "pages.py")
+    assert where is not None and where.loader is not None
+    bench_pages = importlib.util.module_from_spec(where)
+    sys.modules["bench_pages"] = bench_pages
+    where.loader.exec_module(bench_pages)
+    LARGE, LARGE_QUICK = bench_pages.LARGE, bench_pages.LARGE_QUICK
+    ensure_database = bench_pages.ensure_database
 
     out = []
     with _build_env():
@@ -809,11 +833,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the smaller large DB (60 x 30)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh servers per app (median)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    parser.add_argument(
+        "--before-ref", default=None, help=f"git ref of the 'before' code (default {BASELINE_TAG})"
+    )
+    parser.add_argument(
+        "--out", default="browser", help="file stem under benchmarks/out/ (.md and .json)"
+    )
+    parser.add_argument(
+        "--pages", default=None, help="comma list of pages to visit (url paths; overview = /)"
+    )
     args = parser.parse_args(argv)
     refs = [r for r in REFS if r in args.refs.split(",")]
     db_names = [d for d in ("default", "large") if d in args.db.split(",")]
     if not refs or not db_names:
         parser.error("--refs and --db need at least one known name")
+    pages = (
+        None
+        if args.pages is None
+        else {p.strip() for p in args.pages.split(",")}
+        - {
+            "overview",
+            "",
+        }
+    )
 
     from playwright.sync_api import sync_playwright
 
@@ -825,7 +867,9 @@ def main(argv: list[str] | None = None) -> int:
     all_runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     imports: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
-        before_root = stack.enter_context(baseline_worktree()) if "before" in refs else None
+        before_root = (
+            stack.enter_context(baseline_worktree(args.before_ref)) if "before" in refs else None
+        )
         specs = app_specs(refs=refs, before_root=before_root)
         for spec in specs:
             imports[spec.ref] = check_imports(spec=spec, base_env=base_env)
@@ -845,6 +889,7 @@ def main(argv: list[str] | None = None) -> int:
                         db_path=Path(db["url"].removeprefix("sqlite:///")),
                         base_env=base_env,
                         workdir=workdir,
+                        pages=pages,
                     )
                     if run["error"]:
                         print(f"  {spec.ref} failed: {run['error']}", file=sys.stderr)
@@ -864,7 +909,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     out.append(
         f"- {args.repeats} repeat(s), {os.cpu_count()} CPUs, load average {load_before:.1f} "
-        f"before, {os.getloadavg()[0]:.1f} after; dashboard imported from: "
+        f"before, {os.getloadavg()[0]:.1f} after; before = "
+        f"{args.before_ref or _baseline_ref()}; dashboard imported from: "
         + ", ".join(f"{k}={v}" for k, v in imports.items())
     )
     out += ["", *HEADER]
@@ -917,8 +963,8 @@ def main(argv: list[str] | None = None) -> int:
         "runs": all_runs,
         "now_code_stamp": code_stamp(),
     }
-    (OUT / "browser.json").write_text(json.dumps(result, indent=2, default=str))
-    (OUT / "browser.md").write_text(text + "\n")
+    (OUT / f"{args.out}.json").write_text(json.dumps(result, indent=2, default=str))
+    (OUT / f"{args.out}.md").write_text(text + "\n")
     return 0
 
 
