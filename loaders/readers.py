@@ -119,10 +119,11 @@ def _check_decodes(*, data: bytes, name: str) -> None:
         ) from None
 
 
-def _check_lines(*, data: bytes, name: str) -> None:
-    """Refuse an enormous line or too many lines before any parser sees the text."""
+def _check_lines(*, data: bytes, name: str) -> int:
+    """Refuse an enormous line or too many lines before any parser sees the text; return the
+    length of the longest line in bytes."""
     raw = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero((raw == 10) | (raw == 13))
+    breaks = np.flatnonzero((raw == 10) | (raw == 13) if b"\r" in data else raw == 10)
     if len(breaks) > 2 * MAX_ROWS:  # CRLF counts twice
         raise _reject(name, None, None, f"the file has over {MAX_ROWS:,} lines (limit)")
     edges = np.concatenate(([-1], breaks, [len(raw)]))
@@ -137,6 +138,7 @@ def _check_lines(*, data: bytes, name: str) -> None:
             f"line is {int(lengths[longest]):,} bytes long (limit {MAX_LINE_BYTES:,}): "
             "not a table with one record per line",
         )
+    return int(lengths[longest]) if len(lengths) else 0
 
 
 def _normalise_header(cols: list[str]) -> list[str]:
@@ -171,6 +173,17 @@ def with_more(problems: list[Problem], more: int) -> list[Problem]:
     return [*problems, Problem(file, None, None, f"… and {more:,} more problem(s) not listed")]
 
 
+_NONE = np.empty(0, dtype=np.intp)  # no positions
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _has_control(data: bytes) -> bool:
+    """Whether UTF-8 text holds a character CONTROL_RE matches (one pass over the bytes)."""
+    if b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:  # U+FFFE, U+FFFF
+        return True
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+
+
 def _control_name(text: str) -> str:
     found = _CONTROL.search(text)
     code = ord(found.group()) if found else 0
@@ -179,9 +192,21 @@ def _control_name(text: str) -> str:
 
 
 def _finish(
-    *, name: str, header_raw: list[str], body: pd.DataFrame, numbers: np.ndarray
+    *,
+    name: str,
+    header_raw: list[str],
+    body: pd.DataFrame,
+    numbers: np.ndarray,
+    stripped: bool = False,
+    no_controls: bool = False,
+    short_cells: bool = False,
 ) -> pd.DataFrame:
-    """Name, bound-check, strip and number the columns of a table read as positional strings."""
+    """Name, bound-check, strip and number the columns of a table read as positional strings.
+
+    A reader that knows more says so: ``stripped`` (the body's cells are stripped already),
+    ``no_controls`` (its text holds no control character), ``short_cells`` (no cell can be over
+    MAX_CELL_CHARS characters): those checks are then skipped, their outcome known.
+    """
     problems = _Problems(name)
     header = _normalise_header(header_raw)
     if len(header) > MAX_COLUMNS:
@@ -192,18 +217,24 @@ def _finish(
     seen: dict[str, int] = {}
     for i, title in enumerate(header):
         cells = body.iloc[:, i] if i < body.shape[1] else pd.Series("", index=body.index)
-        cells = cells.astype("str").str.strip()
+        cells = cells.astype("str")
+        if not stripped:
+            cells = cells.str.strip()
         label = title or f"column {i + 1}"
-        for j in np.flatnonzero(cells.str.len().to_numpy() > MAX_CELL_CHARS)[:MAX_PROBLEMS]:
+        long = _NONE if short_cells else np.flatnonzero(cells.str.len().to_numpy() > MAX_CELL_CHARS)
+        for j in long[:MAX_PROBLEMS]:
             length = len(cells.iat[j])
             problems.add(
                 int(numbers[j]),
                 label,
                 f"cell is {length:,} characters long (limit {MAX_CELL_CHARS:,})",
             )
-        for j in np.flatnonzero(cells.str.contains(CONTROL_RE, regex=True).to_numpy())[
-            :MAX_PROBLEMS
-        ]:
+        controls = (
+            _NONE
+            if no_controls
+            else np.flatnonzero(cells.str.contains(CONTROL_RE, regex=True).to_numpy())
+        )
+        for j in controls[:MAX_PROBLEMS]:
             problems.add(
                 int(numbers[j]),
                 label,
@@ -263,7 +294,10 @@ def _csv_fast(*, data: bytes, delimiter: str) -> tuple[pd.DataFrame, np.ndarray]
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None
     span = np.ones(len(frame), dtype=np.int64)
-    if b'"' in data:  # quoted cells may hold line breaks: each adds a line to its record
+    line_count = data.count(b"\n") + (not data.endswith(b"\n"))
+    # Every line is read into a record (blank ones too): as many records as lines, and none
+    # spans two. Otherwise quoted cells hold line breaks, each adding a line to its record.
+    if b'"' in data and len(frame) != line_count:
         for col in frame.columns:
             span += frame[col].str.count("\n").to_numpy(dtype=np.int64)
     first_line = np.concatenate(([1], 1 + np.cumsum(span)[:-1]))
@@ -334,7 +368,8 @@ def _unterminated(tail: str, *, delimiter: str) -> bool:
 def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
     data = _from_utf16(data=data, name=name)
     _check_decodes(data=data, name=name)
-    _check_lines(data=data, name=name)
+    longest_line = _check_lines(data=data, name=name)
+    no_controls = not _has_control(data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
@@ -346,40 +381,49 @@ def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
             None,
             f"the header has {first.count(delimiter) + 1:,} columns (limit {MAX_COLUMNS})",
         )
-    fast = (
-        None if b"\r" in data.replace(b"\r\n", b"") else _csv_fast(data=data, delimiter=delimiter)
-    )
+    bare_cr = b"\r" in data and b"\r" in data.replace(b"\r\n", b"")
+    fast = None if bare_cr else _csv_fast(data=data, delimiter=delimiter)
     if fast is None:
         frame, lines = _csv_exact(text=data.decode("utf-8"), name=name, delimiter=delimiter)
     else:
         frame, lines = fast
+    fast_read = fast is not None
+    del fast
     if frame.empty:
         raise _reject(name, None, None, "the file is empty: expected a header row")
+    # A cell is at most its line long when no record spans lines (the fast path read as many
+    # records as there are lines).
+    line_count = data.count(b"\n") + (not data.endswith(b"\n"))
+    short_cells = longest_line <= MAX_CELL_CHARS and fast_read and len(frame) == line_count
+    text = pd.DataFrame(
+        {col: frame[col].astype("str").str.strip() for col in frame.columns}, index=frame.index
+    )
     filled = np.zeros(len(frame), dtype=bool)
-    for col in frame.columns:
-        filled |= frame[col].astype("str").str.strip().ne("").to_numpy()
+    for col in text.columns:
+        filled |= text[col].ne("").to_numpy()
     keep = np.flatnonzero(filled)
     if not len(keep):
         raise _reject(name, None, None, "the file is empty: expected a header row")
     header_raw = [str(c) for c in frame.iloc[keep[0]].tolist()]
+    shape = frame.shape
+    del frame  # the stripped cells are read from here on
     while len(header_raw) > 1 and not header_raw[-1].strip():
         header_raw.pop()  # trailing delimiters after the last named column
     if keep[-1] - keep[0] == len(keep) - 1:  # no blank lines: a view, not a copy
-        body = frame.iloc[keep[0] + 1 : keep[-1] + 1]
+        body = text.iloc[keep[0] + 1 : keep[-1] + 1]
     else:
-        body = frame.iloc[keep[1:]]
+        body = text.iloc[keep[1:]]
     if len(body) > MAX_ROWS:
         raise _reject(name, None, None, f"the file has {len(body):,} rows (limit {MAX_ROWS:,})")
     extra = body.iloc[:, len(header_raw) :]
     for col in extra.columns:  # only when the fast path read a wide blank column
-        cells = extra[col].astype("str").str.strip()
-        bad = np.flatnonzero(cells.ne("").to_numpy())
+        bad = np.flatnonzero(extra[col].ne("").to_numpy())
         if len(bad):
             raise _reject(
                 name,
                 int(lines[keep[1:]][bad[0]]),
                 None,
-                f"{frame.shape[1]} cells but the header has {len(header_raw)} columns "
+                f"{shape[1]} cells but the header has {len(header_raw)} columns "
                 "(a stray delimiter or unquoted text?)",
             )
     return _finish(
@@ -387,6 +431,9 @@ def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
         header_raw=header_raw,
         body=body.iloc[:, : len(header_raw)],
         numbers=lines[keep[1:]],
+        stripped=True,
+        no_controls=no_controls,
+        short_cells=short_cells,
     )
 
 
