@@ -61,9 +61,10 @@ from tests.e2e.test_browser import (
     App,
     serve_app,
 )
+from tests.e2e.test_stewardship import _nav_to, _sign_in
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.e2e
 
@@ -228,39 +229,12 @@ def _guest_types_upload(chromium: Browser, app: App) -> None:
     context.close()
 
 
-def _sign_in(context: BrowserContext, app: App, username: str, seen: Recorder) -> Page:
-    page = context.new_page()
-    seen.attach(page)
-    page.goto(app.url, wait_until="domcontentloaded")
-    page.wait_for_selector(f"{MAIN} h1", timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
-    page.locator(NAV).get_by_role("link", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"You are signed in as {username}")).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS
-    )
-    _idle(page)
-    return page
-
-
-def _nav_to(page: Page, title: str, heading: str) -> None:
-    """Follow a navigation link (a full page load would start a new session: signed out)."""
-    page.locator(NAV).get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS
-    )
-    _idle(page)
-
-
 def _editor_targets(chromium: Browser, app: App) -> Targets:
     """Open the writing pages as an editor (checking a file, clicking nothing that writes) and
     read the writing widgets' ids from the messages the browser received."""
     context = chromium.new_context(viewport=VIEWPORT)
     seen = Recorder()
-    page = _sign_in(context, app, "ed", seen)
+    page = _sign_in(context, app, "ed", watch=seen.attach)
     _nav_to(page, "Load data", "Load progress indicators")
     page.locator(UPLOAD_INPUT).set_input_files(str(GOOD))
     page.get_by_role("button", name="Load into the database").wait_for(timeout=RENDER_TIMEOUT_MS)

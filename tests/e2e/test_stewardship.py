@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -108,8 +108,13 @@ def _goto(page: Page, app: App, path: str) -> None:
     _idle(page)
 
 
-def _sign_in(context: BrowserContext, app: App, username: str) -> Page:
+def _sign_in(
+    context: BrowserContext, app: App, username: str, *, watch: Callable[[Page], None] | None = None
+) -> Page:
+    """Sign in through the form in a new page of ``context`` (``watch`` sees the page first)."""
     page = context.new_page()
+    if watch is not None:
+        watch(page)
     _goto(page, app, "")
     page.locator(NAV).get_by_role("link", name="Sign in").click()
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
