@@ -154,10 +154,36 @@ def echo(series: pd.Series) -> pd.Series:
 def _once(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
     """func applied to each distinct value once, mapped back to every row."""
     codes, distinct = pd.factorize(series, use_na_sentinel=False)
-    results = np.empty(len(distinct) + 1, dtype=object)
-    results[:-1] = [func(v) for v in distinct]
-    results[-1] = None
-    return pd.Series(results[codes], index=series.index)
+    results = np.empty(len(distinct), dtype=object)
+    results[:] = [func(v) for v in distinct]
+    # The Series is built (its dtype inferred) on the distinct results, then spread to the rows:
+    # the same values, and so the same dtype, as building it on every row's result.
+    return pd.Series(results).take(codes).set_axis(series.index)
+
+
+def _distinct(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' positions of the first of each distinct combination of the columns' values, and
+    each row's number among those combinations (so that ``first[which]`` is every row)."""
+    which = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, distinct = pd.factorize(column, use_na_sentinel=False)
+        which, _ = pd.factorize(which * len(distinct) + codes)  # factorize keeps it < rows
+    _, first = np.unique(which, return_index=True)  # codes number combinations as they appear
+    return first, which
+
+
+def _per_distinct(
+    func: Callable[..., tuple[pd.Series, ...]], keys: tuple[pd.Series, ...], *args: Any
+) -> tuple[pd.Series, ...]:
+    """func(*args) for row-wise functions of the keys: computed on one row per distinct
+    combination of the keys' values and spread back to every row (args are aligned Series or
+    DataFrames whose every value is decided by the keys)."""
+    first, which = _distinct(*keys)
+    if len(first) == len(which):
+        return func(*args)
+    index = keys[0].index
+    results = func(*(a.iloc[first] for a in args))
+    return tuple(r.take(which).set_axis(index) for r in results)
 
 
 def _lookup(series: pd.Series, mapping: dict[Any, Any]) -> pd.Series:
@@ -217,6 +243,14 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """As parse_dates, with the first days as timestamps (NaT where there is no date)."""
+    # A column of dates holds few distinct texts (about 30,000 days since 1945): each is parsed
+    # once.
+    stamp, precision, error = _per_distinct(_parse_date_texts, (series,), series)
+    return stamp, precision, error
+
+
+def _parse_date_texts(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """As _parse_dates, for every text of the series."""
     # The two common shapes are sliced (vectorised); only other texts go through the regex.
     full = series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").astype(bool)
     bare = series.str.fullmatch(r"[0-9]{4}").astype(bool)
@@ -248,6 +282,12 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     too_early = ok & (year < 1945)
     error[too_early] = "'" + series[too_early] + "' is before 1945"
     return stamp, precision, error
+
+
+def _observation_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """_parse_date_texts of the series, and whether each date is in the future."""
+    stamp, precision, error = _parse_date_texts(series)
+    return stamp, precision, error, _future(stamp, precision=precision)
 
 
 def _future(stamp: pd.Series, *, precision: pd.Series) -> pd.Series:
@@ -372,6 +412,12 @@ class Checked:
     after_codes: frozenset[str] = frozenset()
 
 
+def _statuses(texts: pd.Series) -> tuple[pd.Series]:
+    """Each text's status number (0-4 or a label's), NaN where it names none."""
+    folded = texts.str.casefold()
+    return (pd.to_numeric(folded, errors="coerce").fillna(folded.map(STATUS_WORDS).astype(float)),)
+
+
 def _levels_max(levels: object) -> int:
     if isinstance(levels, str) and levels:
         return len([x for x in levels.split(";") if x.strip()]) - 1
@@ -442,7 +488,7 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
 
     # Participant, with the indicator's level deciding whether the region is allowed.
     level = _attr(code, indicators, "level").where(is_indicator, _attr(code, ref.items, "level"))
-    region = frame["participant"].str.casefold().isin(REGION_MARKERS)
+    region = _once(frame["participant"], lambda t: t.casefold() in REGION_MARKERS).astype(bool)
     resolved = _once(frame["participant"], ref.resolve_participant)
     bad_name = ~region & resolved.isna()
     if bad_name.any():
@@ -456,7 +502,9 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         frame,
         needs_participant,
         "participant",
-        "empty: indicator " + frame["indicator"] + " is measured per participant",
+        "empty: indicator "
+        + frame.loc[needs_participant, "indicator"]
+        + " is measured per participant",
     )
     spelled = ~region & resolved.notna() & frame["participant"].str.upper().ne(resolved)
     for original, code_ in (
@@ -466,14 +514,15 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     frame["participant_code"] = resolved.where(~region, None)
 
     # Dates.
-    stamp, precision, date_error = _parse_dates(frame["date"])
+    stamp, precision, date_error, future = _per_distinct(
+        _observation_dates, (frame["date"],), frame["date"]
+    )
     issues.add_rows(frame, date_error.ne(""), "date", date_error)
-    future = _future(stamp, precision=precision)
     issues.add_rows(
         frame,
         future,
         "date",
-        "'" + frame["date"] + "' is in the future; observations record facts",
+        "'" + frame.loc[future, "date"] + "' is in the future; observations record facts",
     )
     frame["precision"] = precision
 
@@ -482,19 +531,23 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     level_max = {k: _levels_max(v.levels) for k, v in ref.indicators.items()}
     levels_max = _lookup(code, level_max).where(is_indicator, 4)
     measured = ~is_assessment
-    value, value_error = _values(frame, kinds, levels_max.astype(float))
+    levels_max = levels_max.astype(float)
+    # A value's reading depends on its text and its indicator's type only: once per distinct
+    # pair (a column of values repeats its texts).
+    value, value_error = _per_distinct(
+        _values, (frame["value"], kinds, levels_max), frame[["value"]], kinds, levels_max
+    )
     issues.add_rows(frame, measured & known & value_error.ne(""), "value", value_error)
     frame["value_number"] = value
-    status_text = frame["status"].str.casefold()
-    status = pd.to_numeric(status_text, errors="coerce").fillna(
-        status_text.map(STATUS_WORDS).astype(float)
-    )
+    (status,) = _per_distinct(_statuses, (frame["status"],), frame["status"])
     bad_status = is_assessment & frame["status"].ne("") & ~status.isin([0, 1, 2, 3, 4])
     issues.add_rows(
         frame,
         bad_status,
         "status",
-        "'" + echo(frame["status"]) + "' is not a status: use 0-4 or a label such as 'Initiated'",
+        "'"
+        + echo(frame.loc[bad_status, "status"])
+        + "' is not a status: use 0-4 or a label such as 'Initiated'",
     )
     frame["status_number"] = status
     frame["is_assessment"] = is_assessment
