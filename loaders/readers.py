@@ -179,7 +179,7 @@ _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 def _has_control(data: bytes) -> bool:
     """Whether UTF-8 text holds a character CONTROL_RE matches (one pass over the bytes)."""
-    if b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:  # U+FFFE, U+FFFF
+    if b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data):  # U+FFFE, U+FFFF
         return True
     return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
@@ -369,10 +369,11 @@ def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
     data = _from_utf16(data=data, name=name)
     _check_decodes(data=data, name=name)
     longest_line = _check_lines(data=data, name=name)
-    no_controls = not _has_control(data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    no_controls = not _has_control(data)
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].decode("utf-8", "replace")
     delimiter = _sniff_delimiter(first)
     if first.count(delimiter) + 1 > MAX_COLUMNS:
         raise _reject(
