@@ -488,7 +488,9 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
 
     # Participant, with the indicator's level deciding whether the region is allowed.
     level = _attr(code, indicators, "level").where(is_indicator, _attr(code, ref.items, "level"))
-    region = _once(frame["participant"], lambda t: t.casefold() in REGION_MARKERS).astype(bool)
+    region = _once(
+        frame["participant"], lambda t: isinstance(t, str) and t.casefold() in REGION_MARKERS
+    ).astype(bool)
     resolved = _once(frame["participant"], ref.resolve_participant)
     bad_name = ~region & resolved.isna()
     if bad_name.any():
