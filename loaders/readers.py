@@ -33,12 +33,28 @@ MAX_XLSX_XML_BYTES = 512 * 1024 * 1024  # uncompressed sheet and shared strings,
 MAX_PROBLEMS = 1000  # problems listed per file; the rest are counted
 ROW_COLUMN = "__row__"
 # C0 controls other than tab, line feed and carriage return, DEL, and the two XML non-characters:
-# none can be stored in an XLSX export, and PostgreSQL refuses NUL in text.
-# (Regex escapes for the controls, the characters themselves for the rest: both Python's re and
-# pyarrow's RE2 read it, so pandas checks a column in C.)
-CONTROL_RE = "[" + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "\ufffe\uffff]"
+# none can be stored in an XLSX export, and PostgreSQL refuses NUL in text. C1 controls
+# (U+0080-U+009F, mostly text decoded with the wrong code page) and the bidirectional
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a cell display
+# otherwise than it reads (a name shown reversed in a tooltip or a briefing), are refused too.
+# (Regex escapes for the C0 controls, the characters themselves for the rest: both Python's re
+# and pyarrow's RE2 read it, so pandas checks a column in C.)
+CONTROL_RE = (
+    "[" + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "\u0080-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
 _CONTROL = re.compile(CONTROL_RE)
-CONTROL_NAMES = {0: "NUL", 0x7F: "DEL", 0x1B: "ESC", 0x0B: "vertical tab", 0x0C: "form feed"}
+CONTROL_NAMES = {
+    0: "NUL",
+    0x7F: "DEL",
+    0x1B: "ESC",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x202E: "right-to-left override",
+    0x202D: "left-to-right override",
+}
+BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+# The UTF-8 forms of the C1 and bidirectional characters above (their lead bytes C2 and E2).
+_C1_OR_BIDI = re.compile(b"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 
 
 class Format(enum.StrEnum):
@@ -181,14 +197,29 @@ def _has_control(data: bytes) -> bool:
     """Whether UTF-8 text holds a character CONTROL_RE matches (one pass over the bytes)."""
     if b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data):  # U+FFFE, U+FFFF
         return True
+    if (b"\xc2" in data or b"\xe2" in data) and _C1_OR_BIDI.search(data):
+        return True
     return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _control_name(text: str) -> str:
     found = _CONTROL.search(text)
     code = ord(found.group()) if found else 0
-    label = CONTROL_NAMES.get(code, "control character")
+    default = "bidirectional control" if code in BIDI else "control character"
+    label = CONTROL_NAMES.get(code, default)
     return f"U+{code:04X} ({label})"
+
+
+def _control_reason(text: str) -> str:
+    """Why a cell with a control character is refused (one sentence for the problem list)."""
+    found = _CONTROL.search(text)
+    code = ord(found.group()) if found else 0
+    why = (
+        "it makes the text display otherwise than it reads"
+        if code in BIDI
+        else "a control character cannot be stored or exported"
+    )
+    return f"{_control_name(text)} in the cell: remove it ({why})"
 
 
 def _finish(
@@ -238,8 +269,7 @@ def _finish(
             problems.add(
                 int(numbers[j]),
                 label,
-                f"{_control_name(cells.iat[j])} in the cell: remove it (a control character "
-                "cannot be stored or exported)",
+                _control_reason(cells.iat[j]),
             )
         if len(header_raw[i]) > MAX_CELL_CHARS:
             problems.add(1, label, f"header cell is {len(header_raw[i]):,} characters long")

@@ -275,6 +275,35 @@ def test_control_characters_are_refused(ref_engine: Engine, cell: str, label: st
     ]
 
 
+@pytest.mark.parametrize(
+    ("cell", "label", "why"),
+    [
+        ("Viet\u202eNam", "U+202E (right-to-left override)", "it makes the text display otherwise "
+         "than it reads"),
+        ("\u2067reversed\u2069", "U+2067 (bidirectional control)", "it makes the text display "
+         "otherwise than it reads"),
+        ("caf\u00c3\u0083\u0082", "U+0083 (control character)", "a control character cannot be "
+         "stored or exported"),
+    ],
+)  # fmt: skip
+def test_c1_and_bidirectional_controls_are_refused(
+    ref_engine: Engine, cell: str, label: str, why: str
+) -> None:
+    """Mis-decoded C1 controls and bidirectional overrides (which would show a name reversed
+    in a tooltip or a briefing) are refused like the C0 controls, in CSV, XLSX and JSON; marks
+    that only set direction (U+200E/U+200F) and ordinary non-ASCII text load."""
+    data = csv_bytes(HEADER, "VNM,R1.1,2019,2,src,fine", f"VNM,R1.1,2020,2,src,{cell}")
+    assert refused(ref_engine, data) == [f"bad.csv:3: note: {label} in the cell: remove it ({why})"]
+    json_data = json.dumps(
+        [{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, "source": cell}]
+    ).encode()
+    assert refused(ref_engine, json_data, name="c.json")[0].startswith(f"c.json:1: source: {label}")
+    sheet = _xlsx([HEADER.split(","), ["VNM", "R1.1", "2019", 2, "src", cell]])
+    assert refused(ref_engine, sheet, name="c.xlsx")[0].startswith(f"c.xlsx:2: note: {label}")
+    fine = csv_bytes(HEADER, "VNM,R1.1,2019,2,src,Việt Nam \u200fشكرا\u200e — café")
+    assert loaded(ref_engine, fine) == [2.0]
+
+
 def test_control_characters_in_json_and_events(ref_engine: Engine) -> None:
     data = b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, "source": "s\\u0000"}]'
     assert refused(ref_engine, data, name="c.json")[0].startswith("c.json:1: source: U+0000 (NUL)")
