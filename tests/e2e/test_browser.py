@@ -16,7 +16,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +139,46 @@ def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
     with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
         yield running
+
+
+def idle(page: Page) -> None:
+    """Wait until the app's script has finished its run."""
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+
+
+def sign_in_form(page: Page, *, username: str, password: str) -> None:
+    """Sign in through the app's own form (from the sidebar's Sign in link) as a person would,
+    and wait until the app says so."""
+    from playwright.sync_api import expect
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"You are signed in as {username}")).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    idle(page)
+
+
+def in_own_chromium(scenario: Callable[..., Any], *args: Any) -> Any:
+    """``scenario(chromium, *args)`` in a Chromium of its own, from a worker thread: Playwright's
+    sync API allows one instance per thread, and the session-wide ``browser`` may be open.
+    Skips without Playwright or Chromium (fails in CI); returns what the scenario returns."""
+    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
+    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
+
+    def run() -> Any:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return scenario(chromium, *args)
+            finally:
+                chromium.close()
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(run).result()
 
 
 @pytest.fixture(scope="session")

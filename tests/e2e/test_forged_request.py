@@ -31,7 +31,6 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,22 +48,20 @@ from websockets.sync.client import ClientConnection, connect
 from dashboard.core.db import make_engine
 from dashboard.ui.auth import LOCAL_KEY
 from loaders import accounts
-from tests.conftest import need
 from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HAVE_PLAYWRIGHT,
-    IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
     VIEWPORT,
     App,
+    idle,
+    in_own_chromium,
     serve_app,
 )
 from tests.e2e.test_stewardship import _nav_to, _sign_in
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -181,26 +178,14 @@ class Targets:
 
 
 def test_a_forged_request_is_refused_for_a_viewer_and_a_guest(forge_app: App) -> None:
-    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
-    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
     assert forge_app.db is not None
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        targets = worker.submit(_in_browser, forge_app).result()
+    targets = in_own_chromium(_in_browser, forge_app)
     _forgeries(forge_app, forge_app.db, targets)
 
 
-def _in_browser(app: App) -> Targets:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _guest_types_upload(chromium, app)
-            return _editor_targets(chromium, app)
-        finally:
-            chromium.close()
-
-
-def _idle(page: Page) -> None:
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+def _in_browser(chromium: Browser, app: App) -> Targets:
+    _guest_types_upload(chromium, app)
+    return _editor_targets(chromium, app)
 
 
 def _guest_types_upload(chromium: Browser, app: App) -> None:
@@ -212,7 +197,7 @@ def _guest_types_upload(chromium: Browser, app: App) -> None:
     seen.attach(page)
     page.goto(f"{app.url}/upload", wait_until="domcontentloaded")
     page.wait_for_selector(f"{MAIN} h1", timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     expect(page.locator(NAV).get_by_role("link", name="Load data")).to_have_count(0)
     expect(page.get_by_role("heading", name="Load progress indicators")).to_have_count(0)
     expect(page.locator(UPLOAD_INPUT)).to_have_count(0)

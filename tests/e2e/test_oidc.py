@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,21 +26,20 @@ from dashboard.core.db import make_engine
 from loaders import accounts
 from tests.conftest import need
 from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HAVE_PLAYWRIGHT,
-    IDLE,
     LOCAL_HOSTS,
     RENDER_TIMEOUT_MS,
     ROOT,
     VIEWPORT,
     App,
     _free_port,
+    idle,
+    in_own_chromium,
     serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, Route, expect
 if TYPE_CHECKING:
     from tests.e2e.oidc_provider import Provider
 
@@ -113,23 +111,7 @@ def oidc_app(
 
 
 def test_identity_provider_sign_in_takes_the_role_by_email(oidc_app: tuple[App, Provider]) -> None:
-    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
-    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(_in_browser, *oidc_app).result()
-
-
-def _in_browser(app: App, provider: Provider) -> None:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _scenario(chromium, app, provider)
-        finally:
-            chromium.close()
-
-
-def _idle(page: Page) -> None:
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    in_own_chromium(_scenario, *oidc_app)
 
 
 def _sign_in_with_provider(chromium: Browser, app: App) -> tuple[Page, list[str]]:
@@ -148,7 +130,7 @@ def _sign_in_with_provider(chromium: Browser, app: App) -> tuple[Page, list[str]
     page.route("**/*", _route)
     page.goto(app.url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     expect(page.get_by_text("Viewing as a guest (viewer).")).to_be_visible()
     page.locator(NAV).get_by_role("link", name="Sign in").click()
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
@@ -160,7 +142,7 @@ def _sign_in_with_provider(chromium: Browser, app: App) -> tuple[Page, list[str]
                                                          "/oauth2callback") and "code=" not in u,
                       timeout=RENDER_TIMEOUT_MS)  # fmt: skip
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     return page, visited
 
 
@@ -189,7 +171,7 @@ def _scenario(chromium: Browser, app: App, provider: Provider) -> None:
     )
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     expect(page.locator(SIDEBAR).get_by_text("Signed in as")).to_contain_text("role: reviewer")
     page.context.close()
 

@@ -11,28 +11,26 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from dashboard.core.db import make_engine
 from loaders import accounts
-from tests.conftest import need
 from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HAVE_PLAYWRIGHT,
-    IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
     VIEWPORT,
     App,
+    idle,
+    in_own_chromium,
     serve_app,
+    sign_in_form,
 )
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -62,36 +60,16 @@ def _open(chromium: Browser, app: App) -> Page:
     page = chromium.new_context(viewport=VIEWPORT).new_page()
     page.goto(app.url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    idle(page)
     return page
 
 
 def _sign_in(page: Page, username: str) -> None:
-    page.locator(NAV).get_by_role("link", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"You are signed in as {username}")).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS
-    )
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    sign_in_form(page, username=username, password=PASSWORD)
 
 
 def test_editor_signs_in_and_loads_a_viewer_cannot(accounts_app: tuple[App, Path]) -> None:
-    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
-    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(_in_browser, *accounts_app).result()
-
-
-def _in_browser(app: App, db: Path) -> None:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _scenario(chromium, app, db)
-        finally:
-            chromium.close()
+    in_own_chromium(_scenario, *accounts_app)
 
 
 def _scenario(chromium: Browser, app: App, db: Path) -> None:

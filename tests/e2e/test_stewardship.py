@@ -17,27 +17,25 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from dashboard.core.db import make_engine
 from loaders import accounts
-from tests.conftest import need
 from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HAVE_PLAYWRIGHT,
-    IDLE,
     RENDER_TIMEOUT_MS,
     VIEWPORT,
     App,
+    idle,
+    in_own_chromium,
     serve_app,
+    sign_in_form,
 )
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -83,29 +81,13 @@ def review_app(
 
 
 def test_a_load_waits_for_another_persons_review(review_app: tuple[App, Path, Path]) -> None:
-    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
-    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(_in_browser, *review_app).result()
-
-
-def _in_browser(app: App, db: Path, upload: Path) -> None:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _scenario(chromium, app, db, upload)
-        finally:
-            chromium.close()
-
-
-def _idle(page: Page) -> None:
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    in_own_chromium(_scenario, *review_app)
 
 
 def _goto(page: Page, app: App, path: str) -> None:
     page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector(f"{MAIN} h1", timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
 
 
 def _sign_in(
@@ -116,15 +98,7 @@ def _sign_in(
     if watch is not None:
         watch(page)
     _goto(page, app, "")
-    page.locator(NAV).get_by_role("link", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"You are signed in as {username}")).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS
-    )
-    _idle(page)
+    sign_in_form(page, username=username, password=PASSWORD)
     return page
 
 
@@ -134,21 +108,21 @@ def _nav_to(page: Page, title: str, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible(
         timeout=RENDER_TIMEOUT_MS
     )
-    _idle(page)
+    idle(page)
 
 
 def _profile_of_png(page: Page) -> str:
     """Open the participant profile through the navigation, pick PNG, return the main text."""
     page.locator(NAV).get_by_role("link", name="Participant profile").click()
     expect(page.locator(".st-key-p_participant")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     heading = page.get_by_role("heading", name="Papua New Guinea", level=1)
     if heading.count() == 0:  # the first visit shows the default participant
         page.locator(".st-key-p_participant").click()
         page.keyboard.type("Papua")  # the option list is virtual: filter it to the one wanted
         page.get_by_role("option", name=f"Papua New Guinea ({CODE})").click()
     expect(heading).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     expect(page.get_by_role("heading", name="Evidence")).to_be_visible()
     return page.locator(MAIN).inner_text()
 
@@ -180,9 +154,9 @@ def _scenario(chromium: Browser, app: App, db: Path, upload: Path) -> None:
     for path in ("upload", "history"):
         page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
         page.wait_for_selector('[data-testid="stApp"]', timeout=RENDER_TIMEOUT_MS)
-        _idle(page)
+        idle(page)
         page.locator(f"{MAIN} h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        _idle(page)
+        idle(page)
         expect(page.locator(UPLOAD_INPUT)).to_have_count(0)
         expect(page.get_by_role("button", name="Load into the database")).to_have_count(0)
         expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
@@ -223,7 +197,7 @@ def _scenario(chromium: Browser, app: App, db: Path, upload: Path) -> None:
     page.get_by_role("button", name="Preview the whole dashboard with it").click()
     banner = page.get_by_text("PREVIEW — not published.")
     expect(banner).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     text = _profile_of_png(page)
     assert "PREVIEW — not published." in text and f"pending load run {run_id}" in text, text[:2000]
     assert NO_OBSERVATIONS not in text, "the preview does not show the pending observation"
@@ -231,7 +205,7 @@ def _scenario(chromium: Browser, app: App, db: Path, upload: Path) -> None:
     assert _rows(db) == [], "a preview wrote observations"
     page.get_by_role("button", name="End the preview").click()
     expect(banner).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     assert NO_OBSERVATIONS in _profile_of_png(page), "the preview outlived its end"
     _no_exception(page, app)
     editor.close()
@@ -245,7 +219,7 @@ def _scenario(chromium: Browser, app: App, db: Path, upload: Path) -> None:
     comment = page.locator(".st-key-history_comment input")
     comment.fill("Checked against the 2019 report.")
     comment.press("Enter")
-    _idle(page)
+    idle(page)
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text(f"Published run {run_id}")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     expect(page.get_by_text("Nothing is waiting for review.")).to_be_visible()

@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -24,19 +23,18 @@ from sqlalchemy import text
 from dashboard.core.db import make_engine
 from tests.conftest import PG_URL, need
 from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HAVE_PLAYWRIGHT,
-    IDLE,
     RENDER_TIMEOUT_MS,
     ROOT,
     VIEWPORT,
     App,
+    idle,
+    in_own_chromium,
     serve_app,
 )
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -108,24 +106,12 @@ def _observations() -> list[tuple[str, str, float]]:
 
 
 def test_a_load_through_one_server_shows_on_the_other(two_apps: tuple[App, App, Path]) -> None:
-    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
-    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(_in_browser, *two_apps).result()
+    in_own_chromium(_in_two_pages, *two_apps)
 
 
-def _in_browser(a: App, b: App, upload: Path) -> None:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            _scenario(chromium.new_context(viewport=VIEWPORT).new_page(),
-                      chromium.new_context(viewport=VIEWPORT).new_page(), a, b, upload)  # fmt: skip
-        finally:
-            chromium.close()
-
-
-def _idle(page: Page) -> None:
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+def _in_two_pages(chromium: Browser, a: App, b: App, upload: Path) -> None:
+    _scenario(chromium.new_context(viewport=VIEWPORT).new_page(),
+              chromium.new_context(viewport=VIEWPORT).new_page(), a, b, upload)  # fmt: skip
 
 
 def _no_exception(page: Page, app: App) -> None:
@@ -137,7 +123,7 @@ def _nav_to(page: Page, title: str) -> None:
     """Follow a navigation link: a rerun in the same session (no page load)."""
     page.locator(NAV).get_by_role("link", name=title).click()
     page.wait_for_selector(f"{MAIN} h1", timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
 
 
 def _newest_run(page: Page) -> int:
@@ -155,7 +141,7 @@ def _png_profile(page: Page) -> str:
         timeout=RENDER_TIMEOUT_MS
     )
     expect(page.get_by_role("heading", name="Evidence")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-    _idle(page)
+    idle(page)
     return page.locator(MAIN).inner_text()
 
 
@@ -167,7 +153,7 @@ def _scenario(page_a: Page, page_b: Page, a: App, b: App, upload: Path) -> None:
     expect(page_b.get_by_role("heading", name="Papua New Guinea", level=1)).to_be_visible(
         timeout=RENDER_TIMEOUT_MS
     )
-    _idle(page_b)
+    idle(page_b)
     assert NO_OBSERVATIONS in page_b.locator(MAIN).inner_text()
     before = _newest_run(page_b)
     assert NO_OBSERVATIONS in _png_profile(page_b)  # the profile remembers the participant
@@ -178,7 +164,7 @@ def _scenario(page_a: Page, page_b: Page, a: App, b: App, upload: Path) -> None:
     expect(page_a.get_by_role("heading", name="Load progress indicators")).to_be_visible(
         timeout=RENDER_TIMEOUT_MS
     )
-    _idle(page_a)
+    idle(page_a)
     page_a.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     load = page_a.get_by_role("button", name="Load into the database")
     load.wait_for(timeout=RENDER_TIMEOUT_MS)
