@@ -64,6 +64,23 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
+def last_id(conn: Connection, *, entity: str) -> int:
+    """The highest row id of an observation or assessment table (0 when empty), read before an
+    insert so ``inserted_by`` can find the new rows through the primary key."""
+    t = table(ENTITIES[entity][0])
+    return int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
+
+
+def inserted_by(*, entity: str, run_id: int, after: int) -> ColumnElement[bool]:
+    """The rows this run inserted after ``last_id`` returned ``after``: a primary-key range
+    (load_run_id has no index: an index would cost every bulk load), narrowed by the run id.
+
+    Ids only grow (SQLite's rowid past the highest, PostgreSQL's sequence), and the write lock
+    keeps other writers out, so every row this run inserts lies in the range."""
+    t = table(ENTITIES[entity][0])
+    return and_(t.c.id > after, t.c.load_run_id == run_id)
+
+
 def record_measured(
     conn: Connection, *, entity: str, run_id: int, op: str, where: ColumnElement[bool]
 ) -> None:

@@ -17,7 +17,7 @@ from dashboard.core.history import ENTITIES
 from dashboard.core.models import table
 from dashboard.core.scoring import parse_thresholds
 from loaders.errors import NotInitialised
-from loaders.history import delete_events, delete_measured, record_measured
+from loaders.history import delete_events, delete_measured, inserted_by, last_id, record_measured
 from loaders.locks import write_lock
 from loaders.readmodel import refresh
 from loaders.runs import new_run
@@ -187,12 +187,11 @@ def add_sample(
         )
         records = frame.to_dict("records")
         conn = session.connection()
+        after = last_id(conn, entity="observation")
         for start in range(0, len(records), 50_000):
             conn.execute(insert(table(models.Observation)), records[start : start + 50_000])
-        o = table(models.Observation).c
-        record_measured(
-            conn, entity="observation", run_id=run_id, op="insert", where=o.load_run_id == run_id
-        )
+        where = inserted_by(entity="observation", run_id=run_id, after=after)
+        record_measured(conn, entity="observation", run_id=run_id, op="insert", where=where)
         _finish(session, run_id=run_id, inserted=len(records), removed=removed)
         refresh(conn, touched=None)
         session.commit()

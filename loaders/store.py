@@ -28,6 +28,8 @@ from loaders.history import (
     delete_measured,
     event_states,
     fill_after,
+    inserted_by,
+    last_id,
     record_events,
     record_measured,
     record_measured_ids,
@@ -337,12 +339,12 @@ def _write_observations(
             }
             if is_assessment:
                 columns |= {"assessor": new["assessor"], "rationale": new["rationale"]}
+            after = last_id(conn, entity=entity)
             insert_columns(conn, table_name=table(model).name, columns=columns, rows=len(new))
             del columns
             # Recorded before any update below gives other rows this run's id.
-            record_measured(
-                conn, entity=entity, run_id=run_id, op="insert", where=t.load_run_id == run_id
-            )
+            where = inserted_by(entity=entity, run_id=run_id, after=after)
+            record_measured(conn, entity=entity, run_id=run_id, op="insert", where=where)
         moved_ids = part.loc[changed, "id"].astype(int).tolist()
         if moved_ids and not dry:
             record_measured_ids(conn, entity=entity, run_id=run_id, op="update", ids=moved_ids)
