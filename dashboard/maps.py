@@ -14,7 +14,6 @@ a PathLayer of borders, a TextLayer (font atlas, background boxes) and a LineLay
 from __future__ import annotations
 
 import base64
-import copy
 import io
 import json
 import math
@@ -61,9 +60,13 @@ def _geometry(path: str) -> dict[str, Any]:
     return data
 
 
+def _geometry_path() -> str:
+    return str(get_settings().data_dir / "geo" / "participants.geojson")
+
+
 def geometry() -> dict[str, Any]:
     """The participants' Natural Earth polygons (a GeoJSON FeatureCollection, read once)."""
-    return _geometry(str(get_settings().data_dir / "geo" / "participants.geojson"))
+    return _geometry(_geometry_path())
 
 
 def _rgb(hex_color: str) -> list[int]:
@@ -87,6 +90,11 @@ def status_rgb(status: float | None) -> list[int]:
     return _rgb(STATUS_COLORS[int(status)])
 
 
+@lru_cache(maxsize=8)
+def _status_rgb(status: int | None) -> tuple[int, ...]:
+    return tuple(status_rgb(status))
+
+
 def _east(lon: float) -> float:
     """A longitude in the Pacific-centred frame (the Americas east of the antimeridian)."""
     return lon + 360.0 if lon < WRAP_WEST else lon
@@ -96,6 +104,26 @@ def _shift_coords(coords: Any) -> Any:
     if coords and isinstance(coords[0], int | float):
         return [_east(float(coords[0])), *coords[1:]]
     return [_shift_coords(c) for c in coords]
+
+
+def _shifted_tuples(coords: Any) -> Any:
+    if coords and isinstance(coords[0], int | float):
+        return (_east(float(coords[0])), *coords[1:])
+    return tuple(_shifted_tuples(c) for c in coords)
+
+
+@lru_cache(maxsize=2)
+def _shifted_geometry(path: str) -> dict[str, dict[str, Any]]:
+    """Code -> its polygon geometry in the Pacific-centred frame, in the file's order, computed
+    once: every deck shares these (tuples, so no deck can change them; tuples of numbers are
+    also left alone by the garbage collector that Streamlit runs after every script run)."""
+    return {
+        str(f["properties"]["code"]): {
+            "type": f["geometry"]["type"],
+            "coordinates": _shifted_tuples(f["geometry"]["coordinates"]),
+        }
+        for f in _geometry(path)["features"]
+    }
 
 
 def view_for(height: int, width: int | None = None) -> dict[str, float]:
@@ -370,29 +398,38 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
     source, selected). Tooltip fields are plain data; Streamlit's deck.gl escapes them. Layers:
     status fills, an image of borders and leaders, points, an image of labels, SAMPLE DATA.
     """
-    by_code = values.set_index("code")
-    features = []
-    for feature in geometry()["features"]:
-        code = feature["properties"]["code"]
-        if code not in by_code.index:
-            continue
-        row = by_code.loc[code]
-        f = copy.deepcopy(feature)
-        f["geometry"]["coordinates"] = _shift_coords(f["geometry"]["coordinates"])
-        alpha = 235 if bool(row["selected"]) else 70
-        f["properties"] = {
-            **_tooltip_fields(code, row),
-            "fill": [*status_rgb(row["status"]), alpha],
+    codes = values["code"].astype(str).tolist()
+    tips = _tooltip_records(codes, values)
+    status = [None if pd.isna(s) else int(s) for s in values["status"]]
+    selected = [bool(x) for x in values["selected"]]
+    shapes = _shifted_geometry(_geometry_path())
+    row = {code: i for i, code in enumerate(codes)}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shape,  # shared by every deck (nested tuples: never mutated)
+            "properties": {
+                **tips[i],
+                "fill": [*_status_rgb(status[i]), 235 if selected[i] else 70],
+            },
         }
-        features.append(f)
-    points = values.dropna(subset=["lat", "lon"]).copy()
-    points["lon"] = points["lon"].astype(float).map(_east)
-    points["fill"] = [
-        [*status_rgb(s), 255 if sel else 90]
-        for s, sel in zip(points["status"], points["selected"], strict=True)
+        for code, shape in shapes.items()
+        if (i := row.get(code)) is not None
     ]
-    tip = points.apply(lambda r: _tooltip_fields(str(r["code"]), r), axis=1, result_type="expand")
-    points = pd.concat([points[["lat", "lon", "fill"]], tip], axis=1)
+    has_point = (values["lat"].notna() & values["lon"].notna()).tolist()
+    lats, lons = values["lat"].tolist(), values["lon"].tolist()
+    points = [
+        {
+            "lat": float(lat),
+            "lon": _east(float(lon)),
+            "fill": [*_status_rgb(s), 255 if sel else 90],
+            **tip,
+        }
+        for ok, lat, lon, tip, s, sel in zip(
+            has_point, lats, lons, tips, status, selected, strict=True
+        )
+        if ok
+    ]
     over = overlays(values=values, synthetic=synthetic, height=height)
     layers = [
         pdk.Layer(  # fills only: a stroked GeoJsonLayer adds a PathLayer (~0.9 s per mount)
@@ -438,15 +475,25 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
     )
 
 
-def _tooltip_fields(code: str, row: pd.Series) -> dict[str, Any]:
-    return {
-        "code": code,
-        "name": str(row["name"]),
-        "status_label": str(row["status_label"]),
-        "value": str(row["value"]) or "—",
-        "date": str(row["date"]) or "—",
-        "source": (str(row["source"]) or "—")[:200],
-    }
+def _tooltip_records(codes: list[str], values: pd.DataFrame) -> list[dict[str, str]]:
+    """Per row of ``values``: the fields the tooltip shows, as plain text ("—" for empty)."""
+
+    def texts(column: str, *, limit: int | None = None) -> list[str]:
+        out = [str(v) or "—" for v in values[column]]
+        return out if limit is None else [t[:limit] for t in out]
+
+    return [
+        {"code": c, "name": n, "status_label": sl, "value": v, "date": d, "source": src}
+        for c, n, sl, v, d, src in zip(
+            codes,
+            [str(v) for v in values["name"]],
+            [str(v) for v in values["status_label"]],
+            texts("value"),
+            texts("date"),
+            texts("source", limit=200),
+            strict=True,
+        )
+    ]
 
 
 def picked_code(selection: Any) -> str | None:

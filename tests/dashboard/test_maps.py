@@ -101,3 +101,40 @@ def test_the_deck_keeps_status_fills_and_points_pickable(values) -> None:  # typ
     assert codes <= set(values["code"]) and len(codes) >= 20  # SGP and the EU have no polygon
     assert sorted(p["code"] for p in points["data"]) == sorted(values["code"])
     assert all(p["status_label"] for p in points["data"])  # the tooltip names the status
+
+
+def test_every_deck_draws_the_shipped_polygons_in_the_pacific_frame(values) -> None:  # type: ignore[no-untyped-def]
+    first = json.loads(maps.deck(values=values, synthetic=False).to_json())
+    # Another deck from other values in between must not change what the first one drew: the
+    # shifted geometry is computed once and shared by every deck.
+    other = values.assign(status=None, selected=False, value="", source="")
+    json.loads(maps.deck(values=other, synthetic=True, height=380).to_json())
+    again = json.loads(maps.deck(values=values, synthetic=False).to_json())
+    assert again == first
+    shipped = {f["properties"]["code"]: f["geometry"] for f in maps.geometry()["features"]}
+    polygons = next(x for x in first["layers"] if x["id"] == maps.POLYGON_LAYER)
+    drawn = {f["properties"]["code"]: f["geometry"] for f in polygons["data"]["features"]}
+    assert set(drawn) == set(shipped) & set(values["code"])
+    for code, geometry in drawn.items():
+        assert geometry["type"] == shipped[code]["type"]
+        assert geometry["coordinates"] == maps._shift_coords(shipped[code]["coordinates"])
+    lons = [lon for lon, _ in drawn["USA"]["coordinates"][0][0]]
+    assert min(lons) > maps.WRAP_WEST  # the Americas east of the antimeridian, not split
+    tips = {f["properties"]["code"]: f["properties"] for f in polygons["data"]["features"]}
+    points = next(x for x in first["layers"] if x["id"] == maps.POINT_LAYER)["data"]
+    for p in points:  # a point and its polygon show the same tooltip
+        if p["code"] in tips:
+            assert {k: p[k] for k in tips[p["code"]] if k != "fill"} == {
+                k: v for k, v in tips[p["code"]].items() if k != "fill"
+            }
+
+
+def test_empty_tooltip_fields_read_as_a_dash(values) -> None:  # type: ignore[no-untyped-def]
+    blank = values.assign(value="", date="", source="")
+    spec = json.loads(maps.deck(values=blank, synthetic=False).to_json())
+    points = next(x for x in spec["layers"] if x["id"] == maps.POINT_LAYER)["data"]
+    assert {(p["value"], p["date"], p["source"]) for p in points} == {("—", "—", "—")}
+    long = values.assign(source="x" * 500)
+    spec = json.loads(maps.deck(values=long, synthetic=False).to_json())
+    points = next(x for x in spec["layers"] if x["id"] == maps.POINT_LAYER)["data"]
+    assert {len(p["source"]) for p in points} == {200}
