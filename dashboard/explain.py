@@ -190,6 +190,15 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
             f"coverage {observed} of {expected} is incomplete: at most "
             f"{STATUS_LABELS[scoring.PARTIAL_CAP]} (Implemented needs every indicator)"
         )
+    lapsed = [e for e in indicators if not e["counted"] and e["value"] is not None]
+    if not observed and lapsed and expert is None:
+        limits.append(
+            f"none of its observations counts in {year}: "
+            + ", ".join(f"{e['code']} ({e['date']})" for e in lapsed)
+            + " "
+            + ("is" if len(lapsed) == 1 else "are")
+            + " outside the window in which a flow counts, so there is no current data"
+        )
     if rec_ceiling and rec_ceiling < 4:
         limits.append(
             f"the indicators of this recommendation can show at most {STATUS_LABELS[rec_ceiling]}"

@@ -151,6 +151,29 @@ def test_explain_json_text_and_unknown_participant(sqlite_reference_path: Path) 
     assert near.returncode == 1 and "did you mean Australia / AUS?" in near.stderr
 
 
+def test_explain_says_when_only_lapsed_flows_are_behind_no_data(sqlite_reference_path: Path) -> None:
+    """China's R12 evidence is two flows (a 2015 dialogue, a 2018 UN debate statement): in 2026
+    neither counts, so the cell is "no data" and the explanation says why; in 2019 the 2018
+    statement still counts and no such limit is given."""
+    later = json.loads(
+        run(sqlite_reference_path, "explain", "CHN", "R12", "--year", "2026", "--json").stdout
+    )
+    assert (later["result"], later["status"], later["coverage"]["observed"]) == ("no data", None, 0)
+    lapsed = [i for i in later["indicators"] if i["value"] is not None]
+    assert [i["code"] for i in lapsed] == ["R12.1", "R12.3"]
+    assert all(not i["counted"] and i["reason"].startswith("outside its window") for i in lapsed)
+    said = [x for x in later["limits"] if x.startswith("none of its observations counts in 2026")]
+    assert len(said) == 1 and "R12.1 (2015-11-04), R12.3 (2018) are outside" in said[0]
+    text = run(sqlite_reference_path, "explain", "CHN", "R12", "--year", "2026").stdout
+    assert "Limit: none of its observations counts in 2026" in text
+
+    earlier = json.loads(
+        run(sqlite_reference_path, "explain", "CHN", "R12", "--year", "2019", "--json").stdout
+    )
+    assert earlier["coverage"]["observed"] == 1 and earlier["result"] != "no data"
+    assert not any(x.startswith("none of its observations") for x in earlier["limits"])
+
+
 def test_the_rtop_command_loads_explains_and_refreshes(sqlite_reference_path: Path) -> None:
     """The console script `rtop` (pyproject's [project.scripts]) is the same command."""
     rtop = Path(sys.executable).parent / "rtop"
