@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import inputs, readmodel
-from dashboard.core.history import Since, changes, describe_change, loads
+from dashboard.core import readmodel
+from dashboard.core.history import describe_change, loads
 from dashboard.core.models import FIRST_YEAR, RECOMMENDATIONS
 from dashboard.core.scoring import REGION
 from dashboard.filters import Filters
@@ -54,7 +54,7 @@ def _key(participant: object, code: object, date: object, source_id: object) -> 
 
 def _later_changes(*, ds: Dataset, since: dt.date) -> pd.DataFrame:
     """Published changes to observations and assessments from the start of ``since`` on."""
-    found = changes(engine=ds.engine, since=Since(start=since))
+    found = ds.recorded_changes(since=since)
     if found.empty:
         return found
     found = found[found["entity"].isin(("observation", "assessment"))]
@@ -89,7 +89,9 @@ def _revert(frame: pd.DataFrame, *, later: pd.DataFrame, entity: str, code: str)
             continue
         old: dict[str, Any] = change.before_d or {}
         restored = {
-            "participant_code": change.participant_code or REGION,
+            "participant_code": REGION
+            if pd.isna(change.participant_code)
+            else change.participant_code,
             code: change.code,
             "date": pd.Timestamp(change.date),
             "precision": old.get("precision", "year"),
@@ -154,12 +156,8 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
         owners = sorted(set(later["owner"]))
         recs = sorted(set(later["recommendation"].dropna()))
         codes = sorted(catalogue.loc[catalogue["recommendation"].isin(recs), "code"])
-        obs_now = inputs.observations(
-            engine=ds.engine, include_sample=ds.include_sample, owners=owners, indicators=codes
-        )
-        ass_now = inputs.assessments(
-            engine=ds.engine, include_sample=ds.include_sample, owners=owners
-        )
+        obs_now = ds.observations(owners=owners, indicators=codes)
+        ass_now = ds.assessments(owners=owners)
         ass_now = ass_now[ass_now["recommendation"].isin(recs)]
         scoped = catalogue[catalogue["recommendation"].isin(recs)]
         obs_then = _revert(obs_now, later=later, entity="observation", code="indicator_code")
@@ -269,7 +267,7 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
             {
                 "when": pd.Timestamp(r.started_at).strftime("%Y-%m-%d"),
                 "change": OPS.get(str(r.op), str(r.op)),
-                "participant": r.participant_code or REGION,
+                "participant": REGION if pd.isna(r.participant_code) else r.participant_code,
                 "code": r.code,
                 "date": str(r.date),
                 "before": before,
@@ -285,7 +283,7 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
 def _events_since(*, ds: Dataset, since: dt.date) -> pd.DataFrame:
     """Events dated on or after ``since``, and events recorded since (newest first)."""
     ev = ds.events
-    recorded = changes(engine=ds.engine, since=Since(start=since))
+    recorded = ds.recorded_changes(since=since)
     added = recorded[(recorded["entity"] == "event") & (recorded["op"] == "insert")]
     ids = set(added["row_id"].astype(int))
     found = ev[(pd.to_datetime(ev["date"]) >= pd.Timestamp(since)) | ev["id"].isin(ids)]

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from dashboard import queries
 from dashboard.core import inputs as inputs_module
 from dashboard.core import readmodel, scoring
-from dashboard.core.history import data_version
+from dashboard.core.history import Since, changes, data_version
 from dashboard.core.inputs import Bind
 
 REGION_NAME = "ARF (region)"
@@ -29,6 +29,8 @@ class PreviewOf:
     owners: frozenset[str]
     observations: pd.DataFrame  # inputs.observations' shape, for ``owners`` only
     panel: pd.DataFrame  # the read model's indicator rows of ``owners``, every year
+    assessments: pd.DataFrame  # inputs.assessments' shape, for ``owners`` only
+    changes: pd.DataFrame  # the run's change records (history.changes' shape), as applied
 
 
 def _combine(kept: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
@@ -122,6 +124,33 @@ class Dataset:
             indicators=indicators,
         )
         return _combine(published[~published["participant_code"].isin(self.preview.owners)], held)
+
+    def assessments(self, *, owners: Collection[str]) -> pd.DataFrame:
+        """Expert assessments of some owners (read on demand); in a preview, the touched
+        owners' as the pending run makes them."""
+        if self.preview is None:
+            return inputs_module.assessments(
+                engine=self.engine, include_sample=self.include_sample, owners=owners
+            )
+        held = self.preview.assessments
+        held = held[held["participant_code"].isin(set(owners))]
+        rest = set(owners) - self.preview.owners
+        if not rest:
+            return held.reset_index(drop=True)
+        published = inputs_module.assessments(
+            engine=self.engine, include_sample=self.include_sample, owners=rest
+        )
+        return _combine(published, held)
+
+    def recorded_changes(self, *, since: dt.date) -> pd.DataFrame:
+        """The change history from the start of ``since`` on (history.changes' shape); in a
+        preview, with the pending run's changes last, as publishing it now would record them."""
+        found = changes(engine=self.engine, since=Since(start=since))
+        if self.preview is None or self.preview.changes.empty:
+            return found
+        if found.empty:
+            return self.preview.changes.reset_index(drop=True)
+        return pd.concat([found, self.preview.changes], ignore_index=True)
 
     @property
     def has_synthetic(self) -> bool:

@@ -2,9 +2,10 @@
 
 Publishing is the only write; a preview applies the pending file in a transaction that is
 rolled back (loaders.review.applied, composed in dashboard/ui/preview.py) and reads, inside it,
-what the pages read: the cells, the events, the counts, and the indicator rows and observations
-of the owners the run touches. The rest (untouched owners' rows, read year by year as pages
-ask) is read as published, which is what the run leaves it. Nothing of the preview is stored.
+what the pages read: the cells, the events, the counts, the indicator rows, observations and
+assessments of the owners the run touches, and the run's change records (for What changed).
+The rest (untouched owners' rows, read year by year as pages ask) is read as published, which
+is what the run leaves it. Nothing of the preview is stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.core import inputs, models, readmodel
+from dashboard.core.history import changes
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from dashboard.views.dataset import Dataset, PreviewOf, load_dataset
@@ -43,6 +45,7 @@ def read_preview(
         select(table(models.LoadRun)).where(table(models.LoadRun).c.id == run_id)
     ).one()
     held = inputs.observations(engine=read_from, include_sample=include_sample, owners=owners)
+    assessed = inputs.assessments(engine=read_from, include_sample=include_sample, owners=owners)
     panel = (
         readmodel.read_indicator_years(
             engine=read_from, include_sample=include_sample, indicators=ds.indicators, owners=owners
@@ -59,6 +62,8 @@ def read_preview(
             owners=owners,
             observations=held,
             panel=panel,
+            assessments=assessed,
+            changes=changes(engine=read_from, run_id=run_id),
         ),
         version=f"{ds.version} + {PREVIEW_NOTE.format(run=run_id)}",
     )

@@ -130,3 +130,26 @@ def test_the_briefing_pack_has_the_what_changed_slide(ref_engine: Engine) -> Non
     assert any(t.startswith("What changed since") for t in texts)
     plain = export.briefing.build_pack(ds=ds, filters=Filters())
     assert not any(s.title.startswith("What changed") for s in plain.slides)
+
+
+def test_a_regional_change_is_taken_back_for_the_region(ref_engine: Engine) -> None:
+    """A regional value (no participant) changed after the meeting: "then" is the region's
+    status on the old value, and the evidence row names the region."""
+    load(ref_engine, f"region,R8.1,{YEAR},4,Meeting source,", name="region.csv")
+    backdate(ref_engine, 30)
+    before = moved(ref_engine, TODAY - dt.timedelta(days=1))
+    assert before.statuses.empty
+    # with a participant's row in the same history, as real loads mix them
+    load(
+        ref_engine,
+        f"region,R8.1,{YEAR},1,Meeting source,",
+        f"KHM,R1.1,{YEAR},2,Meeting source,",
+        name="region.csv",
+    )
+    found = moved(ref_engine, TODAY - dt.timedelta(days=1))
+    arf = row(found.statuses, "ARF", "R8")
+    assert arf["direction"] == "down" and "No data" not in arf["before"]
+    changed = found.evidence[found.evidence["change"] == "changed"]
+    assert list(changed["participant"]) == ["ARF"]
+    assert set(found.evidence["participant"]) == {"ARF", "KHM"}
+    assert (changed.iloc[0]["before"], changed.iloc[0]["after"]) == ("4", "1")

@@ -8,6 +8,7 @@ counts — and building it writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from dashboard.core.db import make_engine
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from dashboard.ui.preview import preview_dataset
+from dashboard.views.changes import what_changed
 from dashboard.views.dataset import Dataset, load_dataset
 from dashboard.views.preview import PREVIEW_NOTE
 from loaders.errors import Rejected
@@ -60,6 +62,12 @@ def what_pages_read(ds: Dataset, *, owners: set[str]) -> dict[str, pd.DataFrame]
         shown[f"evidence {owner} R2"] = tidy(ds.observations(owners={owner}, indicators={"R2.1"}))
     for year in YEARS:
         shown[f"indicators {year}"] = tidy(ds.indicators_at(year))
+    # What changed since yesterday (the loads of these tests are today's), as the page asks
+    changed = what_changed(ds=ds, since=dt.date.today() - dt.timedelta(days=1), year=2026)
+    shown["changed statuses"] = tidy(changed.statuses)
+    shown["changed evidence"] = tidy(changed.evidence)
+    shown["changed events"] = tidy(changed.events)
+    shown["changed summary"] = pd.DataFrame([changed.summary])
     return shown
 
 
@@ -100,6 +108,13 @@ def test_the_preview_reads_what_publishing_gives(ref_engine: Engine) -> None:
     vnm = previewed["evidence VNM R2"]
     assert ((vnm["value"] == 3.0) & (vnm["note"] == "a note")).sum() == 1
     assert len(published_before["evidence VNM R2"]) == len(vnm) - 1
+    # What changed shows the pending run's three rows and the statuses they move, as if published
+    mine = previewed["changed evidence"]
+    mine = mine[mine["load"] == f"run {run}: pending.csv"]
+    assert sorted(mine["code"]) == ["R1.1", "R2.1", "R8.1"] and set(mine["change"]) == {"added"}
+    assert not published_before["changed evidence"]["load"].eq(f"run {run}: pending.csv").any()
+    moved = previewed["changed statuses"]
+    assert moved["loads"].str.contains(f"run {run}: pending.csv").any()
 
     publish(engine=ref_engine, run_id=run, reviewer="reviewer-r")
     after = load_dataset(engine=ref_engine, include_sample=False)
