@@ -12,10 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
+from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta, for_projector
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
+from dashboard.ui import present
 from dashboard.ui.cache import dataset
 from dashboard.ui.downloads import downloads, file_stem, who_part
 from dashboard.ui.state import current_filters, show_notices
@@ -104,6 +105,9 @@ def plot(
         st.info(f"{chart_meta.title}: nothing to show for this selection.")
         return None
     filters = filters or current_filters()
+    # Presentation mode (?present=1, see dashboard/ui/present.py): type for the back of a room;
+    # the downloads below keep the print sizes.
+    shown = for_projector(fig) if present.active() else fig
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {
@@ -111,11 +115,11 @@ def plot(
             "filename": file_stem(chart_meta, filters=filters),
             "scale": 2,
             "width": 1600,
-            "height": int(fig.layout.height or 600),
+            "height": int(shown.layout.height or 600),
         },
     }
     event = st.plotly_chart(
-        fig,
+        shown,
         key=key,
         config=config,
         on_select=on_select,  # type: ignore[call-overload]

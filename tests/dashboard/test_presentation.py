@@ -116,3 +116,51 @@ def test_chart_summaries_say_what_the_rows_show() -> None:
         summarise(shares.iloc[:0], title="Coverage")
         == "Coverage: nothing to show for this selection."
     )
+
+
+def _font_sizes(node: object, *, in_font: bool = False, path: str = "") -> dict[str, float]:
+    """Every font size of a figure's JSON, by its path."""
+    found: dict[str, float] = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if in_font and key == "size" and isinstance(value, int | float):
+                found[here] = float(value)
+            else:
+                found |= _font_sizes(value, in_font=key.endswith("font"), path=here)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found |= _font_sizes(item, in_font=in_font, path=f"{path}[{i}]")
+    return found
+
+
+def test_charts_on_the_projector_have_every_font_half_as_large_again() -> None:
+    """Presentation mode's charts: titles, ticks, the colour bar, the symbols in the cells, the
+    source line and the SAMPLE DATA mark all 1.5x, the layout's pixel sizes with them; the
+    cached figure (what the downloads render) is left as it was."""
+    import plotly.graph_objects as go
+
+    from dashboard.charts.common import ChartMeta, colorbar, for_projector, layout
+
+    meta = ChartMeta(title="Status by participant", sources=("A source",), synthetic=True)
+    cells = go.Heatmap(
+        z=[[2, 4]],
+        text=[["◑", "●"]],
+        texttemplate="%{text}",
+        textfont={"size": 22},
+        colorbar=colorbar("Status", tickvals=[2, 4], ticktext=["Initiated", "Implemented"]),
+    )
+    fig = layout(go.Figure(cells), meta, height=400)
+    before = fig.to_plotly_json()
+    sizes = _font_sizes(before)
+    big = for_projector(fig).to_plotly_json()
+    assert fig.to_plotly_json() == before  # not changed in place
+    grown = _font_sizes(big)
+    assert grown.keys() == sizes.keys() and len(sizes) >= 8
+    assert all(grown[k] == round(v * 1.5, 1) for k, v in sizes.items())
+    assert max(sizes.values()) == 60 and min(sizes.values()) >= 13  # watermark .. source line
+    assert big["layout"]["height"] == round(before["layout"]["height"] * 1.5)
+    assert big["layout"]["margin"]["t"] == round(before["layout"]["margin"]["t"] * 1.5)
+    assert big["layout"]["margin"]["b"] == round(before["layout"]["margin"]["b"] * 1.5)
+    source = [a for a in big["layout"]["annotations"] if "yshift" in a]
+    assert source and all(a["yshift"] < 0 for a in source)

@@ -190,3 +190,21 @@ def test_selection_without_any_event(open_page: OpenPage, sqlite_sample_path: Pa
     heat = plotly_figures(at)[0]["data"][0]
     assert heatmap_labels(plotly_figures(at)[0])[0] == ["R1"]
     assert {s for row in heat["text"] for s in row} == {"–"}
+
+
+@pytest.mark.parametrize("page", ["pillars.py", "timeline.py"])
+def test_presentation_mode_draws_the_charts_for_the_back_of_the_room(
+    open_page: OpenPage, sqlite_reference_path: Path, page: str
+) -> None:
+    """?present=1: every chart on the page has its title and tick labels 1.5x the desk sizes
+    (22 px title, 14-15 px ticks); the same page without it keeps the desk sizes."""
+    desk = plotly_figures(open_page(sqlite_reference_path, page))
+    room = plotly_figures(open_page(sqlite_reference_path, page, query={"present": "1"}))
+    assert len(desk) == len(room) >= 1
+    for d, r in zip(desk, room, strict=True):
+        assert d["layout"]["title"]["font"]["size"] == 22
+        assert r["layout"]["title"]["font"]["size"] == 33
+        assert r["layout"]["height"] == round(d["layout"]["height"] * 1.5)
+        axes = [k for k in d["layout"] if k.startswith(("xaxis", "yaxis"))]
+        sizes = [(d["layout"][k]["tickfont"]["size"], r["layout"][k]["tickfont"]["size"]) for k in axes]
+        assert sizes and all(big == round(small * 1.5, 1) >= 21 for small, big in sizes)
