@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.core import scoring
+from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.filters import PILLARS, Filters
 from dashboard.views.common import (
     FOCAL_POINT_APPOINTED,
     FOCAL_POINT_INDICATOR,
+    INSUFFICIENT,
+    INSUFFICIENT_SYMBOL,
+    NO_DATA_SYMBOL,
+    SYMBOLS,
     rec_levels,
+    rec_names,
     selected_participants,
     selected_recommendations,
     status_at,
 )
 from dashboard.views.dataset import Dataset
 from dashboard.views.timeline import timeline_events
+from dashboard.views.tracker import regional_track, tracker_matrix
 
 
 @dataclass(frozen=True)
@@ -209,3 +217,79 @@ def freshness(*, ds: Dataset) -> dict[str, str]:
         "sources cited": str(int(((ds.sources["observations"] + ds.sources["events"]) > 0).sum())),
         "data read": ds.loaded_at,
     }
+
+
+STANDING = (  # (key, symbol, label) from the best status down, then the two kinds of no status
+    *((str(s), SYMBOLS[s], STATUS_LABELS[s]) for s in (4, 3, 2, 1, 0)),
+    ("insufficient", INSUFFICIENT_SYMBOL, INSUFFICIENT),
+    ("none", NO_DATA_SYMBOL, NO_DATA),
+)
+
+
+def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """Where the region stands on each national recommendation: how many of the selected
+    participants are at each status in ``year``, with insufficient data and no data counted.
+
+    Counted from the tracker's own cells (tracker_matrix), so the Overview and the tracker
+    never disagree. One row per (recommendation, status) with a count, in the recommendations'
+    order and the statuses' from Implemented down: recommendation, name, key, rank (that
+    order), symbol, label, count, of (participants selected), synthetic (a sample value is
+    among those counted).
+    """
+    columns = [
+        "recommendation",
+        "name",
+        "key",
+        "rank",
+        "symbol",
+        "label",
+        "count",
+        "of",
+        "synthetic",
+    ]
+    matrix = tracker_matrix(ds=ds, filters=filters, year=year, sort="grouping")
+    if matrix.empty:
+        return pd.DataFrame(columns=columns)
+    key = np.where(
+        matrix["result"].eq(scoring.RESULT_STATUS),
+        matrix["status"].fillna(-1).astype(int).astype(str),
+        np.where(matrix["result"].eq(scoring.RESULT_INSUFFICIENT), "insufficient", "none"),
+    )
+    cells = matrix.assign(key=key)
+    names = rec_names(ds)
+    people = len(selected_participants(ds=ds, filters=filters))
+    rows = []
+    for rec in dict.fromkeys(cells["recommendation"]):
+        mine = cells[cells["recommendation"] == rec]
+        for rank, (k, symbol, label) in enumerate(STANDING):
+            hit = mine[mine["key"] == k]
+            if len(hit):
+                rows.append(
+                    {
+                        "recommendation": rec,
+                        "name": names.get(rec, ""),
+                        "key": k,
+                        "rank": rank,
+                        "symbol": symbol,
+                        "label": label,
+                        "count": len(hit),
+                        "of": people,
+                        "synthetic": bool(hit["synthetic"].any()),
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def regional_standing(*, ds: Dataset, filters: Filters, year: int) -> list[str]:
+    """The selected regional recommendations' statuses (acts of the ARF as a whole), one short
+    text each ("R4 Early warning: ◑ Initiated"), from the tracker's regional track."""
+    track = regional_track(ds=ds, filters=filters, year=year)
+    if track.empty:
+        return []
+    track = track[track["kind"] == "regional recommendation"]
+    return [
+        f"{code} {name}: {label}"
+        for code, name, label in zip(
+            track["code"], track["name"], track["status_label"], strict=True
+        )
+    ]

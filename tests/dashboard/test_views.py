@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hyp
 
 from dashboard import views
 from dashboard.core.db import make_engine
@@ -148,3 +150,97 @@ def test_downloaded_shares_are_rounded(ds: views.Dataset) -> None:
         "International assistance and capacity-building",
         "Timely and decisive response",
     }
+
+
+@pytest.fixture(scope="module")
+def sample_ds(tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> views.Dataset:
+    path = tmp_path_factory.mktemp("standing") / "sample.sqlite"
+    shutil.copy(template_dir / "sample.sqlite", path)
+    return views.load_dataset(engine=make_engine(url=f"sqlite:///{path}"), include_sample=True)
+
+
+CODES = ("AUS", "CHN", "IDN", "JPN", "KHM", "THA", "USA", "VNM", "EUU", "SGP")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    participants=hyp.lists(hyp.sampled_from(CODES), unique=True, max_size=4),
+    pillars=hyp.lists(hyp.sampled_from((1, 2, 3)), unique=True, max_size=2),
+    recommendations=hyp.lists(
+        hyp.sampled_from([f"R{i}" for i in range(1, 13)]), unique=True, max_size=5
+    ),
+    year=hyp.integers(2009, 2026),
+)
+def test_the_overview_standing_counts_what_the_tracker_shows(
+    sample_ds: views.Dataset,
+    participants: list[str],
+    pillars: list[int],
+    recommendations: list[str],
+    year: int,
+) -> None:
+    """Where the region stands (Overview) is the tracker's cells counted: for any selection and
+    year, each national recommendation's counts by status are the tracker's labels counted, and
+    they add up to the participants selected; the regional list is the tracker's regional
+    track."""
+    from dashboard.views.overview import regional_standing, rec_standing
+    from dashboard.views.tracker import regional_track, tracker_matrix
+
+    f = Filters(
+        participants=tuple(participants),
+        pillars=tuple(pillars),
+        recommendations=tuple(recommendations),
+        sample=True,
+    )
+    standing = rec_standing(ds=sample_ds, filters=f, year=year)
+    matrix = tracker_matrix(ds=sample_ds, filters=f, year=year, sort="grouping")
+    people = len(participants) or 27
+    words = [str(label).split(" (")[0] for label in matrix["status_label"]] if len(matrix) else []
+    shown = matrix.assign(word=words)
+    expected = {
+        (rec, word): n for (rec, word), n in shown.groupby(["recommendation", "word"]).size().items()
+    }
+    got = {
+        (rec, f"{sym} {label}"): int(n)
+        for rec, sym, label, n in standing[["recommendation", "symbol", "label", "count"]].itertuples(
+            index=False
+        )
+    }
+    assert got == expected
+    assert list(dict.fromkeys(standing["recommendation"])) == list(
+        dict.fromkeys(matrix["recommendation"])
+    )
+    if len(standing):
+        assert (standing.groupby("recommendation")["count"].sum() == people).all()
+        assert (standing["of"] == people).all()
+        ranks = standing.groupby("recommendation")["rank"].apply(list)
+        assert all(r == sorted(r) for r in ranks)  # from Implemented down to no data
+    track = regional_track(ds=sample_ds, filters=f, year=year)
+    regional = track[track["kind"] == "regional recommendation"]
+    assert regional_standing(ds=sample_ds, filters=f, year=year) == [
+        f"{c} {n}: {s}" for c, n, s in zip(regional["code"], regional["name"], regional["status_label"])
+    ]
+
+
+def test_the_standing_chart_says_status_by_symbol_and_count(sample_ds: views.Dataset) -> None:
+    """Each segment of the Overview's bars carries its status symbol and count; the segments run
+    from Implemented to no data, the legend in that order; the sample is marked."""
+    from dashboard.charts.common import ChartMeta, has_sample_mark
+    from dashboard.charts.overview import standing_bars
+    from dashboard.views.overview import rec_standing
+
+    f = Filters(sample=True)
+    standing = rec_standing(ds=sample_ds, filters=f, year=2026)
+    meta = ChartMeta(title="Where the region stands", synthetic=bool(standing["synthetic"].any()))
+    fig = standing_bars(standing=standing, meta=meta)
+    assert has_sample_mark(fig)
+    ordered = standing.sort_values("rank").drop_duplicates("key")
+    assert [t.name for t in fig.data] == [f"{s} {w}" for s, w in zip(ordered["symbol"], ordered["label"])]
+    assert fig.layout.legend.traceorder == "normal" and fig.layout.barmode == "stack"
+    for trace in fig.data:
+        symbol = trace.name.split(" ")[0]
+        for rec_row, count, text in zip(trace.y, trace.x, trace.text, strict=True):
+            rec = rec_row.split(" ")[0]
+            hit = standing[(standing["recommendation"] == rec) & (standing["symbol"] == symbol)]
+            assert count == (int(hit["count"].iloc[0]) if len(hit) else 0)
+            assert text == (f"{symbol} {count}" if count else "")
+    assert fig.layout.xaxis.range == (0, 27)

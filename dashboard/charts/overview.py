@@ -1,0 +1,90 @@
+"""The Overview's figure: where the region stands on each national recommendation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import (
+    GRID_COLOR,
+    LEGEND_ROW,
+    NO_DATA_COLOR,
+    STATUS_COLORS,
+    TEXT_ON,
+    TICK_SIZE,
+    ChartMeta,
+    empty_figure,
+    esc,
+    layout,
+    legend_top,
+)
+
+INSUFFICIENT_COLOR = "#EDEDED"  # lighter than no data: the two are told apart by symbol too
+ROW = 44  # pixels per recommendation
+
+
+def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+    """One horizontal bar per national recommendation, split by how many selected participants
+    are at each status; every segment says its status by symbol and count, not only colour.
+
+    ``standing``: views.overview.rec_standing output (one row per recommendation and status);
+    the segments run from Implemented on the left to no data on the right.
+    """
+    if standing.empty:
+        return empty_figure(
+            meta,
+            "No national recommendations or no participants in this selection (regional "
+            "recommendations are listed beside the chart).",
+        )
+    recs = list(dict.fromkeys(standing["recommendation"]))
+    names = dict(zip(standing["recommendation"], standing["name"], strict=False))
+    rows = [f"{rec} {names.get(rec, '')}".strip() for rec in recs]
+    of = int(standing["of"].max())
+    fig = go.Figure()
+    for key in dict.fromkeys(standing.sort_values("rank", kind="stable")["key"]):
+        part = standing[standing["key"] == key].set_index("recommendation").reindex(recs)
+        symbol, label = str(part["symbol"].dropna().iloc[0]), str(part["label"].dropna().iloc[0])
+        counts = part["count"].fillna(0).astype(int)
+        status = int(key) if key.isdigit() else None
+        colour = (
+            STATUS_COLORS[status]
+            if status is not None
+            else (INSUFFICIENT_COLOR if key == "insufficient" else NO_DATA_COLOR)
+        )
+        fig.add_trace(
+            go.Bar(
+                y=rows,
+                x=counts,
+                orientation="h",
+                name=esc(f"{symbol} {label}"),
+                marker={
+                    "color": colour,
+                    "line": {
+                        "width": 1,
+                        "color": "#8A8A8A" if key == "insufficient" else "#FFFFFF",
+                    },
+                },
+                text=[f"{symbol} {n}" if n else "" for n in counts],
+                textposition="inside",
+                textangle=0,  # a narrow segment hides its label (uniformtext) rather than turn it
+                insidetextanchor="middle",
+                textfont={
+                    "size": TICK_SIZE,
+                    "color": "#000000" if status is None else TEXT_ON[status],
+                },
+                customdata=[esc(f"{symbol} {label}")] * len(rows),
+                hovertemplate="%{y}<br>%{customdata}: %{x} of " + str(of) + "<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", bargap=0.3, uniformtext={"minsize": 12, "mode": "hide"})
+    fig.update_xaxes(
+        range=[0, of],
+        title=f"participants (of {of} selected)",
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+        dtick=max(1, round(of / 9)),
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": TICK_SIZE})
+    legend_top(fig)
+    fig.update_layout(legend_traceorder="normal")  # stacked bars list in reverse by default
+    return layout(fig, meta, height=ROW * len(recs) + 230, top=LEGEND_ROW + 8, bottom=40)
