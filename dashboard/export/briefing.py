@@ -15,10 +15,12 @@ import pandas as pd
 
 from dashboard import charts, maps, views
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
+from dashboard.charts.overview import standing_bars
 from dashboard.core.scoring import MIN_COVERAGE, RULE_VERSION
 from dashboard.export.images import for_export, render
 from dashboard.filters import Filters
 from dashboard.views import changes
+from dashboard.views.overview import rec_standing, regional_standing
 
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2
@@ -205,6 +207,29 @@ def build_pack(
                     for r in top.itertuples()
                 ),
                 source=summary_source(moved),
+            )
+        )
+
+    if participant is None:  # a participant's own standing is its scorecard, below
+        step(0.18, "Where the region stands")
+        standing = rec_standing(ds=ds, filters=pf, year=year)
+        national = views.tracker_matrix(ds=ds, filters=pf, year=year, sort="grouping")
+        m = meta(
+            f"Where the region stands on each national recommendation, {year}",
+            _sources(national["sources"].dropna() if "sources" in national else []),
+            "standing",
+            standing,
+        )
+        regional = regional_standing(ds=ds, filters=pf, year=year)
+        slides.append(
+            _chart_slide(
+                m,
+                standing_bars(standing=standing, meta=m),
+                title="Where the region stands",
+                note="Regional recommendations (acts of the ARF as a whole):\n"
+                + "\n".join(f"- {line}" for line in regional)
+                if regional
+                else "",
             )
         )
 

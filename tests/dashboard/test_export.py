@@ -99,13 +99,15 @@ def test_region_pptx_slides_titles_and_notes(region_pack: briefing.Pack) -> None
     titles = [s.shapes[0].text_frame.text for s in prs.slides]
     assert titles[0] == "Implementing the Responsibility to Protect: the ARF region"
     assert titles[1:] == [
-        "Key figures, 2024", "Status map", "Recommendation tracker", "Regional progress track, 2024",
-        "Pillar coverage", "Recent events", "Methodology and sources",
+        "Key figures, 2024", "Where the region stands", "Status map", "Recommendation tracker",
+        "Regional progress track, 2024", "Pillar coverage", "Recent events", "Methodology and sources",
     ]
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides]
-    assert pictures == [0, 0, 1, 1, 0, 1, 1, 0]
+    assert pictures == [0, 0, 1, 1, 1, 0, 1, 1, 0]
     notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
-    assert notes[2].startswith("Source:")
+    assert notes[2].startswith("Regional recommendations (acts of the ARF as a whole):\n- R4 ")
+    assert "R11 " in notes[2] and "Source:" in notes[2]
+    assert notes[3].startswith("Source:")
     assert "All sources:" in notes[-1] and "CSCAP Memorandum No. 18" in notes[-1]
     all_text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     assert "SAMPLE DATA" in all_text
