@@ -210,13 +210,14 @@ def build_pack(
             )
         )
 
+    matrix = views.tracker_matrix(ds=ds, filters=pf, year=year, sort="grouping")
+    matrix_sources = _sources(matrix["sources"].dropna() if "sources" in matrix else [])
     if participant is None:  # a participant's own standing is its scorecard, below
         step(0.18, "Where the region stands")
         standing = rec_standing(ds=ds, filters=pf, year=year)
-        national = views.tracker_matrix(ds=ds, filters=pf, year=year, sort="grouping")
         m = meta(
             f"Where the region stands on each national recommendation, {year}",
-            _sources(national["sources"].dropna() if "sources" in national else []),
+            matrix_sources,
             "standing",
             standing,
         )
@@ -244,13 +245,7 @@ def build_pack(
     slides.append(_chart_slide(m, maps.static_map(values=values, meta=m), title="Status map"))
 
     step(0.35, "Recommendation tracker")
-    matrix = views.tracker_matrix(ds=ds, filters=pf, year=year, sort="grouping")
-    m = meta(
-        f"Status by participant and recommendation, {year}",
-        _sources(matrix["sources"].dropna() if "sources" in matrix else []),
-        "tracker",
-        matrix,
-    )
+    m = meta(f"Status by participant and recommendation, {year}", matrix_sources, "tracker", matrix)
     slides.append(
         _chart_slide(
             m, charts.status_heatmap(matrix=matrix, meta=m), title="Recommendation tracker"
