@@ -3,12 +3,13 @@
 No base-map tiles are ever requested: pydeck runs with ``map_provider=None`` and Plotly with
 ``map_style="white-bg"``, so the maps work on a closed network.
 
-The deck draws what depends on the data as vector layers (status fills and points, both
-pickable for the tooltip and the click) and everything else (borders and leader lines, label
-boxes and codes, the SAMPLE DATA mark) as pre-rendered images in one BitmapLayer type: without
-a GPU every deck.gl layer type compiles its shaders in software each time a map is mounted, and
-a PathLayer of borders, a TextLayer (font atlas, background boxes) and a LineLayer cost about
-1 s of a page change here.
+The deck draws what depends on the data as vector polygons (status fills and points, both
+pickable for the tooltip and the click; a point is a small disc drawn by the fills' own layer
+type) and everything else (borders and leader lines, label boxes and codes, the points'
+outlines, the SAMPLE DATA mark) as pre-rendered images in one BitmapLayer type: without a GPU
+every deck.gl layer type compiles its shaders in software each time a map is mounted, and a
+PathLayer of borders, a TextLayer (font atlas, background boxes) and a LineLayer cost about
+1 s of a page change here, a ScatterplotLayer for the points about 0.3 s.
 """
 
 from __future__ import annotations
@@ -106,24 +107,37 @@ def _shift_coords(coords: Any) -> Any:
     return [_shift_coords(c) for c in coords]
 
 
-def _shifted_tuples(coords: Any) -> Any:
-    if coords and isinstance(coords[0], int | float):
-        return (_east(float(coords[0])), *coords[1:])
-    return tuple(_shifted_tuples(c) for c in coords)
+FILL_DECIMALS = 2  # the fills' coordinates on screen: 0.01° is 0.05 px at the initial zoom
+
+
+def _screen_ring(ring: list[list[float]]) -> tuple[tuple[float, float], ...]:
+    """A ring shifted east, rounded to FILL_DECIMALS, without the repeats that makes."""
+    out: list[tuple[float, float]] = []
+    for lon, lat, *_ in ring:
+        xy = (round(_east(float(lon)), FILL_DECIMALS), round(float(lat), FILL_DECIMALS))
+        if not out or xy != out[-1]:
+            out.append(xy)
+    if len(out) < 4:  # an islet of under a kilometre: keep it as shipped
+        return tuple((_east(float(lon)), float(lat)) for lon, lat, *_ in ring)
+    return tuple(out)
 
 
 @lru_cache(maxsize=2)
 def _shifted_geometry(path: str) -> dict[str, dict[str, Any]]:
-    """Code -> its polygon geometry in the Pacific-centred frame, in the file's order, computed
-    once: every deck shares these (tuples, so no deck can change them; tuples of numbers are
-    also left alone by the garbage collector that Streamlit runs after every script run)."""
-    return {
-        str(f["properties"]["code"]): {
-            "type": f["geometry"]["type"],
-            "coordinates": _shifted_tuples(f["geometry"]["coordinates"]),
+    """Code -> its polygon geometry as the deck draws it (Pacific-centred, rounded for the
+    screen), in the file's order, computed once: every deck shares these (tuples, so no deck
+    can change them; tuples of numbers are also left alone by the garbage collector that
+    Streamlit runs after every script run). The exported map keeps the shipped geometry."""
+    out = {}
+    for f in _geometry(path)["features"]:
+        kind, coords = f["geometry"]["type"], f["geometry"]["coordinates"]
+        polygons = coords if kind == "MultiPolygon" else [coords]
+        shifted = tuple(tuple(_screen_ring(ring) for ring in polygon) for polygon in polygons)
+        out[str(f["properties"]["code"])] = {
+            "type": kind,
+            "coordinates": shifted if kind == "MultiPolygon" else shifted[0],
         }
-        for f in _geometry(path)["features"]
-    }
+    return out
 
 
 def view_for(height: int, width: int | None = None) -> dict[str, float]:
@@ -231,6 +245,14 @@ LEADER_RGBA = (60, 60, 60, 220)
 LABEL_RGBA = (17, 17, 17, 255)
 LABEL_BOX_RGBA = (255, 255, 255, 215)
 SAMPLE_RGBA = (176, 0, 0, 220)
+POINT_RING_RGBA = (20, 20, 20, 255)
+# A point is a polygon, drawn by the fills' shader: no ScatterplotLayer to compile each time a
+# map is mounted (about 0.3 s of a page change without a GPU). Like the images it scales with
+# the zoom, so the picture keeps its proportions. Its outline is a ring in the labels image,
+# drawn over every point: where points overlap, each one's outline still shows.
+POINT_RADIUS_PX = 7.5  # circumradius at the deck's initial zoom (inradius 7.24 px): all of it
+POINT_SIDES = 12  # picks, within 0.26 px of a circle; the ring covers its edge:
+POINT_RING_PX = (6.25, 7.75)  # inner and outer radius of the outline (the colour shows inside)
 LINES_LAYER = "participants-leaders"  # image: borders and leader lines
 LABELS_LAYER = "participants-labels"  # image: every participant's code in its box
 SAMPLE_LAYER = "sample-mark"  # image: SAMPLE DATA, on sample data only
@@ -266,8 +288,9 @@ class Overlays:
 
     placed: pd.DataFrame  # label_layout of every participant at the deck's initial zoom
     lines: Overlay
-    labels: Overlay
+    labels: Overlay  # with the outline of every point
     mark: Overlay | None
+    discs: dict[str, tuple[tuple[float, float], ...]]  # code -> its point's polygon (lon, lat)
 
 
 Draw = Callable[[ImageDraw.ImageDraw, Callable[[float, float], tuple[float, float]]], None]
@@ -342,7 +365,16 @@ def _overlays(
 
     font = _font(LABEL_FONT_PX * OVERLAY_SCALE)
 
+    centres = [_to_px(lat, lon, zoom) for _, lat, lon in points]
+    inner, outer = POINT_RING_PX
+
     def draw_labels(canvas: ImageDraw.ImageDraw, px: Callable[..., tuple[float, float]]) -> None:
+        for x, y in centres:
+            canvas.ellipse(
+                (*px(x - outer, y - outer), *px(x + outer, y + outer)),
+                outline=POINT_RING_RGBA,
+                width=round((outer - inner) * OVERLAY_SCALE),
+            )
         for r in placed.itertuples():
             canvas.rectangle((*px(r.x, r.y), *px(r.x + r.w, r.y + r.h)), fill=LABEL_BOX_RGBA)
             centre = px(r.x + r.w / 2, r.y + r.h / 2)
@@ -353,12 +385,28 @@ def _overlays(
     lines = _render(zoom=zoom, xs=line_xs, ys=line_ys, draw=draw_lines)
     labels = _render(
         zoom=zoom,
-        xs=[*placed["x"], *(placed["x"] + placed["w"])],
-        ys=[*placed["y"], *(placed["y"] + placed["h"])],
+        xs=[*placed["x"], *(placed["x"] + placed["w"])]
+        + [x + d for x, _ in centres for d in (-outer, outer)],
+        ys=[*placed["y"], *(placed["y"] + placed["h"])]
+        + [y + d for _, y in centres for d in (-outer, outer)],
         draw=draw_labels,
     )
     mark = _sample_mark(zoom=zoom, size=28 if height >= 500 else 20) if synthetic else None
-    return Overlays(placed=placed, lines=lines, labels=labels, mark=mark)
+    discs = {code: _disc(lat, lon, zoom=zoom) for code, lat, lon in points}
+    return Overlays(placed=placed, lines=lines, labels=labels, mark=mark, discs=discs)
+
+
+def _disc(lat: float, lon: float, *, zoom: float) -> tuple[tuple[float, float], ...]:
+    """A point's polygon: a regular POINT_SIDES-gon of POINT_RADIUS_PX at ``zoom`` (lon, lat)."""
+    x, y = _to_px(lat, lon, zoom)
+    out = []
+    for k in range(POINT_SIDES):
+        a = 2 * math.pi * k / POINT_SIDES
+        vlat, vlon = _to_geo(
+            x + POINT_RADIUS_PX * math.cos(a), y + POINT_RADIUS_PX * math.sin(a), zoom
+        )
+        out.append((round(vlon, 3), round(vlat, 3)))
+    return tuple(out)
 
 
 def _sample_mark(*, zoom: float, size: int) -> Overlay:
@@ -416,21 +464,12 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
         for code, shape in shapes.items()
         if (i := row.get(code)) is not None
     ]
-    has_point = (values["lat"].notna() & values["lon"].notna()).tolist()
-    lats, lons = values["lat"].tolist(), values["lon"].tolist()
-    points = [
-        {
-            "lat": float(lat),
-            "lon": _east(float(lon)),
-            "fill": [*_status_rgb(s), 255 if sel else 90],
-            **tip,
-        }
-        for ok, lat, lon, tip, s, sel in zip(
-            has_point, lats, lons, tips, status, selected, strict=True
-        )
-        if ok
-    ]
     over = overlays(values=values, synthetic=synthetic, height=height)
+    points = [
+        {"polygon": disc, "fill": [*_status_rgb(s), 255 if sel else 90], **tip}
+        for code, tip, s, sel in zip(codes, tips, status, selected, strict=True)
+        if (disc := over.discs.get(code)) is not None
+    ]
     layers = [
         pdk.Layer(  # fills only: a stroked GeoJsonLayer adds a PathLayer (~0.9 s per mount)
             "GeoJsonLayer",
@@ -443,18 +482,14 @@ def deck(*, values: pd.DataFrame, synthetic: bool, height: int = 560) -> pdk.Dec
             auto_highlight=True,
         ),
         over.lines.layer(LINES_LAYER),
-        pdk.Layer(
-            "ScatterplotLayer",
+        pdk.Layer(  # the fills' own polygon layer type: no other shader to compile
+            "SolidPolygonLayer",
             id=POINT_LAYER,
             data=points,
-            get_position=["lon", "lat"],
+            get_polygon="polygon",
             get_fill_color="fill",
-            get_line_color=[20, 20, 20, 255],
-            stroked=True,
-            line_width_min_pixels=1.5,
-            radius_min_pixels=7,
-            radius_max_pixels=14,
-            get_radius=60000,
+            filled=True,
+            extruded=False,
             pickable=True,
             auto_highlight=True,
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import math
 
 import pytest
 from PIL import Image
@@ -115,9 +116,25 @@ def test_every_deck_draws_the_shipped_polygons_in_the_pacific_frame(values) -> N
     polygons = next(x for x in first["layers"] if x["id"] == maps.POLYGON_LAYER)
     drawn = {f["properties"]["code"]: f["geometry"] for f in polygons["data"]["features"]}
     assert set(drawn) == set(shipped) & set(values["code"])
+    half = 0.5 * 10**-maps.FILL_DECIMALS + 1e-9
     for code, geometry in drawn.items():
         assert geometry["type"] == shipped[code]["type"]
-        assert geometry["coordinates"] == maps._shift_coords(shipped[code]["coordinates"])
+        want = maps._shift_coords(shipped[code]["coordinates"])
+        if geometry["type"] == "Polygon":
+            geometry["coordinates"], want = [geometry["coordinates"]], [want]
+        assert len(geometry["coordinates"]) == len(want)  # every part and hole is drawn
+        for got_polygon, want_polygon in zip(geometry["coordinates"], want, strict=True):
+            assert len(got_polygon) == len(want_polygon)
+            for got_ring, want_ring in zip(got_polygon, want_polygon, strict=True):
+                # rounded for the screen (repeats dropped): each corner within half a step of
+                # a shipped one, in order, and the ring still closed
+                assert got_ring[0] == got_ring[-1] and len(got_ring) >= 4
+                at = 0
+                for lon, lat in got_ring:
+                    while not (
+                        abs(want_ring[at][0] - lon) <= half and abs(want_ring[at][1] - lat) <= half
+                    ):
+                        at += 1  # IndexError: a corner that is not the shipped geometry's
     lons = [lon for lon, _ in drawn["USA"]["coordinates"][0][0]]
     assert min(lons) > maps.WRAP_WEST  # the Americas east of the antimeridian, not split
     tips = {f["properties"]["code"]: f["properties"] for f in polygons["data"]["features"]}
@@ -138,3 +155,46 @@ def test_empty_tooltip_fields_read_as_a_dash(values) -> None:  # type: ignore[no
     spec = json.loads(maps.deck(values=long, synthetic=False).to_json())
     points = next(x for x in spec["layers"] if x["id"] == maps.POINT_LAYER)["data"]
     assert {len(p["source"]) for p in points} == {200}
+
+
+@pytest.mark.parametrize("height", [560, 380])
+def test_points_are_outlined_discs_drawn_by_the_fills_layer_type(values, height: int) -> None:  # type: ignore[no-untyped-def]
+    """Without a GPU every layer type compiles its shaders on each mount: the deck has two
+    (polygons for fills and points, bitmaps for the images). A point is a disc of
+    POINT_RADIUS_PX at the initial zoom, centred on its participant, outlined in the image of
+    labels drawn over it (so overlapping points each keep their outline)."""
+    spec = json.loads(maps.deck(values=values, synthetic=True, height=height).to_json())
+    types = {layer["@@type"] for layer in spec["layers"]}
+    assert types == {"GeoJsonLayer", "SolidPolygonLayer", "BitmapLayer"}  # no ScatterplotLayer
+    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids.index(maps.POINT_LAYER) < ids.index(maps.LABELS_LAYER)  # the outlines on top
+    points = by_id[maps.POINT_LAYER]
+    assert points["@@type"] == "SolidPolygonLayer" and not points.get("extruded")
+    assert points["pickable"] and points["getPolygon"] == "@@=polygon"
+    zoom = maps.view_for(height)["zoom"]
+    where = {
+        str(r.code): (float(r.lat), maps._east(float(r.lon)))
+        for r in values.dropna(subset=["lat", "lon"]).itertuples()
+    }
+    assert sorted(p["code"] for p in points["data"]) == sorted(where)
+    labels = maps.overlays(values=values, synthetic=True, height=height).labels
+    inner, outer = maps.POINT_RING_PX
+    for p in points["data"]:
+        cx, cy = maps._to_px(*where[p["code"]], zoom)
+        corners = [maps._to_px(lat, lon, zoom) for lon, lat in p["polygon"]]
+        assert len(corners) == maps.POINT_SIDES
+        radii = [math.hypot(x - cx, y - cy) for x, y in corners]
+        assert all(abs(r - maps.POINT_RADIUS_PX) < 0.05 for r in radii), (p["code"], radii)
+        assert len(p["fill"]) == 4 and p["status_label"]  # its status colour and tooltip
+        # the ring: dark pixels just inside its outer radius, none of it at the centre
+        mid = (inner + outer) / 2
+        ring = _box_pixels(labels, (cx + mid - 0.5, cy - 0.5, 1, 1))
+        assert any(px[3] >= 200 and max(px[:3]) <= 60 for px in ring), p["code"]
+        alone = all(
+            math.hypot(x - cx, y - cy) > outer + 2 or code == p["code"]
+            for code, (x, y) in ((c, maps._to_px(*w, zoom)) for c, w in where.items())
+        )
+        if alone:  # no other point's ring crosses it: its colour shows through the middle
+            centre = _box_pixels(labels, (cx - 1, cy - 1, 2, 2))
+            assert all(px[3] == 0 for px in centre), p["code"]
