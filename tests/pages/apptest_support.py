@@ -123,3 +123,33 @@ def heatmap_labels(fig: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(columns, rows) of the tracker heatmap: recommendation codes and participant names."""
     heat = fig["data"][0]
     return list(heat["x"]), list(heat["y"])
+
+
+def heatmap_cells(fig: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(participant name, recommendation) -> the cell's symbol, click data and hover text.
+
+    The symbols are text points on the cells' centres (one trace per status), which are
+    also the click targets; every cell of the heatmap has exactly one."""
+    columns, rows = heatmap_labels(fig)
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for trace in fig["data"][1:]:
+        assert trace["type"] == "scatter" and trace["mode"] == "text", trace["type"]
+        for x, y, text, data, hover in zip(
+            trace["x"],
+            trace["y"],
+            trace["text"],
+            trace["customdata"],
+            trace["hovertext"],
+            strict=True,
+        ):
+            assert (y, x) not in cells, f"two symbols on ({y}, {x})"
+            cells[(y, x)] = {"symbol": text, "customdata": data, "hover": hover}
+    assert set(cells) == {(y, x) for y in rows for x in columns}, "cells without a symbol"
+    return cells
+
+
+def heatmap_symbols(fig: dict[str, Any]) -> list[list[str]]:
+    """The tracker's symbols as shown, row by row (participants) and column by column."""
+    columns, rows = heatmap_labels(fig)
+    cells = heatmap_cells(fig)
+    return [[cells[(y, x)]["symbol"] for x in columns] for y in rows]

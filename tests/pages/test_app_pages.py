@@ -16,6 +16,7 @@ from apptest_support import (
     decks,
     figure_marked,
     heatmap_labels,
+    heatmap_symbols,
     plotly_figures,
     query,
     table,
@@ -187,9 +188,8 @@ def test_selection_without_any_event(open_page: OpenPage, sqlite_sample_path: Pa
     assert len(plotly_figures(at)) == 0  # no status in 2005 either: no lines to draw
     at.switch_page("recommendations.py").run()
     assert_ok(at)
-    heat = plotly_figures(at)[0]["data"][0]
     assert heatmap_labels(plotly_figures(at)[0])[0] == ["R1"]
-    assert {s for row in heat["text"] for s in row} == {"–"}
+    assert {s for row in heatmap_symbols(plotly_figures(at)[0]) for s in row} == {"–"}
 
 
 @pytest.mark.parametrize("page", ["pillars.py", "timeline.py"])

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, heatmap_labels, plotly_figures, run_with_widget_value, table
+from apptest_support import (
+    assert_ok,
+    heatmap_cells,
+    heatmap_labels,
+    heatmap_symbols,
+    plotly_figures,
+    run_with_widget_value,
+    table,
+)
 from conftest import OpenPage
 from streamlit.testing.v1 import AppTest
 
@@ -48,9 +56,16 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert heat["type"] == "heatmap"
     assert columns == NATIONAL  # regional recommendations are not columns
     engine = make_engine(url=f"sqlite:///{sqlite_reference_path}")
-    names = set(participants(engine=engine)["name"])
+    participants_frame = participants(engine=engine)
+    names = set(participants_frame["name"])
     engine.dispose()
     assert len(rows) == 27 and set(rows) == names
+    # every cell's symbol is its click target: (participant code, recommendation) and the
+    # hover text of that cell
+    code_of = dict(zip(participants_frame["name"], participants_frame["code"], strict=True))
+    for (row, column), cell in heatmap_cells(plotly_figures(at)[0]).items():
+        assert cell["customdata"] == [code_of[row], column]
+        assert cell["hover"].startswith(f"<b>{row} · {column}</b><br>{cell['symbol']} ")
     track = table(at, "Item", "Name", "Kind", "Status", "Related events")
     assert list(track["Item"]) == [*REGIONAL, "STEP1", "STEP2", "STEP3", "STEP4"]
     assert set(track[track["Item"].isin(REGIONAL)]["Kind"]) == {"regional recommendation"}
@@ -61,12 +76,12 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     # (R1 3, R12 2) at 2.5, then no data; ties by name
     at.radio(key="tracker_sort").set_value("score").run()
     assert_ok(at)
-    heat = plotly_figures(at)[0]["data"][0]
     columns, rows = heatmap_labels(plotly_figures(at)[0])
     assert rows[:4] == ["Japan", "Republic of Korea", "Australia", "European Union"]
     r1, r12 = columns.index("R1"), columns.index("R12")
-    assert [row[r1] for row in heat["text"][:5]] == ["◕", "◕", "◕", "◕", "–"]
-    assert [row[r12] for row in heat["text"][:4]] == ["◌", "–", "◑", "◑"]  # ◌ insufficient
+    symbols = heatmap_symbols(plotly_figures(at)[0])
+    assert [row[r1] for row in symbols[:5]] == ["◕", "◕", "◕", "◕", "–"]
+    assert [row[r12] for row in symbols[:4]] == ["◌", "–", "◑", "◑"]  # ◌ insufficient
 
     # evidence for a chosen participant and recommendation
     at.selectbox(key="cell_participant").set_value("AUS")
@@ -136,9 +151,9 @@ def test_participant_without_evidence_and_regional_only(
 ) -> None:
     at = open_page(sqlite_reference_path, "recommendations.py", query={"participants": "VNM,THA"})
     assert_ok(at)
-    heat = plotly_figures(at)[0]["data"][0]
     assert heatmap_labels(plotly_figures(at)[0])[1] == ["Thailand", "Viet Nam"]
-    assert {s for row in heat["text"] for s in row} == {"–"}  # every cell says "No data"
+    symbols = heatmap_symbols(plotly_figures(at)[0])
+    assert {s for row in symbols for s in row} == {"–"}  # every cell says "No data"
     assert any("No observations for Thailand on R1" in i.value for i in at.info)
     at.sidebar.multiselect(key="f_recs").set_value(["R4", "R5"]).run()
     assert_ok(at)
