@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,6 +14,7 @@ from dashboard.charts.common import (
     PILLAR_COLORS,
     PILLAR_PATTERNS,
     TICK_ROW,
+    TICK_SIZE,
     ChartMeta,
     colorbar,
     empty_figure,
@@ -20,6 +23,14 @@ from dashboard.charts.common import (
     layout,
     legend_top,
 )
+from dashboard.charts.steady import TICK_LABEL_ROOM, margin_for, steady, text_width
+
+# The y axis title's standoff from its tick labels (fixed: Plotly's default differs with the
+# template), and the room it takes with a 15 px title beside them (measured in Chromium).
+TITLE_STANDOFF = 5
+AXIS_TITLE_ROOM = TITLE_STANDOFF + 10.5
+# Participant names under the bars at most (45°, 14 px: about one per 22 px of a 900 px plot).
+MAX_NAMES = 40
 
 
 def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.Figure:
@@ -46,17 +57,33 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
     fig.update_yaxes(
         range=[0, 100],
         ticksuffix="%",
-        title=f"{measure} at or above Initiated",
+        title={"text": f"{measure} at or above Initiated", "standoff": TITLE_STANDOFF},
         showgrid=True,
         gridcolor=GRID_COLOR,
     )
     names = [str(n) for n in dict.fromkeys(coverage["name"])]
     fig.update_xaxes(tickangle=-45, tickfont={"size": 14})
+    if len(names) > MAX_NAMES:
+        # Every k-th name, fixed: with Plotly choosing which names fit, a long name that landed
+        # on a tick pushed the left margin, the narrower plot showed other names, the margin
+        # came back, and so on: Plotly drew the chart over and over (0.5-1.0 s in headless
+        # Chromium for 320 participants at 1111 px, against ~0.1 s for one draw). With the
+        # names fixed, the margins settle at once.
+        fig.update_xaxes(tickmode="linear", tick0=0, dtick=math.ceil(len(names) / MAX_NAMES))
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     legend_top(fig)
     # Labels at 45°: the longest name gives the drop below the axis (~8.7 px a character).
     drop = int((max(len(n) for n in names) * 8.7 + 18) * 0.71) + 14
-    return layout(fig, meta, height=400 + drop + 170, top=LEGEND_ROW, bottom=drop)
+    fig = layout(fig, meta, height=400 + drop + 170, top=LEGEND_ROW, bottom=drop)
+    # The left margin as wide as Plotly's automargin makes it (the y labels and title, or the
+    # first name where it reaches further left of its tick): a margin pushed after the first
+    # draw draws the chart again (~50 ms of 960 bars in headless Chromium).
+    ticks = text_width(["100%"], size=TICK_SIZE)
+    first = text_width(names[:1], size=14)
+    if ticks is not None and first is not None:
+        need = max(ticks + TICK_LABEL_ROOM + AXIS_TITLE_ROOM, first * 0.7071 + 6)
+        fig.update_layout(margin_l=margin_for(need, least=16))
+    return steady(fig)
 
 
 def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -109,7 +136,7 @@ def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure
             insidetextorientation="radial",
         )
     )
-    return layout(fig, meta, height=640, narrow=True)
+    return steady(layout(fig, meta, height=640, narrow=True))
 
 
 def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -153,4 +180,4 @@ def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     legend_top(fig)
     fig.update_yaxes(title="regional roles (SG report 2011)", showgrid=True, gridcolor=GRID_COLOR)
     fig.update_xaxes(tickfont={"size": 16})
-    return layout(fig, meta, height=560, top=LEGEND_ROW, bottom=TICK_ROW, narrow=True)
+    return steady(layout(fig, meta, height=560, top=LEGEND_ROW, bottom=TICK_ROW, narrow=True))
