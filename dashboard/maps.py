@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -179,14 +180,16 @@ def _to_geo(x: float, y: float, zoom: float) -> tuple[float, float]:
     return lat, x / world * 360.0
 
 
-def _candidates(w: float, h: float) -> list[tuple[float, float]]:
+@lru_cache(maxsize=16)
+def _candidates(w: float, h: float) -> tuple[tuple[float, float], ...]:
+    """Offsets of a w x h label from its point, in the order tried: nearest first."""
     near = [(0.0, -(h / 2 + 9)), (0.0, h / 2 + 9), (w / 2 + 11, 0.0), (-(w / 2 + 11), 0.0)]
     far = [
         (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
         for r in (34, 48, 64, 82, 104, 130, 160)
         for a in range(0, 360, 20)
     ]
-    return near + far
+    return (*near, *far)
 
 
 def label_layout(points: pd.DataFrame, *, zoom: float) -> pd.DataFrame:
@@ -198,33 +201,53 @@ def label_layout(points: pd.DataFrame, *, zoom: float) -> pd.DataFrame:
     code, label_lat, label_lon, leader, and the label box in pixels (x, y, w, h) at ``zoom``.
     """
     pts = points[["code", "lat", "lon"]].dropna().reset_index(drop=True)
-    xy = [_to_px(float(r.lat), float(r.lon), zoom) for r in pts.itertuples()]
-    point_boxes = [(x - 8, y - 8, x + 8, y + 8) for x, y in xy]
+    codes = [str(c) for c in pts["code"]]
+    xy = [
+        _to_px(float(lat), float(lon), zoom)
+        for lat, lon in zip(pts["lat"], pts["lon"], strict=True)
+    ]
+    at = np.array(xy, dtype=float).reshape(-1, 2)
+    crowd = (
+        (np.abs(at[:, None, 0] - at[None, :, 0]) < 70)
+        & (np.abs(at[:, None, 1] - at[None, :, 1]) < 40)
+    ).sum(axis=1)
+    # Boxes no label may overlap (x0, y0, x1, y1): every point's, then each label placed.
+    taken = np.empty((2 * len(xy), 4))
+    taken[: len(xy)] = np.column_stack([at - 8, at + 8])
+    n_taken = len(xy)
 
-    def crowd(i: int) -> int:
-        return sum(1 for x, y in xy if abs(x - xy[i][0]) < 70 and abs(y - xy[i][1]) < 40)
-
-    placed: list[tuple[float, float, float, float]] = []
     out: dict[int, dict[str, Any]] = {}
-    for i in sorted(range(len(pts)), key=lambda i: (-crowd(i), pts.at[i, "code"])):
-        code = str(pts.at[i, "code"])
+    for i in sorted(range(len(pts)), key=lambda i: (-int(crowd[i]), codes[i])):
+        code = codes[i]
         w, h = len(code) * CHAR_PX + 8, LABEL_FONT_PX + 6
         x0, y0 = xy[i]
-        chosen = None
-        for dx, dy in _candidates(w, h):
-            box = (x0 + dx - w / 2, y0 + dy - h / 2, x0 + dx + w / 2, y0 + dy + h / 2)
-            clear = all(
-                box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3]
-                for b in placed + point_boxes
-            )
-            if clear:
-                chosen = (dx, dy, box)
-                break
-        if chosen is None:  # nowhere free: above, overlapping (never happens for the ARF)
+        offsets = np.array(_candidates(w, h))
+        cx, cy = x0 + offsets[:, 0], y0 + offsets[:, 1]
+        boxes = np.column_stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
+        reach = 170 + w  # every candidate lies within this of the point
+        t = taken[:n_taken]
+        t = t[
+            (t[:, 2] > x0 - reach)
+            & (t[:, 0] < x0 + reach)
+            & (t[:, 3] > y0 - reach)
+            & (t[:, 1] < y0 + reach)
+        ]
+        overlaps = (  # touching is not overlapping
+            (boxes[:, None, 2] > t[None, :, 0])
+            & (boxes[:, None, 0] < t[None, :, 2])
+            & (boxes[:, None, 3] > t[None, :, 1])
+            & (boxes[:, None, 1] < t[None, :, 3])
+        ).any(axis=1)
+        free = np.flatnonzero(~overlaps)
+        if len(free):  # the first free candidate: the nearest place in the order tried
+            k = int(free[0])
+            dx, dy = float(offsets[k, 0]), float(offsets[k, 1])
+            box = tuple(float(v) for v in boxes[k])
+        else:  # nowhere free: above, overlapping (never happens for the ARF)
             dx, dy = 0.0, -(h / 2 + 9)
-            chosen = (dx, dy, (x0 - w / 2, y0 + dy - h / 2, x0 + w / 2, y0 + dy + h / 2))
-        dx, dy, box = chosen
-        placed.append(box)
+            box = (x0 - w / 2, y0 + dy - h / 2, x0 + w / 2, y0 + dy + h / 2)
+        taken[n_taken] = box
+        n_taken += 1
         lat, lon = _to_geo(x0 + dx, y0 + dy, zoom)
         out[i] = {
             "code": code,
@@ -348,12 +371,9 @@ def _overlays(
         if feature["properties"]["code"] in wanted
         for ring in _rings(feature["geometry"])
     ]
-    at = frame.set_index("code")
+    at = {code: (lat, lon) for code, lat, lon in points}
     leaders = [
-        (
-            _to_px(float(at.at[r.code, "lat"]), float(at.at[r.code, "lon"]), zoom),
-            (r.x + r.w / 2, r.y + r.h / 2),
-        )
+        (_to_px(*at[r.code], zoom), (r.x + r.w / 2, r.y + r.h / 2))
         for r in placed[placed["leader"]].itertuples()
     ]
 
