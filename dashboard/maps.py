@@ -425,7 +425,7 @@ def _disc(lat: float, lon: float, *, zoom: float) -> tuple[tuple[float, float], 
         vlat, vlon = _to_geo(
             x + POINT_RADIUS_PX * math.cos(a), y + POINT_RADIUS_PX * math.sin(a), zoom
         )
-        out.append((round(vlon, 3), round(vlat, 3)))
+        out.append((round(vlon, FILL_DECIMALS), round(vlat, FILL_DECIMALS)))
     return tuple(out)
 
 
