@@ -335,9 +335,10 @@ def for_projector(fig: go.Figure, *, scale: float = PROJECTOR_SCALE) -> go.Figur
 
     spec = grow(fig.to_plotly_json())
     lay = spec.setdefault("layout", {})
+    lay.pop("datarevision", None)  # the fonts on the marks changed: steady gives a new one
     if isinstance(lay.get("height"), int | float):
         lay["height"] = round(lay["height"] * scale)
-    for side in ("t", "b", "l"):
+    for side in ("t", "b", "l", "r"):
         margin = lay.get("margin", {})
         if isinstance(margin.get(side), int | float):
             margin[side] = round(margin[side] * scale)
@@ -347,7 +348,11 @@ def for_projector(fig: go.Figure, *, scale: float = PROJECTOR_SCALE) -> go.Figur
     for note in lay.get("annotations", []):
         if isinstance(note.get("yshift"), int | float):
             note["yshift"] = round(note["yshift"] * scale)
-    return go.Figure(spec)
+    had_template = "template" in lay
+    out = go.Figure(spec)
+    if not had_template:  # go.Figure puts plotly's default back under a figure that had none
+        out.layout.template = None
+    return out
 
 
 def esc(text: str) -> str:

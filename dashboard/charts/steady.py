@@ -112,7 +112,10 @@ def margin_for(need: float | None, *, least: int) -> int | None:
 
 
 def steady(fig: go.Figure) -> go.Figure:
-    """The figure (changed in place) with a content datarevision, list arrays, no template."""
+    """The figure (changed in place) with a content datarevision, list arrays, no template.
+    A figure already steady (a datarevision and no template) is returned as it is."""
+    if fig.layout.datarevision is not None and not fig.layout.template.to_plotly_json():
+        return fig
     template = fig.layout.template
     _fill(fig.layout, template.layout, LAYOUT_KEYS)
     for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard.charts.steady import steady
 from dashboard.core.config import get_settings
 from dashboard.core.db import (
     data_version,
@@ -154,7 +155,7 @@ def require_data() -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_figure(key: tuple[Any, ...], _build: Callable[[], go.Figure]) -> go.Figure:
-    return _build()
+    return steady(_build())
 
 
 def figure(
@@ -162,7 +163,8 @@ def figure(
 ) -> go.Figure:
     """A chart built once per data version, filters and page choices (``extra``), then reused:
     building a Plotly figure costs tens of milliseconds, more than the rest of a warm rerun.
-    The figure is shared, so callers must not change it (exports work on a copy)."""
+    The figure is shared, so callers must not change it (exports work on a copy). It is made
+    ``steady`` (dashboard/charts/steady.py): its mount in the browser draws it once, not twice."""
     if NO_CACHE:
-        return build()
+        return steady(build())
     return _cached_figure((name, get_settings().database_url, version(), filters, extra), build)

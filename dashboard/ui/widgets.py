@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta, for_projector
+from dashboard.charts.steady import steady
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
@@ -107,7 +108,7 @@ def plot(
     filters = filters or current_filters()
     # Presentation mode (?present=1, see dashboard/ui/present.py): type for the back of a room;
     # the downloads below keep the print sizes.
-    shown = for_projector(fig) if present.active() else fig
+    shown = steady(for_projector(fig)) if present.active() else fig
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {

@@ -205,6 +205,31 @@ def test_presentation_mode_draws_the_charts_for_the_back_of_the_room(
         assert d["layout"]["title"]["font"]["size"] == 22
         assert r["layout"]["title"]["font"]["size"] == 33
         assert r["layout"]["height"] == round(d["layout"]["height"] * 1.5)
+        # both drawn once on mount (dashboard/charts/steady.py): no template, own datarevision
+        assert "template" not in d["layout"] and "template" not in r["layout"]
+        assert d["layout"]["datarevision"] != r["layout"]["datarevision"]
         axes = [k for k in d["layout"] if k.startswith(("xaxis", "yaxis"))]
         sizes = [(d["layout"][k]["tickfont"]["size"], r["layout"][k]["tickfont"]["size"]) for k in axes]
         assert sizes and all(big == round(small * 1.5, 1) >= 21 for small, big in sizes)
+
+
+def _typed_arrays(node: object) -> int:
+    if isinstance(node, dict):
+        return int("bdata" in node) + sum(_typed_arrays(v) for v in node.values())
+    if isinstance(node, list):
+        return sum(_typed_arrays(v) for v in node)
+    return 0
+
+
+@pytest.mark.parametrize("page", [p for p in DATA_PAGES if PAGES[p][1]])
+def test_every_chart_is_sent_so_the_browser_draws_it_once(
+    open_page: OpenPage, sqlite_sample_path: Path, page: str
+) -> None:
+    """Every Plotly figure a page sends has a data revision, no template and no typed arrays
+    (dashboard/charts/steady.py): Plotly.react's second pass on mount then redraws nothing."""
+    figures = plotly_figures(open_page(sqlite_sample_path, page))
+    assert len(figures) == PAGES[page][1]
+    for fig in figures:
+        assert "template" not in fig["layout"]
+        assert isinstance(fig["layout"].get("datarevision"), str)
+        assert _typed_arrays(fig["data"]) == 0
