@@ -50,3 +50,4 @@ else:
                        path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
     else:
         widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)
+cache.freeze_startup_objects()  # after the first run's imports: cheaper post-run GC
