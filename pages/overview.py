@@ -1,9 +1,11 @@
-"""Overview: headline figures with change, a small status map, latest events, freshness."""
+"""Overview: headline figures with change, where the region stands on each recommendation, a small
+status map, latest events, freshness."""
 
 import streamlit as st
 
 from dashboard import maps
-from dashboard.ui import cache, downloads, state, widgets
+from dashboard.charts import overview as overview_charts
+from dashboard.ui import cache, downloads, state, why, widgets
 from dashboard.views import map as map_view
 from dashboard.views import overview
 
@@ -25,6 +27,23 @@ with st.container():  # one or two rows of figures, by the pillars chosen; the m
             col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
             if h.detail:
                 col.caption(h.detail)
+
+chart, regional = st.columns([3, 2])
+with chart:
+    standing = cache.compute(overview.rec_standing, filters=filters, year=filters.to_year)
+    sm = widgets.meta(f"Where the region stands on each national recommendation, {filters.to_year}",
+                      filters=filters, ds=ds, synthetic=bool(standing["synthetic"].any()),
+                      stem="rtop-overview-standing")
+    widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
+                              filters=filters), chart_meta=sm, key="overview_standing", data=standing)
+with regional:
+    st.subheader(f"Regional recommendations, {filters.to_year}")
+    st.caption("Acts of the ARF as a whole: the region's own status, whichever participants are selected.")
+    lines = cache.compute(overview.regional_standing, filters=filters, year=filters.to_year)
+    if lines:
+        st.markdown("\n".join(f"- {why.md_escape(line)}" for line in lines))
+    else:
+        st.info("No regional recommendations in this selection.")
 
 left, right = st.columns([3, 2])
 with left:

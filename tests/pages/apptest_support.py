@@ -12,7 +12,7 @@ SAMPLE = "SAMPLE DATA"
 
 # page file -> (title, plotly charts, deck maps) with the default filters
 PAGES: dict[str, tuple[str | None, int, int]] = {
-    "overview.py": ("Responsibility to Protect in the ARF region", 0, 1),
+    "overview.py": ("Responsibility to Protect in the ARF region", 1, 1),
     "map.py": ("Implementation map", 0, 1),
     "country.py": (None, 2, 0),  # the title is the participant's name
     "recommendations.py": ("Recommendation tracker", 1, 0),

@@ -160,3 +160,34 @@ def test_one_participant_reads_the_same_on_the_overview_and_its_profile(
     ]
     pillar_1 = national[national["recommendation"].map(primary).eq(1)]["status"]
     assert summary.set_index("pillar").at[1, "average_status"] == round(pillar_1.mean(), 2)
+
+
+def test_where_the_region_stands_counts_the_trackers_cells(
+    open_page: OpenPage, sqlite_sample_path: Path
+) -> None:
+    """The Overview's bars and the tracker's heatmap show the same thing: for each national
+    recommendation, the count of each status symbol in the tracker's column is the Overview's
+    segment; the regional list names every regional recommendation with the tracker's status."""
+    from apptest_support import heatmap_cells
+
+    at = open_page(sqlite_sample_path, "overview.py")
+    assert_ok(at)
+    bars = next(f for f in plotly_figures(at) if "Where the region stands" in f["layout"]["title"]["text"])
+    shown = {
+        (row.split(" ")[0], trace["name"].split(" ")[0]): count
+        for trace in bars["data"]
+        for row, count in zip(trace["y"], trace["x"], strict=True)
+        if count
+    }
+    assert sum(shown.values()) == 27 * 7  # 27 participants x 7 national recommendations
+    said = " ".join(m.value for m in at.markdown)
+    for rec in ("R4", "R5", "R8", "R10", "R11"):
+        assert f"- {rec} " in said
+
+    at.switch_page("recommendations.py").run()
+    assert_ok(at)
+    cells = heatmap_cells(plotly_figures(at)[0])
+    counted: dict[tuple[str, str], int] = {}
+    for (_, rec), cell in cells.items():
+        counted[(rec, cell["symbol"])] = counted.get((rec, cell["symbol"]), 0) + 1
+    assert shown == counted

@@ -31,6 +31,7 @@ from dashboard.core.scoring import RULE_VERSION
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
 MARKED_FIGURES = {
+    "overview.py": 1,  # where the region stands
     "country.py": 1,  # pillar averages (the events chart has only documented events)
     "recommendations.py": 1,
     "timeline.py": 1,  # status over time (the events are all documented)
