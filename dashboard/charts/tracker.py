@@ -26,9 +26,10 @@ from dashboard.charts.steady import (
 )
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 
-# The symbols' colour by status (-1: no data or insufficient data), as Plotly's heatmap text
-# chose them by contrast: dark grey up to Initiated, white on the two darkest cells.
-SYMBOL_COLORS = {level: "#444444" if level <= 2 else "#FFFFFF" for level in range(-1, 5)}
+# The symbols' colour by status (-1: no data or insufficient data, on grey): near-black up to
+# Initiated (7:1 on its teal, where Plotly's auto-contrast dark grey was 3.2:1), white on the
+# two darkest cells (5:1 and 8.7:1).
+SYMBOL_COLORS = {level: "#111111" if level <= 2 else "#FFFFFF" for level in range(-1, 5)}
 COLORBAR_PAD = 15  # between the cells and the colour bar
 
 
