@@ -28,22 +28,11 @@ with st.container():  # one or two rows of figures, by the pillars chosen; the m
             if h.detail:
                 col.caption(h.detail)
 
-chart, regional = st.columns([3, 2])
-with chart:
-    standing = cache.compute(overview.rec_standing, filters=filters, year=filters.to_year)
-    sm = widgets.meta(f"Where the region stands on each national recommendation, {filters.to_year}",
-                      filters=filters, ds=ds, synthetic=bool(standing["synthetic"].any()),
-                      stem="rtop-overview-standing")
-    widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
-                              filters=filters), chart_meta=sm, key="overview_standing", data=standing)
-with regional:
-    st.subheader(f"Regional recommendations, {filters.to_year}")
-    st.caption("Acts of the ARF as a whole: the region's own status, whichever participants are selected.")
-    lines = cache.compute(overview.regional_standing, filters=filters, year=filters.to_year)
-    if lines:
-        st.markdown("\n".join(f"- {why.md_escape(line)}" for line in lines))
-    else:
-        st.info("No regional recommendations in this selection.")
+standing = cache.compute(overview.rec_standing, filters=filters, year=filters.to_year)
+sm = widgets.meta(f"Where the region stands on each national recommendation, {filters.to_year}",
+                  filters=filters, ds=ds, synthetic=bool(standing["synthetic"].any()), stem="rtop-overview-standing")
+widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
+                          filters=filters), chart_meta=sm, key="overview_standing", data=standing)
 
 left, right = st.columns([3, 2])
 with left:
@@ -61,6 +50,13 @@ with left:
                         key="overview_map", data=values[["code", "name", "status", "status_label", "value",
                                                          "date", "source", "synthetic"]])
 with right:
+    st.subheader(f"Regional recommendations, {filters.to_year}")
+    st.caption("Acts of the ARF as a whole: the region's own status, whichever participants are selected.")
+    lines = cache.compute(overview.regional_standing, filters=filters, year=filters.to_year)
+    if lines:
+        st.markdown("\n".join(f"- {why.md_escape(line)}" for line in lines))
+    else:
+        st.info("No regional recommendations in this selection.")
     st.subheader("Latest events")
     events = cache.compute(overview.latest_events, filters=filters)
     if events.empty:

@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import (
     GRID_COLOR,
-    LEGEND_ROW,
     NO_DATA_COLOR,
     STATUS_COLORS,
     TEXT_ON,
@@ -16,7 +15,7 @@ from dashboard.charts.common import (
     empty_figure,
     esc,
     layout,
-    legend_top,
+    legend_right,
 )
 
 INSUFFICIENT_COLOR = "#EDEDED"  # lighter than no data: the two are told apart by symbol too
@@ -85,6 +84,8 @@ def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         dtick=max(1, round(of / 9)),
     )
     fig.update_yaxes(autorange="reversed", tickfont={"size": TICK_SIZE})
-    legend_top(fig)
+    # A column of statuses right of the bars: a row of seven would wrap over the title on a
+    # narrow screen.
+    legend_right(fig)
     fig.update_layout(legend_traceorder="normal")  # stacked bars list in reverse by default
-    return layout(fig, meta, height=ROW * len(recs) + 230, top=LEGEND_ROW + 8, bottom=40)
+    return layout(fig, meta, height=max(ROW * len(recs) + 220, 440), top=8, bottom=64)

@@ -133,12 +133,11 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
         out.append(
             Headline(
                 label,
-                "none selected"
-                if n_recs == 0
-                else f"{i_now} of {n_recs}"
-                + (f" ({with_data} with enough data)" if with_data < n_recs else ""),
+                "none selected" if n_recs == 0 else f"{i_now} of {n_recs}",
                 None if n_recs == 0 else f"{i_now - i_then:+d} since {since}",
                 how,
+                # under the figure, not in it: a long value is cut short on a 1366 px screen
+                detail=f"{with_data} of {n_recs} with enough data" if with_data < n_recs else "",
             )
         )
     now = pillar_summary(ds=ds, filters=filters, year=year).set_index("pillar")
