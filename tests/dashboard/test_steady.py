@@ -54,11 +54,11 @@ def _figures(ds: views.Dataset, year: int) -> dict[str, go.Figure]:
     }
 
 
-def _typed_arrays(node: Any) -> int:
+def typed_arrays(node: Any) -> int:
     if isinstance(node, dict):
-        return int("bdata" in node) + sum(_typed_arrays(v) for v in node.values())
+        return int("bdata" in node) + sum(typed_arrays(v) for v in node.values())
     if isinstance(node, list):
-        return sum(_typed_arrays(v) for v in node)
+        return sum(typed_arrays(v) for v in node)
     return 0
 
 
@@ -68,7 +68,7 @@ def test_figures_sent_without_template_or_typed_arrays_with_a_data_revision(
     for name, fig in _figures(sample_ds, 2024).items():
         sent = json.loads(pio.to_json(fig, validate=False))  # as st.plotly_chart sends it
         assert "template" not in sent["layout"], name
-        assert _typed_arrays(sent["data"]) == 0, name
+        assert typed_arrays(sent["data"]) == 0, name
         assert isinstance(sent["layout"]["datarevision"], str), name
 
 

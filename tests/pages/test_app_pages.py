@@ -28,6 +28,7 @@ from dashboard.core.db import make_engine
 from dashboard.core.inputs import counts
 from dashboard.core.models import STATUS_LABELS, this_year
 from dashboard.core.scoring import RULE_VERSION
+from tests.dashboard.test_steady import typed_arrays
 
 # how many plotly figures include synthetic observations (and so must say SAMPLE DATA)
 MARKED_FIGURES = {
@@ -214,14 +215,6 @@ def test_presentation_mode_draws_the_charts_for_the_back_of_the_room(
         assert sizes and all(big == round(small * 1.5, 1) >= 21 for small, big in sizes)
 
 
-def _typed_arrays(node: object) -> int:
-    if isinstance(node, dict):
-        return int("bdata" in node) + sum(_typed_arrays(v) for v in node.values())
-    if isinstance(node, list):
-        return sum(_typed_arrays(v) for v in node)
-    return 0
-
-
 @pytest.mark.parametrize("page", [p for p in DATA_PAGES if PAGES[p][1]])
 def test_every_chart_is_sent_so_the_browser_draws_it_once(
     open_page: OpenPage, sqlite_sample_path: Path, page: str
@@ -233,4 +226,4 @@ def test_every_chart_is_sent_so_the_browser_draws_it_once(
     for fig in figures:
         assert "template" not in fig["layout"]
         assert isinstance(fig["layout"].get("datarevision"), str)
-        assert _typed_arrays(fig["data"]) == 0
+        assert typed_arrays(fig["data"]) == 0
