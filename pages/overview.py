@@ -30,7 +30,8 @@ with st.container():  # one or two rows of figures, by the pillars chosen; the m
 
 standing = cache.compute(overview.rec_standing, filters=filters, year=filters.to_year)
 sm = widgets.meta(f"Where the region stands on each national recommendation, {filters.to_year}",
-                  filters=filters, ds=ds, synthetic=bool(standing["synthetic"].any()), stem="rtop-overview-standing")
+                  filters=filters, ds=ds, sources=standing["sources"], synthetic=bool(standing["synthetic"].any()),
+                  stem="rtop-overview-standing")
 widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
                           filters=filters), chart_meta=sm, key="overview_standing", data=standing)
 

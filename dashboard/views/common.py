@@ -164,6 +164,15 @@ def summarise(data: pd.DataFrame | None, *, title: str) -> str:
     if data is None or data.empty:
         return f"{title}: nothing to show for this selection."
     n = len(data)
+    if {"recommendation", "label", "count", "of"} <= set(data.columns):  # participants by status
+        per = []
+        for rec, g in data.groupby("recommendation", sort=False):
+            counts = zip(g["label"], g["count"], strict=True)
+            per.append(f"{rec}: " + ", ".join(f"{int(c)} {label}" for label, c in counts))
+        return (
+            f"{title}: {len(per)} recommendations, each over {int(data['of'].max())} "
+            f"participants — " + "; ".join(per) + "."
+        )
     if "status_label" in data:
         labels = data["status_label"].astype(str).str.replace(r"^\S+\s", "", regex=True)
         labels = labels.str.replace(r" \(.*\)$", "", regex=True)

@@ -233,7 +233,7 @@ def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
     never disagree. One row per (recommendation, status) with a count, in the recommendations'
     order and the statuses' from Implemented down: recommendation, name, key, rank (that
     order), symbol, label, count, of (participants selected), synthetic (a sample value is
-    among those counted).
+    among those counted), sources (of the counted cells' evidence, "; "-separated).
     """
     columns = [
         "recommendation",
@@ -245,6 +245,7 @@ def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
         "count",
         "of",
         "synthetic",
+        "sources",
     ]
     matrix = tracker_matrix(ds=ds, filters=filters, year=year, sort="grouping")
     if matrix.empty:
@@ -274,6 +275,14 @@ def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
                         "count": len(hit),
                         "of": people,
                         "synthetic": bool(hit["synthetic"].any()),
+                        "sources": "; ".join(
+                            dict.fromkeys(
+                                part
+                                for cell in hit["sources"].dropna()
+                                for part in str(cell).split("; ")
+                                if part
+                            )
+                        ),
                     }
                 )
     return pd.DataFrame(rows, columns=columns)

@@ -182,6 +182,13 @@ def test_where_the_region_stands_counts_the_trackers_cells(
         if count
     }
     assert sum(shown.values()) == 27 * 7  # 27 participants x 7 national recommendations
+    # its text alternative says the counts; its source line names the evidence behind them
+    summary = next(c.value for c in at.caption if c.value.startswith("Chart summary: Where"))
+    assert "7 recommendations, each over 27 participants — R1: " in summary
+    r1 = [(label, n) for (rec, label), n in shown.items() if rec == "R1"]
+    assert all(f"{n} " in summary.split("R2:")[0] for _, n in r1)
+    source = " ".join(str(a.get("text", "")) for a in bars["layout"]["annotations"])
+    assert "Source: RtoP Monitor database" not in source and "Source: " in source
     said = " ".join(m.value for m in at.markdown)
     for rec in ("R4", "R5", "R8", "R10", "R11"):
         assert f"- {rec} " in said
