@@ -52,12 +52,14 @@ def _key(participant: object, code: object, date: object, source_id: object) -> 
     return f"{who}|{code}|{pd.Timestamp(date).date().isoformat()}|{int(source_id)}"  # type: ignore[arg-type, call-overload]
 
 
-def _later_changes(*, ds: Dataset, since: dt.date) -> pd.DataFrame:
-    """Published changes to observations and assessments from the start of ``since`` on."""
-    found = ds.recorded_changes(since=since)
-    if found.empty:
-        return found
-    found = found[found["entity"].isin(("observation", "assessment"))]
+def _later_changes(*, ds: Dataset, recorded: pd.DataFrame) -> pd.DataFrame:
+    """The changes to observations and assessments among ``recorded`` (the history since the
+    chosen day), their owner in ``participant_code`` (REGION for the region's rows: the history
+    has no participant there, which pandas reads as NaN among the codes)."""
+    if recorded.empty:
+        return recorded
+    found = recorded[recorded["entity"].isin(("observation", "assessment"))]
+    found = found.assign(participant_code=found["participant_code"].fillna(REGION))
     parsed = found.assign(before_d=found["before"].map(loads), after_d=found["after"].map(loads))
     synthetic = parsed.apply(
         lambda r: bool((r["after_d"] or r["before_d"] or {}).get("synthetic")), axis=1
@@ -89,9 +91,7 @@ def _revert(frame: pd.DataFrame, *, later: pd.DataFrame, entity: str, code: str)
             continue
         old: dict[str, Any] = change.before_d or {}
         restored = {
-            "participant_code": REGION
-            if pd.isna(change.participant_code)
-            else change.participant_code,
+            "participant_code": change.participant_code,
             code: change.code,
             "date": pd.Timestamp(change.date),
             "precision": old.get("precision", "year"),
@@ -130,7 +130,8 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
     """Every status change per participant and recommendation since ``since`` (the evidence
     and load that moved it), the new evidence and events, and summary counts."""
     year = year or dt.date.today().year
-    later = _later_changes(ds=ds, since=since)
+    recorded = ds.recorded_changes(since=since)
+    later = _later_changes(ds=ds, recorded=recorded)
     catalogue = ds.indicators
     rec_of = dict(zip(catalogue["code"], catalogue["recommendation"], strict=True))
     rec_of |= dict(zip(ds.items["code"], ds.items["recommendation"], strict=False))
@@ -148,7 +149,7 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
     statuses = empty_status
     if not later.empty:
         later = later.assign(
-            owner=later["participant_code"].fillna(REGION),
+            owner=later["participant_code"],
             recommendation=later["code"]
             .map(rec_of)
             .where(later["code"].map(rec_of).isin(RECOMMENDATIONS)),
@@ -217,7 +218,7 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
             )
         statuses = pd.DataFrame(rows, columns=empty_status.columns)
     evidence = _evidence_rows(later)
-    events = _events_since(ds=ds, since=since)
+    events = _events_since(ds=ds, since=since, recorded=recorded)
     summary = {
         "statuses changed": len(statuses),
         "up": int((statuses["direction"].isin(["up", "new status"])).sum()),
@@ -267,7 +268,7 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
             {
                 "when": pd.Timestamp(r.started_at).strftime("%Y-%m-%d"),
                 "change": OPS.get(str(r.op), str(r.op)),
-                "participant": REGION if pd.isna(r.participant_code) else r.participant_code,
+                "participant": r.participant_code,
                 "code": r.code,
                 "date": str(r.date),
                 "before": before,
@@ -280,10 +281,9 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
-def _events_since(*, ds: Dataset, since: dt.date) -> pd.DataFrame:
-    """Events dated on or after ``since``, and events recorded since (newest first)."""
+def _events_since(*, ds: Dataset, since: dt.date, recorded: pd.DataFrame) -> pd.DataFrame:
+    """Events dated on or after ``since``, and events ``recorded`` since (newest first)."""
     ev = ds.events
-    recorded = ds.recorded_changes(since=since)
     added = recorded[(recorded["entity"] == "event") & (recorded["op"] == "insert")]
     ids = set(added["row_id"].astype(int))
     found = ev[(pd.to_datetime(ev["date"]) >= pd.Timestamp(since)) | ev["id"].isin(ids)]
