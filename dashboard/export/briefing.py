@@ -20,7 +20,7 @@ from dashboard.core.scoring import MIN_COVERAGE, RULE_VERSION
 from dashboard.export.images import for_export, render
 from dashboard.filters import Filters
 from dashboard.views import changes
-from dashboard.views.overview import rec_standing, regional_standing
+from dashboard.views.overview import regional_standing, standing_of
 
 Progress = Callable[[float, str], None]
 SLIDE_W, SLIDE_H = 1600, 900  # image size in CSS px (16:9), rendered at scale 2
@@ -214,7 +214,7 @@ def build_pack(
     matrix_sources = _sources(matrix["sources"].dropna() if "sources" in matrix else [])
     if participant is None:  # a participant's own standing is its scorecard, below
         step(0.18, "Where the region stands")
-        standing = rec_standing(ds=ds, filters=pf, year=year)
+        standing = standing_of(matrix=matrix, ds=ds, filters=pf)
         m = meta(
             f"Where the region stands on each national recommendation, {year}",
             matrix_sources,

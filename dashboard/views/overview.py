@@ -235,6 +235,12 @@ def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
     order), symbol, label, count, of (participants selected), synthetic (a sample value is
     among those counted), sources (of the counted cells' evidence, "; "-separated).
     """
+    matrix = tracker_matrix(ds=ds, filters=filters, year=year, sort="grouping")
+    return standing_of(matrix=matrix, ds=ds, filters=filters)
+
+
+def standing_of(*, matrix: pd.DataFrame, ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """rec_standing from a tracker_matrix already at hand (the briefing pack draws both)."""
     columns = [
         "recommendation",
         "name",
@@ -247,7 +253,6 @@ def rec_standing(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
         "synthetic",
         "sources",
     ]
-    matrix = tracker_matrix(ds=ds, filters=filters, year=year, sort="grouping")
     if matrix.empty:
         return pd.DataFrame(columns=columns)
     key = np.where(
