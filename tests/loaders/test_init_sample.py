@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
@@ -23,6 +24,30 @@ def test_models_and_migrations_agree(schema_engine: Engine) -> None:
     with schema_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_head_revision_is_alembics_and_reading_it_imports_no_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+
+    from dashboard.core.db import MIGRATIONS_DIR, head_revision, migrations_head
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    probe = ("import sys; from dashboard.core.db import head_revision; print(head_revision()); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == [head_revision(), "[]"]
+
+    (tmp_path / "a.py").write_text('revision: str = "a"\ndown_revision: str | None = None\n')
+    (tmp_path / "b.py").write_text('revision = "b"\ndown_revision = "a"\n')
+    assert migrations_head(directory=tmp_path) == "b"
+    (tmp_path / "c.py").write_text('revision = "c"\ndown_revision = ("a",)\n')
+    with pytest.raises(RuntimeError, match=r"2 migration heads \(\['b', 'c'\]\)"):
+        migrations_head(directory=tmp_path)
+    (tmp_path / "d.py").write_text('revision = "d"\ndown_revision = ("b", "c")\n')
+    assert migrations_head(directory=tmp_path) == "d"
 
 
 def test_reference_counts(ref_engine: Engine) -> None:
