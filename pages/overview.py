@@ -63,8 +63,8 @@ with right:
     if events.empty:
         st.info("No events in this period for this selection.")
     else:
-        widgets.status_table(events, columns={"when": "When", "title": "Event", "source": "Source"},
-                        key="overview_events", title="Latest events")
+        widgets.compact_list(events, columns={"when": "When", "title": "Event", "source": "Source"},
+                             key="overview_events", title="Latest events")
     st.subheader("Data freshness")
     fresh = cache.compute(overview.freshness, filters=filters)
     for label, value in fresh.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, decks, metrics, plotly_figures, table
+from apptest_support import assert_ok, decks, metrics, plotly_figures
 from conftest import OpenPage
 
 from dashboard import views
@@ -14,6 +14,7 @@ from dashboard.core.db import make_engine
 from dashboard.core.inputs import observations
 from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.queries import participants
+from dashboard.ui import why
 
 FOCAL = "Participants with an RtoP focal point"
 NATIONAL = "National recommendations ≥ Initiated"
@@ -55,8 +56,15 @@ def test_headlines_match_the_views_and_a_hand_count(
     then = _focal_points_by_hand(sqlite_sample_path, DEFAULT_FROM)
     assert shown[FOCAL] == (f"{now} of {n}", f"{now - then:+d} since {DEFAULT_FROM}")
     assert now > 1  # the sample adds focal points to the documented one
-    # the latest events and the freshness list
-    assert len(table(at, "When", "Event", "Source")) == 8
+    # the latest events (a list: newest first, escaped text, the source named) and freshness
+    events = views.latest_events(ds=ds, filters=Filters())
+    listed = [m.value for m in at.markdown if m.value.startswith("- **") and " · " in m.value]
+    assert len(listed) == 1
+    lines = listed[0].split("\n")
+    assert len(lines) == len(events) == 8
+    for line, (_, event) in zip(lines, events.iterrows(), strict=True):
+        assert line.startswith(f"- **{why.md_escape(event['when'])}** · {why.md_escape(event['title'])}")
+        assert line.endswith(f"*Source: {why.md_escape(event['source'])}*")
     fresh = " ".join(m.value for m in at.markdown)
     assert "Observations" in fresh and "sample)" in fresh
     assert len(decks(at)) == 1
