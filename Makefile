@@ -21,7 +21,7 @@ db: $(STAMP)
 	$(PY) -m loaders init
 
 run: db
-	$(PY) -m streamlit run pages/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(VENV)/bin/rtop serve --port $(PORT) --address $(ADDRESS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -1,8 +1,8 @@
 """Pages in headless Chromium, as ratios against a floor app and the perf-baseline-0.1 code.
 
 Usage: .venv/bin/python benchmarks/browser.py [--db default,large] [--quick]
-       [--refs floor,before,now] [--repeats N] [--rebuild] [--before-ref REF]
-       [--pages map,recommendations,...]
+       [--refs floor,before,now,plain] [--repeats N] [--rebuild] [--before-ref REF]
+       [--pages map,recommendations,...] [--settled]
 
 Three apps ("refs") are measured in the same run, interleaved, on the same machine:
 
@@ -13,15 +13,19 @@ Three apps ("refs") are measured in the same run, interleaved, on the same machi
 * before: pages/app.py as it was at git tag perf-baseline-0.1 (or --before-ref, e.g. HEAD to
           compare uncommitted work or a commit with its parent), from a temporary `git worktree`
           (removed at the end), imported through PYTHONPATH (checked: dashboard.__file__);
-* now:    pages/app.py of the working tree.
+* now:    pages/app.py of the working tree, started as its `make run` starts it: `rtop serve`
+          (`python -m loaders serve`), which warms up in the background as the server starts
+          (dashboard/ui/warm.py); a "before" whose Makefile says `rtop serve` is started so too;
+* plain:  the same working tree started by `streamlit run pages/app.py`: no warm-up (what the
+          warm-up is worth, in the same run).
 
 Databases are built (or reused) by benchmarks/pages.py's ensure_database in benchmarks/out/:
 default (reference + evidence + synthetic sample) and large (pages.LARGE: 320 participants x 60
 indicators, quarterly 2005-2026, about 1.03M observations; --quick: 60 x 30, the file
 large-quick). Every server gets its own copy of
 the file (RTOP_DATABASE_URL) and runs as `streamlit run <app> --server.headless true
---server.port <free> --browser.gatherUsageStats false --server.fileWatcherType none` from its
-code root, so it reads that root's .streamlit/config.toml. Each repeat is a fresh server and a
+--server.port <free> --browser.gatherUsageStats false --server.fileWatcherType none` (or
+`python -m loaders serve --port <free> -- <the same options>`) from its code root, so it reads that root's .streamlit/config.toml. Each repeat is a fresh server and a
 fresh browser context (empty HTTP cache); medians over --repeats (default 3) are reported.
 
 Figures (s = wall seconds as the browser sees them, kB = websocket bytes received):
@@ -32,6 +36,9 @@ Figures (s = wall seconds as the browser sees them, kB = websocket bytes receive
 * cold drawn_s:  page.goto(`/`) -> "drawn": the app idle, every visible chart (Plotly svg, deck
   canvas) present and then the end of the last long main-thread task (the page waits for 12
   frames with no gap over 50 ms: deck.gl and Plotly keep working after their element appears);
+* settled nav_s, drawn_s (--settled): the same first visit on another fresh server, made once
+  the server is idle (no CPU used for 0.25 s; idle_after_s: from launch to then): what a
+  visitor meets who opens a server started a moment before, after `rtop serve`'s warm-up;
 * page:<p> s:    click on the sidebar link of page <p> -> the server's script_finished message
   and "drawn" as above. Pages in order: map, recommendations, the rest of the navigation, `/`
   (--pages: only those named, `overview` for `/`, which always ends the tour);
@@ -109,7 +116,7 @@ def _baseline_ref() -> str:
     return BASELINE_TAG if found.returncode == 0 else BASELINE_COMMIT
 
 
-REFS = ("floor", "before", "now")
+REFS = ("floor", "before", "now", "plain")
 CHROMIUM = os.environ.get("RTOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -170,6 +177,9 @@ CORE_FIELDS = (
     ("cold", "nav_s"),
     ("cold", "drawn_s"),
     ("cold", "kB"),
+    ("settled", "idle_after_s"),
+    ("settled", "nav_s"),
+    ("settled", "drawn_s"),
     *((f"page:{p}", f) for p in FIRST_PAGES for f in ("s", "kB")),
     ("filter", "s"),
     ("filter", "kB"),
@@ -200,6 +210,13 @@ class AppSpec:
     script: Path
     cwd: Path
     pythonpath: Path
+    serve: bool = False  # started by `python -m loaders serve` (rtop serve), as its make run does
+
+
+def _make_run_serves(root: Path) -> bool:
+    """Whether that code's `make run` starts the app with `rtop serve` (and its warm-up)."""
+    makefile = root / "Makefile"
+    return makefile.exists() and "rtop serve" in makefile.read_text()
 
 
 def _free_port() -> int:
@@ -279,23 +296,14 @@ def serve(
     """Launch the app on a free port; stop it on exit. Health is awaited by the caller."""
     port = _free_port()
     log_path = workdir / f"{spec.ref}-{port}.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(spec.script),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    same = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]  # fmt: skip
+    if spec.serve:  # rtop serve: the same `streamlit run`, in a process that warms up first
+        cmd = [sys.executable, "-m", "loaders", "serve", "--port", str(port),
+               "--address", "127.0.0.1", "--", *same]  # fmt: skip
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(spec.script), "--server.port",
+               str(port), "--server.address", "127.0.0.1", *same]  # fmt: skip
     env = _server_env(spec=spec, db_file=db_file, base_env=base_env)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=spec.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -320,6 +328,18 @@ def wait_healthy(*, server: Server) -> None:
                 + server.log_tail()
             )
         time.sleep(0.05)
+
+
+def wait_idle(*, server: Server, quiet_cpu_s: float = 0.02, window_s: float = 0.25) -> None:
+    """Poll the server's CPU time until a window passes with (almost) none used."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    used = _cpu_s(pid=server.proc.pid)
+    while time.monotonic() < deadline:
+        time.sleep(window_s)
+        now = _cpu_s(pid=server.proc.pid)
+        if now - used < quiet_cpu_s:
+            return
+        used = now
 
 
 # ---------------------------------------------------------------- websocket frames
@@ -507,13 +527,16 @@ class Session:
         step.url = self.page.url
         self.steps.append(step)
 
-    def cold(self, *, launched: float) -> Step:
-        """From launch (server already started at `launched`) to the first chart on `/`."""
+    def cold(self, *, launched: float, settle: bool = False) -> Step:
+        """From launch (server already started at `launched`) to the first chart on `/`; with
+        `settle`, the visit waits until the started server is idle (its warm-up done)."""
         wait_healthy(server=self.server)
         healthy = time.perf_counter()
+        if settle:
+            wait_idle(server=self.server)
         before = self._browser_metrics()
         cpu_before = _cpu_s(pid=self.server.proc.pid)
-        step = Step(name="cold", start=time.perf_counter())
+        step = Step(name="settled" if settle else "cold", start=time.perf_counter())
         self.page.goto(f"{self.server.url}/", wait_until="commit", timeout=RENDER_TIMEOUT_MS)
         self.page.wait_for_selector(
             f"{PLOTLY_READY}, {DECK_CANVAS}", state="visible", timeout=RENDER_TIMEOUT_MS
@@ -524,6 +547,7 @@ class Session:
         self._finish_step(step=step, before=before, cpu_before=cpu_before, end=end)
         step.figures["launch_s"] = first - launched
         step.figures["healthy_s"] = healthy - launched
+        step.figures["idle_after_s"] = step.start - launched
         step.figures["nav_s"] = first - step.start
         step.figures["drawn_s"] = end - step.start
         return step
@@ -587,8 +611,10 @@ def run_session(
     base_env: dict[str, str],
     workdir: Path,
     pages: set[str] | None = None,
+    settled: bool = False,
 ) -> dict[str, Any]:
-    """Copy the database, start the server, measure everything, stop it; a JSON-ready dict."""
+    """Copy the database, start the server, measure everything, stop it; a JSON-ready dict.
+    `settled`: only the first visit, once the started server is idle (step "settled")."""
     db_file = workdir / f"{spec.ref}.sqlite"
     shutil.copyfile(db_path, db_file)
     result: dict[str, Any] = {"ref": spec.ref, "steps": {}, "problems": [], "error": None}
@@ -597,8 +623,10 @@ def run_session(
     with serve(spec=spec, db_file=db_file, base_env=base_env, workdir=workdir) as server:
         session = Session(browser=browser, server=server, spec=spec)
         try:
-            session.cold(launched=launched)
-            if spec.ref == "floor":
+            session.cold(launched=launched, settle=settled)
+            if settled:
+                pass
+            elif spec.ref == "floor":
                 for option in FLOOR_OPTIONS:
                     session.page.keyboard.press("Escape")
                     action = session.pick(widget=FLOOR_WIDGET, option=option)
@@ -620,7 +648,8 @@ def run_session(
                     session.rerun(name=name, action=session.click_nav(path=path))
                 action = session.pick(widget=FILTER_WIDGET, option=FILTER_OPTION)
                 session.rerun(name="filter", action=action)
-            result["memory"] = session.memory()
+            if not settled:
+                result["memory"] = session.memory()
         except Exception as exc:  # noqa: BLE001 - a failing app is a result, not a crash
             result["error"] = f"{type(exc).__name__}: {str(exc)[:400]}"
             result["log_tail"] = server.log_tail()
@@ -692,10 +721,14 @@ def app_specs(*, refs: list[str], before_root: Path | None) -> list[AppSpec]:
         elif ref == "before":
             assert before_root is not None
             script = before_root / "pages" / "app.py"
-            specs.append(AppSpec(ref=ref, script=script, cwd=before_root, pythonpath=before_root))
-        else:
             specs.append(
-                AppSpec(ref=ref, script=ROOT / "pages" / "app.py", cwd=ROOT, pythonpath=ROOT)
+                AppSpec(ref=ref, script=script, cwd=before_root, pythonpath=before_root,
+                        serve=_make_run_serves(before_root))
+            )
+        else:  # now: as make run starts it; plain: `streamlit run pages/app.py`, no warm-up
+            specs.append(
+                AppSpec(ref=ref, script=ROOT / "pages" / "app.py", cwd=ROOT, pythonpath=ROOT,
+                        serve=ref == "now" and _make_run_serves(ROOT))
             )
     return specs
 
@@ -828,7 +861,7 @@ def payload_lines(*, db: str, runs: dict[str, list[dict[str, Any]]]) -> list[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--refs", default=",".join(REFS), help="comma list of floor,before,now")
+    parser.add_argument("--refs", default=",".join(REFS), help="comma list of floor,before,now,plain")
     parser.add_argument("--db", default="default,large", help="comma list of default,large")
     parser.add_argument("--quick", action="store_true", help="the smaller large DB (60 x 30)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh servers per app (median)")
@@ -838,6 +871,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--out", default="browser", help="file stem under benchmarks/out/ (.md and .json)"
+    )
+    parser.add_argument(
+        "--settled",
+        action="store_true",
+        help="also time, on another fresh server per ref and repeat, the first visit once the "
+        "started server is idle (its warm-up done): step 'settled'",
     )
     parser.add_argument(
         "--pages", default=None, help="comma list of pages to visit (url paths; overview = /)"
@@ -893,6 +932,19 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     if run["error"]:
                         print(f"  {spec.ref} failed: {run['error']}", file=sys.stderr)
+                    runs.setdefault(spec.ref, []).append(run)
+                for spec in specs if args.settled else []:
+                    print(f"{db['name']} #{rep + 1} {spec.ref} settled ...", file=sys.stderr)
+                    run = run_session(
+                        browser=browser,
+                        spec=spec,
+                        db_path=Path(db["url"].removeprefix("sqlite:///")),
+                        base_env=base_env,
+                        workdir=workdir,
+                        settled=True,
+                    )
+                    if run["error"]:
+                        print(f"  {spec.ref} settled failed: {run['error']}", file=sys.stderr)
                     runs.setdefault(spec.ref, []).append(run)
 
     meds = {

@@ -1,36 +1,36 @@
 """`rtop`: the product's one command (also `python -m loaders`).
 
 The writer's commands come from loaders/cli.py (init, load, sample, refresh, status,
-indicators); the readers' from here (explain, export). This module composes both sides, as the
-upload page does, so neither side imports the other.
+indicators); the readers' from here (explain, export, serve). This module composes both sides,
+as the upload page does, so neither side imports the other. It imports them only when a
+command needs them: `rtop serve` starts the server before any database, pandas or loader
+module is imported (the warm-up imports them while the browser starts).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
-from dashboard.core import scoring
-from dashboard.core.config import get_settings
-from dashboard.core.db import head_revision, is_initialised, make_engine, schema_revision
-from dashboard.core.models import RECOMMENDATIONS, this_year
-from loaders import cli as writer
-from loaders.errors import LoaderError, NotInitialised, OutdatedSchema
-from loaders.validate import REGION_MARKERS, Reference
+APP_SCRIPT = Path(__file__).resolve().parent.parent / "pages" / "app.py"
+DESCRIPTION = (
+    "RtoP Monitor: load progress indicators, explain a status, export data and briefing packs, "
+    "serve the dashboard (database: RTOP_DATABASE_URL, default a SQLite file under var/)."
+)
 
 
 def parser(prog: str = "rtop") -> argparse.ArgumentParser:
     """Every subcommand, with its help."""
-    p = argparse.ArgumentParser(
-        prog=prog,
-        description="RtoP Monitor: load progress indicators, explain a status, export data and "
-        "briefing packs (database: RTOP_DATABASE_URL, default a SQLite file under var/).",
-    )
+    from loaders import cli as writer
+
+    p = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     sub = p.add_subparsers(dest="command", required=True)
     writer.add_commands(sub)
     xp = sub.add_parser("explain", help="why a participant has its status on a recommendation")
@@ -43,6 +43,7 @@ def parser(prog: str = "rtop") -> argparse.ArgumentParser:
     xp.add_argument(
         "--sample", action="store_true", help="include the synthetic sample (SAMPLE DATA)"
     )
+    add_serve(sub)
     ex = sub.add_parser("export", help="export data or a briefing pack")
     ex.add_argument("what", choices=("data", "briefing"))
     ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pptx", "pdf"))
@@ -63,9 +64,38 @@ def parser(prog: str = "rtop") -> argparse.ArgumentParser:
     return p
 
 
+def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `serve` subcommand."""
+    sv = sub.add_parser(
+        "serve",
+        help="start the dashboard (what `make run` does after `rtop init`), warming it up as "
+        "it starts so the first visit is quick",
+    )
+    sv.add_argument("--port", type=int, default=8501, help="the port (default 8501)")
+    sv.add_argument(
+        "--address", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)"
+    )
+    sv.add_argument(
+        "streamlit_options",
+        nargs=argparse.REMAINDER,
+        help="further `streamlit run` options after --, e.g. -- --server.headless true",
+    )
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
     """Run one command; return the process exit code (0 ok, 1 rejected input, 2 usage)."""
-    args = parser(prog).parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["serve"]:  # before anything heavy is imported: see the module's docstring
+        only_serve = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+        add_serve(only_serve.add_subparsers(dest="command", required=True))
+        return serve_command(only_serve.parse_args(given))
+
+    from dashboard.core.config import get_settings
+    from dashboard.core.db import head_revision, make_engine, schema_revision
+    from loaders import cli as writer
+    from loaders.errors import OutdatedSchema
+
+    args = parser(prog).parse_args(given)
     engine = make_engine(url=get_settings().database_url)
 
     def run() -> int:
@@ -84,9 +114,30 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
     return writer.guarded(run)
 
 
+def serve_command(args: argparse.Namespace) -> int:
+    """`serve`: `streamlit run pages/app.py` in this process, warming up as it starts
+    (dashboard/ui/warm.py). Blocks until the server stops."""
+    from dashboard.ui import warm
+
+    warm.serve(
+        script=APP_SCRIPT,
+        port=args.port,
+        address=args.address,
+        options=[o for o in args.streamlit_options if o != "--"],
+    )
+    return 0
+
+
 def explain_command(args: argparse.Namespace, *, engine: Engine) -> int:
     """`explain PARTICIPANT RECOMMENDATION`: the status and every input of the rule behind it."""
+    from sqlmodel import Session
+
     from dashboard import explain, views
+    from dashboard.core import scoring
+    from dashboard.core.db import is_initialised
+    from dashboard.core.models import RECOMMENDATIONS, this_year
+    from loaders.errors import LoaderError, NotInitialised
+    from loaders.validate import REGION_MARKERS, Reference
 
     if not is_initialised(engine=engine):
         raise NotInitialised()

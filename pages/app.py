@@ -1,8 +1,13 @@
-"""Entry point: `streamlit run pages/app.py` (what `make run` does). Registers the pages."""
+"""Entry point: `rtop serve` (what `make run` does) runs it, as `streamlit run pages/app.py`
+does without the warm-up. Registers the pages."""
 
 import streamlit as st
 
-from dashboard.ui import auth, cache, present, preview, state, widgets
+from dashboard.ui import warm
+
+warm.wait()  # `rtop serve` imports the pages' modules in the background: never use one half made
+
+from dashboard.ui import auth, cache, present, preview, state, widgets  # noqa: E402
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if present.active() else "auto")

@@ -171,6 +171,20 @@ def freeze_startup_objects() -> None:
     _freeze_once()
 
 
+def warm() -> Dataset | None:
+    """Outside any script run, as the server starts (dashboard/ui/warm.py): read the published
+    Dataset of the current data version, documented data only (the filters' default), into
+    the cache the pages read, then freeze the startup objects. None, and nothing read, when
+    the database is not ready: the first page says why."""
+    url = get_settings().database_url
+    engine_ = _engine(url)
+    found = None
+    if is_initialised(engine=engine_) and schema_revision(engine=engine_) == head_revision():
+        found = dataset_at(url, data_version(engine=engine_), False)
+    _freeze_once()
+    return found
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_figure(key: tuple[Any, ...], _build: Callable[[], go.Figure]) -> go.Figure:
     return steady(_build())

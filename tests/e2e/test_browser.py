@@ -100,17 +100,21 @@ def serve_app(
     cwd: Path = ROOT,
     script: str = "pages/app.py",
 ) -> Iterator[App]:
-    """`streamlit run` the app on a port (a free one by default) until the block ends; fails
-    the test with the end of the server log when it does not become healthy."""
+    """Run the app on a port (a free one by default) until the block ends, as `make run` does
+    (`rtop serve`, here `python -m loaders serve`, with its warm-up); another script or folder
+    by `streamlit run`. Fails the test with the end of the server log when it does not become
+    healthy."""
     port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
+    quiet = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if script == "pages/app.py" and cwd == ROOT:
+        cmd = [sys.executable, "-m", "loaders", "serve", "--port", str(port),
+               "--address", "127.0.0.1", "--", *quiet]  # fmt: skip
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+               "--server.address", "127.0.0.1", *quiet]  # fmt: skip
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script,
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while not _healthy(url):
@@ -132,7 +136,7 @@ def serve_app(
 
 @pytest.fixture(scope="session")
 def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """`streamlit run pages/app.py` on a free port over a private copy of the sample database."""
+    """The app (`rtop serve`) on a free port over a private copy of the sample database."""
     work = tmp_path_factory.mktemp("e2e")
     db = work / "app.sqlite"
     shutil.copy(template_dir / "sample.sqlite", db)

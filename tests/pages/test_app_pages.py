@@ -227,3 +227,22 @@ def test_every_chart_is_sent_so_the_browser_draws_it_once(
         assert "template" not in fig["layout"]
         assert isinstance(fig["layout"].get("datarevision"), str)
         assert typed_arrays(fig["data"]) == 0
+
+
+def test_the_warm_up_reads_the_dataset_a_first_visit_uses(
+    open_page: OpenPage, sqlite_reference_path: Path, sqlite_blank_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard.core.db import data_version
+    from dashboard.ui import cache
+
+    monkeypatch.setenv("RTOP_DATABASE_URL", f"sqlite:///{sqlite_blank_path}")
+    assert cache.warm() is None  # no schema: nothing read, nothing raised
+    url = f"sqlite:///{sqlite_reference_path}"
+    monkeypatch.setenv("RTOP_DATABASE_URL", url)
+    warmed = cache.warm()
+    assert warmed is not None and warmed.observed.total > 0
+    token = data_version(engine=make_engine(url=url))
+    assert cache.dataset_at(url, token, False) is warmed  # the page's read is a cache hit
+    at = open_page(sqlite_reference_path)  # and the page runs on it as on a cold cache
+    assert_ok(at)
