@@ -136,9 +136,11 @@ class WarmUp:
                 self._claimed_by = who
             return self._claimed_by == who
 
-    def run(self, *, address: str | None = None, port: int = 0) -> None:
-        """Wait for the server on `address` and `port` to answer (not without an address), then
-        do the work unless a script run came first."""
+    def run(
+        self, *, address: str | None = None, port: int = 0, ready: Callable[[], None] | None = None
+    ) -> None:
+        """Wait for the server on `address` and `port` to answer (not without an address), call
+        `ready`, then do the work unless a script run came first."""
         from streamlit.logger import get_logger  # noqa: PLC0415 (not before the CLI's config)
 
         log = get_logger(__name__)  # in the server's output, as Streamlit's own lines
@@ -147,6 +149,8 @@ class WarmUp:
                 address=address, port=port, timeout=HEALTH_WAIT_SECONDS
             ):
                 log.info("the server did not answer its health check; warming up anyway")
+            elif ready is not None:
+                ready()
             if not self.claim(who="warm-up"):
                 return
             started = time.perf_counter()
@@ -160,11 +164,13 @@ class WarmUp:
         finally:
             self._done.set()
 
-    def start(self, *, address: str | None = None, port: int = 0) -> threading.Thread:
+    def start(
+        self, *, address: str | None = None, port: int = 0, ready: Callable[[], None] | None = None
+    ) -> threading.Thread:
         """Run in a daemon thread."""
         thread = threading.Thread(
             target=self.run,
-            kwargs={"address": address, "port": port},
+            kwargs={"address": address, "port": port, "ready": ready},
             name=THREAD_NAME,
             daemon=True,
         )
@@ -182,9 +188,12 @@ class WarmUp:
 WARM_UP = WarmUp()  # this process's
 
 
-def start(*, address: str | None = None, port: int = 0) -> threading.Thread:
-    """Start this process's warm-up (once its server on `address` and `port` answers)."""
-    return WARM_UP.start(address=address, port=port)
+def start(
+    *, address: str | None = None, port: int = 0, ready: Callable[[], None] | None = None
+) -> threading.Thread:
+    """Start this process's warm-up (once its server on `address` and `port` answers, when
+    `ready` is called)."""
+    return WARM_UP.start(address=address, port=port, ready=ready)
 
 
 def wait(*, timeout: float = WAIT_SECONDS) -> bool:
@@ -192,12 +201,23 @@ def wait(*, timeout: float = WAIT_SECONDS) -> bool:
     return WARM_UP.wait(timeout=timeout)
 
 
+def where_to_open(*, address: str, port: int) -> str:
+    """The line `rtop serve` prints once the server answers (Streamlit's own banner is off in
+    .streamlit/config.toml: for a wildcard address it looks the machine's public address up on
+    the internet, and nothing here goes online)."""
+    if address in ("", "0.0.0.0", "::"):
+        return f"RtoP Monitor is ready: http://localhost:{port} (served on every address)"
+    host = f"[{address}]" if ":" in address else address
+    return f"RtoP Monitor is ready: http://{host}:{port}"
+
+
 def serve(*, script: Path, port: int, address: str, options: list[str]) -> None:
     """`streamlit run SCRIPT` on `address`:`port` (with further `streamlit run` options) in
     this process, with this process's warm-up started first. Blocks until the server stops."""
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
 
-    start(address=address, port=port)
+    line = where_to_open(address=address, port=port)
+    start(address=address, port=port, ready=lambda: print(f"\n  {line}\n", flush=True))
     streamlit_cli.main(
         args=["run", str(script), "--server.port", str(port), "--server.address", address,
               *options],

@@ -118,3 +118,13 @@ def test_health_url_follows_the_address_and_the_base_path() -> None:
         )
     finally:
         config.set_option("server.baseUrlPath", before)
+
+
+def test_where_to_open_names_a_reachable_url() -> None:
+    assert warm.where_to_open(address="127.0.0.1", port=8501) == (
+        "RtoP Monitor is ready: http://127.0.0.1:8501"
+    )
+    assert warm.where_to_open(address="0.0.0.0", port=8600) == (
+        "RtoP Monitor is ready: http://localhost:8600 (served on every address)"
+    )
+    assert warm.where_to_open(address="::1", port=80) == "RtoP Monitor is ready: http://[::1]:80"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,11 @@ from tests.e2e.test_browser import (
     LOCAL_HOSTS,
     PLOTLY_READY,
     RENDER_TIMEOUT_MS,
+    ROOT,
     START_TIMEOUT_S,
     VIEWPORT,
     App,
+    _free_port,
     in_own_chromium,
     serve_app,
 )
@@ -83,3 +87,29 @@ def test_the_first_visit_draws_the_overview(template_dir: Path, tmp_path: Path, 
     assert shown["metrics"] >= 3
     assert shown["outside"] == []
     assert "warm-up failed" not in log and "Traceback" not in log, log[-3000:]
+
+
+def test_serving_every_address_prints_where_to_open_and_looks_nothing_up(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    """Streamlit's own banner, for a wildcard address, asks checkip.amazonaws.com for the
+    machine's public address: it is off, and `rtop serve` says where to open the app."""
+    db = tmp_path / "app.sqlite"
+    shutil.copy(template_dir / "reference.sqlite", db)
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "loaders", "serve", "--port", str(port), "--address", "0.0.0.0"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            app = App(url=f"http://127.0.0.1:{port}", log=log_path, db=db)
+            assert _log_says(app, "warm-up done in"), app.log_tail()
+            text = log_path.read_text(errors="replace")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    assert f"RtoP Monitor is ready: http://localhost:{port} (served on every address)" in text
+    assert "External URL" not in text and "external IP" not in text, text
