@@ -3,9 +3,10 @@
 A cold Streamlit server does everything on the first visit: it imports the pages' modules
 (pandas, SQLAlchemy, Plotly, pydeck and ours: about 1 s of CPU here), reads the Dataset and
 only then sends the first chart. `start()` does the imports and the read in a background
-thread once the server answers its health check (before, it would slow the server's own start
-by as much: one interpreter lock for both), so they overlap with the browser loading
-Streamlit's scripts.
+thread once the server answers its health check (earlier, it would slow the server's own start
+by as much: one interpreter lock runs both). A visit made after it (about 1 s after the server
+answers, as when a meeting opens a server started beforehand) meets a warm server; one made
+during it is no slower than without it, since the same interpreter does the same work.
 
 Whoever comes first does the imports: the warm-up, or a first script run that arrives before
 it began, which then goes on alone (the warm-up steps aside). A script run that arrives while
@@ -213,7 +214,9 @@ def where_to_open(*, address: str, port: int) -> str:
 
 def serve(*, script: Path, port: int, address: str, options: list[str]) -> None:
     """`streamlit run SCRIPT` on `address`:`port` (with further `streamlit run` options) in
-    this process, with this process's warm-up started first. Blocks until the server stops."""
+    this process, with this process's warm-up started first. Blocks until the server stops,
+    then exits the process as `streamlit run` does (an unknown option: its message and exit
+    code 2, no traceback)."""
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
 
     line = where_to_open(address=address, port=port)
@@ -222,5 +225,4 @@ def serve(*, script: Path, port: int, address: str, options: list[str]) -> None:
         args=["run", str(script), "--server.port", str(port), "--server.address", address,
               *options],
         prog_name="streamlit",
-        standalone_mode=False,
     )  # fmt: skip

@@ -187,7 +187,7 @@ def test_the_rtop_command_loads_explains_and_refreshes(sqlite_reference_path: Pa
 
     helped = call("--help")
     assert helped.returncode == 0 and helped.stdout.startswith("usage: rtop")
-    for command in ("load", "explain", "export", "refresh", "init", "sample"):
+    for command in ("load", "explain", "export", "refresh", "init", "sample", "serve"):
         assert command in helped.stdout
     loaded = call("load", str(FIX / "observations_good.csv"))
     assert loaded.returncode == 0, loaded.stderr
@@ -202,3 +202,18 @@ def test_the_rtop_command_loads_explains_and_refreshes(sqlite_reference_path: Pa
         [sys.executable, "-m", "loaders", "--help"], env=env, capture_output=True, text=True
     )
     assert usage.stdout.startswith("usage: python -m loaders")
+
+
+def test_serve_names_a_bad_streamlit_option_without_a_traceback(
+    sqlite_reference_path: Path,
+) -> None:
+    """`rtop serve` passes options after -- to `streamlit run`; a wrong one stops it with
+    Streamlit's message and exit code 2 before any server starts (a running server is tested
+    in tests/e2e/test_serve.py)."""
+    bad = run(sqlite_reference_path, "serve", "--port", "1", "--", "--no.such-option", "1")
+    assert bad.returncode == 2, bad.stderr
+    assert "No such option '--no.such-option'" in bad.stderr
+    assert "Traceback" not in bad.stderr + bad.stdout
+    helped = run(sqlite_reference_path, "serve", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: python -m loaders serve")
+    assert "--port" in helped.stdout and "--address" in helped.stdout
