@@ -11,6 +11,7 @@ import gc
 import importlib
 import inspect
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard.charts.common import for_projector
 from dashboard.charts.steady import steady
 from dashboard.core.config import get_settings
 from dashboard.core.db import (
@@ -200,3 +202,20 @@ def figure(
     if NO_CACHE:
         return steady(build())
     return _cached_figure((name, get_settings().database_url, version(), filters, extra), build)
+
+
+_PROJECTED: dict[int, tuple[weakref.ReferenceType[go.Figure], go.Figure]] = {}
+
+
+def projected(fig: go.Figure) -> go.Figure:
+    """The presentation-mode copy of a figure (charts.common.for_projector, then steady), made
+    once per figure object and kept while it lives: the figures are cached and shared, and
+    every rerun of a page on the meeting-room screen made the copy again (tens of ms a chart).
+    """
+    key = id(fig)
+    found = _PROJECTED.get(key)
+    if found is not None and found[0]() is fig:
+        return found[1]
+    copy = steady(for_projector(fig))
+    _PROJECTED[key] = (weakref.ref(fig, lambda _gone: _PROJECTED.pop(key, None)), copy)
+    return copy

@@ -12,13 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta, for_projector
-from dashboard.charts.steady import steady
+from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
 from dashboard.ui import present
-from dashboard.ui.cache import dataset
+from dashboard.ui.cache import dataset, projected
 from dashboard.ui.downloads import downloads, file_stem, who_part
 from dashboard.ui.state import current_filters, show_notices
 from dashboard.ui.why import md_escape
@@ -109,7 +108,7 @@ def plot(
     filters = filters or current_filters()
     # Presentation mode (?present=1, see dashboard/ui/present.py): type for the back of a room;
     # the downloads below keep the print sizes.
-    shown = steady(for_projector(fig)) if present.active() else fig
+    shown = projected(fig) if present.active() else fig
     config = {
         **PLOTLY_CONFIG_BASE,
         "toImageButtonOptions": {

@@ -164,3 +164,28 @@ def test_charts_on_the_projector_have_every_font_half_as_large_again() -> None:
     assert big["layout"]["margin"]["b"] == round(before["layout"]["margin"]["b"] * 1.5)
     source = [a for a in big["layout"]["annotations"] if "yshift" in a]
     assert source and all(a["yshift"] < 0 for a in source)
+
+
+def test_the_projector_copy_is_made_once_per_figure_and_let_go_with_it() -> None:
+    import gc
+
+    import plotly.graph_objects as go
+
+    from dashboard.charts.common import ChartMeta, for_projector, layout
+    from dashboard.ui import cache
+
+    meta = ChartMeta(title="Status by participant", sources=("A source",))
+    fig = layout(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), meta, height=400)
+    other = layout(go.Figure(go.Bar(x=["a"], y=[3])), meta, height=400)
+    first = cache.projected(fig)
+    assert cache.projected(fig) is first  # the same copy on the next rerun
+    assert cache.projected(other) is not first
+    want = for_projector(fig).to_plotly_json()
+    got = first.to_plotly_json()
+    assert got["layout"]["height"] == want["layout"]["height"] == 600
+    assert got["layout"]["title"]["font"] == want["layout"]["title"]["font"]
+    assert "datarevision" in got["layout"]  # made steady: drawn once on mount
+    held = len(cache._PROJECTED)
+    del fig, first
+    gc.collect()
+    assert len(cache._PROJECTED) == held - 1  # gone with its figure
