@@ -33,7 +33,8 @@ sm = widgets.meta(f"Where the region stands on each national recommendation, {fi
                   filters=filters, ds=ds, sources=standing["sources"], synthetic=bool(standing["synthetic"].any()),
                   stem="rtop-overview-standing")
 widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
-                          filters=filters), chart_meta=sm, key="overview_standing", data=standing)
+                          filters=filters), chart_meta=sm, key="overview_standing",
+             data=standing.drop(columns=["key", "rank"]))  # the chart's own sort keys stay out of the CSV
 
 left, right = st.columns([3, 2])
 with left:
