@@ -25,8 +25,9 @@ indicators, quarterly 2005-2026, about 1.03M observations; --quick: 60 x 30, the
 large-quick). Every server gets its own copy of
 the file (RTOP_DATABASE_URL) and runs as `streamlit run <app> --server.headless true
 --server.port <free> --browser.gatherUsageStats false --server.fileWatcherType none` (or
-`python -m loaders serve --port <free> -- <the same options>`) from its code root, so it reads that root's .streamlit/config.toml. Each repeat is a fresh server and a
-fresh browser context (empty HTTP cache); medians over --repeats (default 3) are reported.
+`python -m loaders serve --port <free> -- <the same options>`) from its code root, so it reads
+that root's .streamlit/config.toml. Each repeat is a fresh server and a fresh browser context
+(empty HTTP cache); medians over --repeats (default 3) are reported.
 
 Figures (s = wall seconds as the browser sees them, kB = websocket bytes received):
 
@@ -722,13 +723,23 @@ def app_specs(*, refs: list[str], before_root: Path | None) -> list[AppSpec]:
             assert before_root is not None
             script = before_root / "pages" / "app.py"
             specs.append(
-                AppSpec(ref=ref, script=script, cwd=before_root, pythonpath=before_root,
-                        serve=_make_run_serves(before_root))
+                AppSpec(
+                    ref=ref,
+                    script=script,
+                    cwd=before_root,
+                    pythonpath=before_root,
+                    serve=_make_run_serves(before_root),
+                )
             )
         else:  # now: as make run starts it; plain: `streamlit run pages/app.py`, no warm-up
             specs.append(
-                AppSpec(ref=ref, script=ROOT / "pages" / "app.py", cwd=ROOT, pythonpath=ROOT,
-                        serve=ref == "now" and _make_run_serves(ROOT))
+                AppSpec(
+                    ref=ref,
+                    script=ROOT / "pages" / "app.py",
+                    cwd=ROOT,
+                    pythonpath=ROOT,
+                    serve=ref == "now" and _make_run_serves(ROOT),
+                )
             )
     return specs
 
@@ -861,7 +872,9 @@ def payload_lines(*, db: str, runs: dict[str, list[dict[str, Any]]]) -> list[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--refs", default=",".join(REFS), help="comma list of floor,before,now,plain")
+    parser.add_argument(
+        "--refs", default=",".join(REFS), help="comma list of floor,before,now,plain"
+    )
     parser.add_argument("--db", default="default,large", help="comma list of default,large")
     parser.add_argument("--quick", action="store_true", help="the smaller large DB (60 x 30)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh servers per app (median)")
@@ -919,9 +932,12 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rtop-browser-")))
         for db in dbs:
             runs = all_runs.setdefault(db["name"], {})
+            rounds = [(spec, False) for spec in specs]  # interleaved: load spreads evenly
+            rounds += [(spec, True) for spec in specs] if args.settled else []
             for rep in range(args.repeats):
-                for spec in specs:  # interleaved, so load from other work spreads evenly
-                    print(f"{db['name']} #{rep + 1} {spec.ref} ...", file=sys.stderr, flush=True)
+                for spec, settled in rounds:
+                    what = f"{spec.ref}{' settled' if settled else ''}"
+                    print(f"{db['name']} #{rep + 1} {what} ...", file=sys.stderr, flush=True)
                     run = run_session(
                         browser=browser,
                         spec=spec,
@@ -929,22 +945,10 @@ def main(argv: list[str] | None = None) -> int:
                         base_env=base_env,
                         workdir=workdir,
                         pages=pages,
+                        settled=settled,
                     )
                     if run["error"]:
-                        print(f"  {spec.ref} failed: {run['error']}", file=sys.stderr)
-                    runs.setdefault(spec.ref, []).append(run)
-                for spec in specs if args.settled else []:
-                    print(f"{db['name']} #{rep + 1} {spec.ref} settled ...", file=sys.stderr)
-                    run = run_session(
-                        browser=browser,
-                        spec=spec,
-                        db_path=Path(db["url"].removeprefix("sqlite:///")),
-                        base_env=base_env,
-                        workdir=workdir,
-                        settled=True,
-                    )
-                    if run["error"]:
-                        print(f"  {spec.ref} settled failed: {run['error']}", file=sys.stderr)
+                        print(f"  {what} failed: {run['error']}", file=sys.stderr)
                     runs.setdefault(spec.ref, []).append(run)
 
     meds = {
