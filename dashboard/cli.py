@@ -4,7 +4,7 @@ The writer's commands come from loaders/cli.py (init, load, sample, refresh, sta
 indicators); the readers' from here (explain, export, serve). This module composes both sides,
 as the upload page does, so neither side imports the other. It imports them only when a
 command needs them: `rtop serve` starts the server before any database, pandas or loader
-module is imported (the warm-up imports them while the browser starts).
+module is imported (the warm-up imports them once the server answers).
 """
 
 from __future__ import annotations
