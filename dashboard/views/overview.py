@@ -54,15 +54,24 @@ def rec_region_status(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFra
     at = status_at(ds, year)
     people = selected_participants(ds=ds, filters=filters)
     levels = rec_levels(ds)
+    recs = selected_recommendations(ds=ds, filters=filters)
+    at = at[at["recommendation"].isin(recs)]
+    national = at[at["participant_code"].isin(people)]
+    regional = at[at["participant_code"] == scoring.REGION]
+    by_rec = {  # one scan per kind of row, then a lookup per recommendation
+        "participant": dict(tuple(national.groupby("recommendation", sort=False))),
+        "region": dict(tuple(regional.groupby("recommendation", sort=False))),
+    }
+    none = at.iloc[0:0]
     rows = []
-    for rec in selected_recommendations(ds=ds, filters=filters):
+    for rec in recs:
         if levels.get(rec) == "region":
-            hit = at[(at["participant_code"] == scoring.REGION) & (at["recommendation"] == rec)]
+            hit = by_rec["region"].get(rec, none)
             status = float(hit["status"].iloc[0]) if len(hit) else None
             have, basis = (1 if len(hit) else 0), "regional status"
             synthetic = bool(hit["synthetic"].any())
         else:
-            hit = at[(at["participant_code"].isin(people)) & (at["recommendation"] == rec)]
+            hit = by_rec["participant"].get(rec, none)
             have = len(hit)
             ok = have >= scoring.MIN_DATA_SHARE * len(people) and have > 0
             status = float(hit["status"].median()) if ok else None
@@ -77,7 +86,9 @@ def rec_region_status(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFra
                 "synthetic": synthetic,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        rows, columns=["recommendation", "status", "basis", "with_data", "synthetic"]
+    )
 
 
 def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
@@ -95,9 +106,12 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
         return int(hit["participant_code"].nunique())
 
     levels = rec_levels(ds)
+    statuses: dict[int, pd.DataFrame] = {}  # per year: both levels come from one computation
 
     def initiated(y: int, level: str) -> tuple[int, int, int]:
-        r = rec_region_status(ds=ds, filters=filters, year=y)
+        if y not in statuses:
+            statuses[y] = rec_region_status(ds=ds, filters=filters, year=y)
+        r = statuses[y]
         if len(r):
             r = r[r["recommendation"].map(levels).eq(level)]
         if not len(r):

@@ -244,3 +244,51 @@ def test_the_standing_chart_says_status_by_symbol_and_count(sample_ds: views.Dat
             assert count == (int(hit["count"].iloc[0]) if len(hit) else 0)
             assert text == (f"{symbol} {count}" if count else "")
     assert fig.layout.xaxis.range == (0, 27)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    participants=hyp.lists(hyp.sampled_from(CODES), unique=True, max_size=4),
+    pillars=hyp.lists(hyp.sampled_from((1, 2, 3)), unique=True, max_size=2),
+    recommendations=hyp.lists(
+        hyp.sampled_from([f"R{i}" for i in range(1, 13)]), unique=True, max_size=5
+    ),
+    year=hyp.integers(2009, 2026),
+)
+def test_the_regions_status_per_recommendation_is_the_trackers_cells_summed_up(
+    sample_ds: views.Dataset,
+    participants: list[str],
+    pillars: list[int],
+    recommendations: list[str],
+    year: int,
+) -> None:
+    """The Overview's headline counts rest on rec_region_status: for a national recommendation,
+    the median of the tracker's cells that have a status, shown when at least half the selected
+    participants have one; for a regional recommendation, the regional track's status."""
+    from dashboard.core import scoring
+    from dashboard.views.overview import rec_region_status
+    from dashboard.views.tracker import regional_track, tracker_matrix
+
+    f = Filters(
+        participants=tuple(participants),
+        pillars=tuple(pillars),
+        recommendations=tuple(recommendations),
+        sample=True,
+    )
+    got = rec_region_status(ds=sample_ds, filters=f, year=year)
+    people = len(participants) or 27
+    matrix = tracker_matrix(ds=sample_ds, filters=f, year=year, sort="grouping")
+    rated = matrix[matrix["result"] == scoring.RESULT_STATUS] if len(matrix) else matrix
+    track = regional_track(ds=sample_ds, filters=f, year=year)
+    regional = track[track["kind"] == "regional recommendation"].set_index("code")
+    national = set(matrix["recommendation"]) if len(matrix) else set()
+    assert set(got["recommendation"]) == national | set(regional.index)
+    for row in got.itertuples(index=False):
+        if row.recommendation in regional.index:
+            want = regional.at[row.recommendation, "status"]
+            assert (pd.isna(want) and pd.isna(row.status)) or row.status == float(want)
+            continue
+        cells = rated[rated["recommendation"] == row.recommendation]["status"]
+        assert row.with_data == len(cells)
+        enough = len(cells) > 0 and len(cells) >= scoring.MIN_DATA_SHARE * people
+        assert pd.isna(row.status) if not enough else row.status == float(cells.median())
