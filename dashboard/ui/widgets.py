@@ -175,16 +175,19 @@ def status_table(
 
 def compact_list(frame: pd.DataFrame, *, columns: dict[str, str], key: str, title: str) -> None:
     """A short table as a bulleted list, one row per line: the first column in bold, the others
-    after it (the last labelled), text escaped; with CSV and XLSX downloads of the same rows as
-    ``status_table``'s. Lighter in the browser than a data grid (no grid scripts to load), for
-    the few rows of a page that opens first."""
+    after it (the last labelled, and left out where it repeats one of them), text escaped;
+    with CSV and XLSX downloads of the same rows as ``status_table``'s (every column there).
+    Lighter in the browser than a data grid (no grid scripts to load), for the few rows of a
+    page that opens first."""
     shown = frame[list(columns)].rename(columns=columns)
     first, *rest = list(columns)
     lines = []
     for _, row in frame.iterrows():
         parts = [f"**{md_escape(row[first])}**", *(md_escape(row[c]) for c in rest[:-1])]
-        if rest and pd.notna(row[rest[-1]]) and str(row[rest[-1]]):
-            parts.append(f"*{md_escape(columns[rest[-1]])}: {md_escape(row[rest[-1]])}*")
+        said = {str(row[c]).strip().casefold() for c in [first, *rest[:-1]]}
+        last = str(row[rest[-1]]).strip() if rest and pd.notna(row[rest[-1]]) else ""
+        if last and last.casefold() not in said:  # a source named as the event is said once
+            parts.append(f"*{md_escape(columns[rest[-1]])}: {md_escape(last)}*")
         lines.append("- " + " · ".join(parts))
     st.markdown("\n".join(lines))
     _table_downloads(frame, shown=shown, key=key, title=title)
