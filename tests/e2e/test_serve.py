@@ -1,6 +1,7 @@
-"""`rtop serve` (what `make run` starts), in the real browser: a first visit made while the
-warm-up imports and one made after it has finished both draw the Overview whole, and the
-warm-up says in the server's output that it ran (dashboard/ui/warm.py)."""
+"""`rtop serve` (what `make run` starts), in the real browser: a first visit made as soon as the
+server answers (the warm-up then usually under way) and one made after the warm-up finished
+both draw the Overview whole, and the warm-up says in the server's output that it ran
+(dashboard/ui/warm.py)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def _log_says(app: App, text: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("when", ["during the warm-up", "after the warm-up"])
+@pytest.mark.parametrize("when", ["as soon as the server answers", "after the warm-up"])
 def test_the_first_visit_draws_the_overview(template_dir: Path, tmp_path: Path, when: str) -> None:
     db = tmp_path / "app.sqlite"
     shutil.copy(template_dir / "reference.sqlite", db)
