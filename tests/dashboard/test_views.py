@@ -160,50 +160,42 @@ def sample_ds(tmp_path_factory: pytest.TempPathFactory, template_dir: Path) -> v
 
 
 CODES = ("AUS", "CHN", "IDN", "JPN", "KHM", "THA", "USA", "VNM", "EUU", "SGP")
+SELECTIONS = hyp.builds(  # a sidebar selection, the sample included
+    lambda people, pillars, recs: Filters(
+        participants=tuple(people), pillars=tuple(pillars), recommendations=tuple(recs), sample=True
+    ),
+    hyp.lists(hyp.sampled_from(CODES), unique=True, max_size=4),
+    hyp.lists(hyp.sampled_from((1, 2, 3)), unique=True, max_size=2),
+    hyp.lists(hyp.sampled_from([f"R{i}" for i in range(1, 13)]), unique=True, max_size=5),
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    participants=hyp.lists(hyp.sampled_from(CODES), unique=True, max_size=4),
-    pillars=hyp.lists(hyp.sampled_from((1, 2, 3)), unique=True, max_size=2),
-    recommendations=hyp.lists(
-        hyp.sampled_from([f"R{i}" for i in range(1, 13)]), unique=True, max_size=5
-    ),
-    year=hyp.integers(2009, 2026),
-)
+@given(f=SELECTIONS, year=hyp.integers(2009, 2026))
 def test_the_overview_standing_counts_what_the_tracker_shows(
-    sample_ds: views.Dataset,
-    participants: list[str],
-    pillars: list[int],
-    recommendations: list[str],
-    year: int,
+    sample_ds: views.Dataset, f: Filters, year: int
 ) -> None:
     """Where the region stands (Overview) is the tracker's cells counted: for any selection and
     year, each national recommendation's counts by status are the tracker's labels counted, and
     they add up to the participants selected; the regional list is the tracker's regional
     track."""
-    from dashboard.views.overview import regional_standing, rec_standing
+    from dashboard.views.overview import rec_standing, regional_standing
     from dashboard.views.tracker import regional_track, tracker_matrix
 
-    f = Filters(
-        participants=tuple(participants),
-        pillars=tuple(pillars),
-        recommendations=tuple(recommendations),
-        sample=True,
-    )
     standing = rec_standing(ds=sample_ds, filters=f, year=year)
     matrix = tracker_matrix(ds=sample_ds, filters=f, year=year, sort="grouping")
-    people = len(participants) or 27
+    people = len(f.participants) or 27
     words = [str(label).split(" (")[0] for label in matrix["status_label"]] if len(matrix) else []
     shown = matrix.assign(word=words)
     expected = {
-        (rec, word): n for (rec, word), n in shown.groupby(["recommendation", "word"]).size().items()
+        (rec, word): n
+        for (rec, word), n in shown.groupby(["recommendation", "word"]).size().items()
     }
     got = {
         (rec, f"{sym} {label}"): int(n)
-        for rec, sym, label, n in standing[["recommendation", "symbol", "label", "count"]].itertuples(
-            index=False
-        )
+        for rec, sym, label, n in standing[
+            ["recommendation", "symbol", "label", "count"]
+        ].itertuples(index=False)
     }
     assert got == expected
     assert list(dict.fromkeys(standing["recommendation"])) == list(
@@ -217,7 +209,10 @@ def test_the_overview_standing_counts_what_the_tracker_shows(
     track = regional_track(ds=sample_ds, filters=f, year=year)
     regional = track[track["kind"] == "regional recommendation"]
     assert regional_standing(ds=sample_ds, filters=f, year=year) == [
-        f"{c} {n}: {s}" for c, n, s in zip(regional["code"], regional["name"], regional["status_label"])
+        f"{c} {n}: {s}"
+        for c, n, s in zip(
+            regional["code"], regional["name"], regional["status_label"], strict=True
+        )
     ]
 
 
@@ -234,7 +229,9 @@ def test_the_standing_chart_says_status_by_symbol_and_count(sample_ds: views.Dat
     fig = standing_bars(standing=standing, meta=meta)
     assert has_sample_mark(fig)
     ordered = standing.sort_values("rank").drop_duplicates("key")
-    assert [t.name for t in fig.data] == [f"{s} {w}" for s, w in zip(ordered["symbol"], ordered["label"])]
+    assert [t.name for t in fig.data] == [
+        f"{s} {w}" for s, w in zip(ordered["symbol"], ordered["label"], strict=True)
+    ]
     assert fig.layout.legend.traceorder == "normal" and fig.layout.barmode == "stack"
     for trace in fig.data:
         symbol = trace.name.split(" ")[0]
@@ -247,20 +244,9 @@ def test_the_standing_chart_says_status_by_symbol_and_count(sample_ds: views.Dat
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    participants=hyp.lists(hyp.sampled_from(CODES), unique=True, max_size=4),
-    pillars=hyp.lists(hyp.sampled_from((1, 2, 3)), unique=True, max_size=2),
-    recommendations=hyp.lists(
-        hyp.sampled_from([f"R{i}" for i in range(1, 13)]), unique=True, max_size=5
-    ),
-    year=hyp.integers(2009, 2026),
-)
+@given(f=SELECTIONS, year=hyp.integers(2009, 2026))
 def test_the_regions_status_per_recommendation_is_the_trackers_cells_summed_up(
-    sample_ds: views.Dataset,
-    participants: list[str],
-    pillars: list[int],
-    recommendations: list[str],
-    year: int,
+    sample_ds: views.Dataset, f: Filters, year: int
 ) -> None:
     """The Overview's headline counts rest on rec_region_status: for a national recommendation,
     the median of the tracker's cells that have a status, shown when at least half the selected
@@ -269,14 +255,8 @@ def test_the_regions_status_per_recommendation_is_the_trackers_cells_summed_up(
     from dashboard.views.overview import rec_region_status
     from dashboard.views.tracker import regional_track, tracker_matrix
 
-    f = Filters(
-        participants=tuple(participants),
-        pillars=tuple(pillars),
-        recommendations=tuple(recommendations),
-        sample=True,
-    )
     got = rec_region_status(ds=sample_ds, filters=f, year=year)
-    people = len(participants) or 27
+    people = len(f.participants) or 27
     matrix = tracker_matrix(ds=sample_ds, filters=f, year=year, sort="grouping")
     rated = matrix[matrix["result"] == scoring.RESULT_STATUS] if len(matrix) else matrix
     track = regional_track(ds=sample_ds, filters=f, year=year)
