@@ -33,6 +33,7 @@ THREAD_NAME = "rtop-warm"
 CONTEXT_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context",)
 WAIT_SECONDS = 120.0  # a script run waits at most this long for a warm-up under way
 HEALTH_WAIT_SECONDS = 60.0  # the warm-up waits this long for the server to answer
+EVERY_ADDRESS = ("", "0.0.0.0", "::")  # a server bound to these listens on every interface
 
 
 def page_modules(*, pages_dir: Path = PAGES_DIR) -> list[str]:
@@ -66,6 +67,11 @@ def import_pages_modules(*, pages_dir: Path = PAGES_DIR) -> list[str]:
     return imported
 
 
+def _url_host(host: str) -> str:
+    """A host as a URL writes it (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host
+
+
 class _QuietHere(logging.Filter):
     """Drop Streamlit's "missing ScriptRunContext" warning for the warm-up's thread: it reads
     the cache outside a script run on purpose."""
@@ -79,10 +85,10 @@ def health_url(*, address: str, port: int) -> str:
     server.baseUrlPath), as this host reaches it."""
     from streamlit import config  # noqa: PLC0415
 
-    host = "127.0.0.1" if address in ("", "0.0.0.0", "::", "localhost") else address
+    host = "127.0.0.1" if address in (*EVERY_ADDRESS, "localhost") else address
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
     path = f"/{base}/_stcore/health" if base else "/_stcore/health"
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}{path}"
+    return f"http://{_url_host(host)}:{port}{path}"
 
 
 def server_answers(*, url: str, timeout: float) -> bool:
@@ -206,10 +212,9 @@ def where_to_open(*, address: str, port: int) -> str:
     """The line `rtop serve` prints once the server answers (Streamlit's own banner is off in
     .streamlit/config.toml: for a wildcard address it looks the machine's public address up on
     the internet, and nothing here goes online)."""
-    if address in ("", "0.0.0.0", "::"):
+    if address in EVERY_ADDRESS:
         return f"RtoP Monitor is ready: http://localhost:{port} (served on every address)"
-    host = f"[{address}]" if ":" in address else address
-    return f"RtoP Monitor is ready: http://{host}:{port}"
+    return f"RtoP Monitor is ready: http://{_url_host(address)}:{port}"
 
 
 def serve(*, script: Path, port: int, address: str, options: list[str]) -> None:
