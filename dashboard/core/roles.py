@@ -8,6 +8,7 @@ loaders/accounts.py; the app reads them here, as it reads everything else, from 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -69,26 +70,53 @@ def may_preview(*, role: str, user: str, author: str) -> bool:
 
 
 def is_loopback(address: str | None) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost, and
+    127.0.0.0/8 written as an IPv4-mapped IPv6 address)."""
     if address is None or not address.strip():
         return False
     text = address.strip().strip("[]")
     if text.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(text).is_loopback
+        found = ipaddress.ip_address(text)
     except ValueError:
         return False
+    mapped = getattr(found, "ipv4_mapped", None)  # ::ffff:127.0.0.1 from a dual-stack socket
+    return bool((mapped or found).is_loopback)
 
 
-def open_install(
-    *, any_accounts: bool, oidc: bool, require_login: bool, address: str | None
-) -> bool:
+def plain_address(address: str) -> str:
+    """An address as people write it: an IPv4 address a dual-stack socket reports as
+    ::ffff:a.b.c.d is given as a.b.c.d."""
+    try:
+        found = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address
+    mapped = getattr(found, "ipv4_mapped", None)
+    return str(mapped or found)
+
+
+# Headers a reverse proxy adds: a request that carries one was relayed for someone else.
+PROXY_HEADERS = frozenset({"forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host"})
+
+
+def client_is_local(*, in_process: bool, peer: str | None, headers: Iterable[str] = ()) -> bool:
+    """True when the person at the app is at this machine: the script runs with no server at
+    all (AppTest, a bare script: nothing can reach it over a network), or the browser's own
+    connection comes from a loopback address and no proxy relayed it. Decided per request from
+    the connection, never from the server's configured address (a server on every address
+    serves this machine and the network alike). An unknown peer is not local."""
+    if in_process:
+        return True
+    if peer is None or not is_loopback(peer):
+        return False
+    return not any(h.strip().lower() in PROXY_HEADERS for h in headers)
+
+
+def open_install(*, any_accounts: bool, oidc: bool, require_login: bool, local: bool) -> bool:
     """True for a fresh single-user install, where the person at the app acts as admin: no
     account exists yet, no identity provider is configured, login is not required, and the
-    server is not explicitly bound to an address other machines can reach (unset counts as
-    local: Streamlit's own default, and what AppTest runs with)."""
-    local = address is None or not address.strip() or is_loopback(address)
+    browser is on this machine (client_is_local). Everyone else is a viewer."""
     return not any_accounts and not oidc and not require_login and local
 
 

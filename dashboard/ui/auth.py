@@ -6,8 +6,10 @@
 - Local accounts (python -m loaders users add): the sign-in page checks the password; the
   user name is kept in this browser session's state (a page reload signs out).
 - Guests are viewers; RTOP_REQUIRE_LOGIN=1 shows them only the sign-in page. A fresh install
-  with no account at all, no identity provider and a local server lets the person at it act
-  as admin (dashboard.core.roles.open_install), so `make run` stays usable on one laptop.
+  with no account at all and no identity provider lets a browser on the server's own machine
+  act as admin (dashboard.core.roles.open_install), so `make run` stays usable on one laptop;
+  "on this machine" is read from each session's own connection, never from the address the
+  server listens on, so a server on every address still gives strangers a viewer's role.
 
 The role is read from the database on every run, so a change of role or a removed account
 takes effect at the next click. Writes check it again on the server (require_role).
@@ -109,13 +111,83 @@ def _any_accounts() -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Connection:
+    """Where this session's browser connects from (read from the websocket's own socket)."""
+
+    in_process: bool  # no server runtime at all (AppTest): nobody can reach it over a network
+    peer: str | None  # the TCP peer's address, as the server saw it
+    headers: tuple[str, ...]  # names of the handshake's headers (a proxy adds its own)
+
+    @property
+    def local(self) -> bool:
+        return roles.client_is_local(
+            in_process=self.in_process, peer=self.peer, headers=self.headers
+        )
+
+
+def connection() -> Connection:
+    """This session's connection: the raw peer address of its websocket, not
+    st.context.ip_address (which reads loopback and "unknown" alike as None)."""
+    from streamlit import runtime  # noqa: PLC0415
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+    # No server: no runtime, or AppTest's stand-in for one (a mock, never the Runtime class
+    # itself, which every real server runs). Nothing a browser sends can change either.
+    if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
+        return Connection(in_process=True, peer=None, headers=())
+    ctx = get_script_run_ctx()
+    client = runtime.get_instance().get_client(ctx.session_id) if ctx is not None else None
+    context = getattr(client, "client_context", None) if client is not None else None
+    if context is None:
+        return Connection(in_process=False, peer=None, headers=())
+    peer = context.remote_ip
+    return Connection(
+        in_process=False,
+        peer=peer if isinstance(peer, str) else None,
+        headers=tuple(str(name) for name, _ in context.headers),
+    )
+
+
+_DEMOTED: set[str] = set()  # peers already named in the server log (once each per process)
+
+
 def open_install() -> bool:
-    """No account, no identity provider, login not required, a local server: act as admin."""
-    return roles.open_install(
+    """No account, no identity provider, login not required, and a browser on this machine:
+    act as admin. A visitor from elsewhere on such an install is a viewer, and the server's
+    log says why (once per address)."""
+    unguarded = roles.open_install(
         any_accounts=_any_accounts(),
         oidc=bool(oidc_providers()),
         require_login=get_settings().require_login,
-        address=st.get_option("server.address"),
+        local=True,
+    )
+    if not unguarded:
+        return False
+    where = connection()
+    if where.local:
+        return True
+    peer = roles.plain_address(where.peer) if where.peer else "an unknown address"
+    if peer not in _DEMOTED:
+        from streamlit.logger import get_logger  # noqa: PLC0415
+
+        _DEMOTED.add(peer)
+        get_logger(__name__).warning(
+            "A visitor from %s is a viewer: this install has no accounts yet, and only a browser "
+            "on this machine may load data. Add an admin with `rtop users add NAME --role admin`.",
+            peer,
+        )
+    return False
+
+
+def open_install_elsewhere() -> bool:
+    """True for a visitor from another machine on an install with no accounts yet (what the
+    sidebar tells them: why they are a viewer)."""
+    return (
+        not _any_accounts()
+        and not oidc_providers()
+        and not get_settings().require_login
+        and not connection().local
     )
 
 
@@ -220,8 +292,13 @@ def identity_sidebar(identity: Identity, *, sign_in_page: StreamlitPage) -> None
                 st.switch_page(sign_in_page)
         elif identity.role == "admin":
             st.caption(
-                "No accounts yet: on this local install you may load data. Add accounts with "
-                "`python -m loaders users add NAME --role admin`."
+                "No accounts yet: from this machine you may load data; visitors from other "
+                "machines are viewers. Add accounts with `rtop users add NAME --role admin`."
+            )
+        elif open_install_elsewhere():
+            st.caption(
+                "Viewing as a guest (viewer). This install has no accounts yet: only a browser "
+                "on the server's own machine may load data."
             )
         else:
             st.caption("Viewing as a guest (viewer). *Sign in* to load or review data.")

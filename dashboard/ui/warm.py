@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import ipaddress
 import logging
 import threading
 import time
@@ -208,13 +209,31 @@ def wait(*, timeout: float = WAIT_SECONDS) -> bool:
     return WARM_UP.wait(timeout=timeout)
 
 
+def _loopback(address: str) -> bool:
+    """True for an address only this machine reaches (roles.is_loopback, without importing the
+    database layer before the server starts)."""
+    text = address.strip().strip("[]")
+    try:
+        return text.lower() == "localhost" or ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
 def where_to_open(*, address: str, port: int) -> str:
     """The line `rtop serve` prints once the server answers (Streamlit's own banner is off in
     .streamlit/config.toml: for a wildcard address it looks the machine's public address up on
     the internet, and nothing here goes online)."""
     if address in EVERY_ADDRESS:
-        return f"RtoP Monitor is ready: http://localhost:{port} (served on every address)"
-    return f"RtoP Monitor is ready: http://{_url_host(address)}:{port}"
+        line = f"RtoP Monitor is ready: http://localhost:{port} (served on every address)"
+    else:
+        line = f"RtoP Monitor is ready: http://{_url_host(address)}:{port}"
+    if address in EVERY_ADDRESS or not _loopback(address):
+        line += (
+            "\n  Visitors from other machines are viewers until they sign in; while there are "
+            "no accounts,\n  only a browser on this machine may load data "
+            "(add an admin: rtop users add NAME --role admin)."
+        )
+    return line
 
 
 def serve(*, script: Path, port: int, address: str, options: list[str]) -> None:

@@ -124,7 +124,13 @@ def test_where_to_open_names_a_reachable_url() -> None:
     assert warm.where_to_open(address="127.0.0.1", port=8501) == (
         "RtoP Monitor is ready: http://127.0.0.1:8501"
     )
-    assert warm.where_to_open(address="0.0.0.0", port=8600) == (
-        "RtoP Monitor is ready: http://localhost:8600 (served on every address)"
+    every = warm.where_to_open(address="0.0.0.0", port=8600)
+    assert every.startswith(
+        "RtoP Monitor is ready: http://localhost:8600 (served on every address)\n"
     )
+    assert "Visitors from other machines are viewers" in every  # and why, in the console
+    assert "only a browser on this machine may load data" in every
     assert warm.where_to_open(address="::1", port=80) == "RtoP Monitor is ready: http://[::1]:80"
+    lan = warm.where_to_open(address="192.168.1.5", port=80)
+    assert lan.startswith("RtoP Monitor is ready: http://192.168.1.5:80\n")
+    assert "Visitors from other machines are viewers" in lan

@@ -275,28 +275,53 @@ def test_who_may_review(role: str, reviewer: str, author: str, allowed: bool) ->
 
 
 @pytest.mark.parametrize(
-    ("accounts_", "oidc", "require_login", "address", "open_"),
+    ("in_process", "peer", "headers", "local"),
     [
-        (False, False, False, None, True),  # a fresh laptop install (AppTest, plain streamlit run)
-        (False, False, False, "127.0.0.1", True),  # make run's default
-        (False, False, False, "::1", True),
-        (False, False, False, "localhost", True),
-        (False, False, False, "0.0.0.0", False),  # serving the network: no admin for strangers
-        (False, False, False, "192.168.1.5", False),
-        (True, False, False, "127.0.0.1", False),  # once an account exists, the rules apply
-        (False, True, False, "127.0.0.1", False),  # an identity provider is configured
-        (False, False, True, "127.0.0.1", False),  # RTOP_REQUIRE_LOGIN=1
+        (True, None, (), True),  # AppTest, a bare script: no server, nobody on a network
+        (False, "127.0.0.1", ("host",), True),  # a browser on this machine
+        (False, "::1", (), True),
+        (False, "127.5.6.7", (), True),
+        (False, "10.23.0.2", ("host",), False),  # another machine, whatever the bind address
+        (False, "192.168.1.5", (), False),
+        (False, "::ffff:10.0.0.1", (), False),
+        (False, "::ffff:127.0.0.1", (), True),  # this machine, through a dual-stack socket
+        (False, None, (), False),  # a server that cannot say who is there: not local
+        (False, "127.0.0.1", ("Host", "X-Forwarded-For"), False),  # relayed by a local proxy
+        (False, "127.0.0.1", ("forwarded",), False),
+        (False, "127.0.0.1", ("X-Real-IP",), False),
+    ],
+)
+def test_who_is_at_this_machine(
+    in_process: bool, peer: str | None, headers: tuple[str, ...], local: bool
+) -> None:
+    assert roles.client_is_local(in_process=in_process, peer=peer, headers=headers) is local
+
+
+@pytest.mark.parametrize(
+    ("accounts_", "oidc", "require_login", "local", "open_"),
+    [
+        (False, False, False, True, True),  # a fresh install, a browser on this machine
+        (False, False, False, False, False),  # the same install, a visitor from the network
+        (True, False, False, True, False),  # once an account exists, the rules apply
+        (False, True, False, True, False),  # an identity provider is configured
+        (False, False, True, True, False),  # RTOP_REQUIRE_LOGIN=1
     ],
 )
 def test_open_install(
-    accounts_: bool, oidc: bool, require_login: bool, address: str | None, open_: bool
+    accounts_: bool, oidc: bool, require_login: bool, local: bool, open_: bool
 ) -> None:
     assert (
         roles.open_install(
-            any_accounts=accounts_, oidc=oidc, require_login=require_login, address=address
+            any_accounts=accounts_, oidc=oidc, require_login=require_login, local=local
         )
         is open_
     )
+
+
+def test_plain_address() -> None:
+    assert roles.plain_address("::ffff:10.231.4.2") == "10.231.4.2"
+    assert roles.plain_address("::1") == "::1"
+    assert roles.plain_address("not an address") == "not an address"
 
 
 def test_sign_in_throttle() -> None:
