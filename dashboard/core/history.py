@@ -355,10 +355,16 @@ class DataVersion:
 
     @property
     def label(self) -> str:
-        """'r42 of 2026-12-01 #1a2b3c4d' (or 'empty' before any load)."""
+        """'release 42 of 1 Dec 2026 #1a2b3c4d': what a reader says first (which release, when),
+        the hash second (or 'empty database' before any load)."""
         if not self.run_id:
             return "empty database"
-        return f"r{self.run_id} of {self.date} #{self.digest}"
+        try:
+            day = dt.date.fromisoformat(self.date)
+            when = f"{day.day} {day:%b %Y}"
+        except ValueError:
+            when = self.date
+        return f"release {self.run_id} of {when} #{self.digest}"
 
 
 def data_version(*, engine: Bind) -> DataVersion:
