@@ -41,9 +41,33 @@ def parser(prog: str = "rtop") -> argparse.ArgumentParser:
     xp.add_argument("--year", type=int, default=None, help="the year (default: this year)")
     xp.add_argument("--json", action="store_true", help="machine-readable output (stable keys)")
     xp.add_argument(
+        "--method",
+        choices=("2.0", "2.1"),
+        default=None,
+        help="the status rule's version (default: the current one, 2.1; 2.0 counted stale "
+        "evidence as current)",
+    )
+    xp.add_argument(
         "--sample", action="store_true", help="include the synthetic sample (SAMPLE DATA)"
     )
     add_serve(sub)
+    gp = sub.add_parser(
+        "gaps",
+        help="the work list: for every cell, the evidence that is missing, stale or about to "
+        "lapse, ranked (what would move most cells first)",
+    )
+    gp.add_argument("--participant", default=None, help="one participant (code or name) or ARF")
+    gp.add_argument("--year", type=int, default=None, help="the year (default: this year)")
+    gp.add_argument("--json", action="store_true", help="machine-readable output (stable keys)")
+    gp.add_argument("--out", type=Path, default=None, help="write the list as .csv or .xlsx")
+    tp = sub.add_parser(
+        "template",
+        help="a questionnaire (XLSX) for one participant, or ARF for the region's own, to send "
+        "out and load back with `rtop load`",
+    )
+    tp.add_argument("participant", help="a code or name (e.g. VNM), or ARF for the region")
+    tp.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
+    tp.add_argument("--year", type=int, default=None, help="the current records as of this year")
     ex = sub.add_parser("export", help="export data or a briefing pack")
     ex.add_argument("what", choices=("data", "briefing"))
     ex.add_argument("--format", required=True, choices=("csv", "xlsx", "pptx", "pdf"))
@@ -107,6 +131,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
             return writer.run(args, engine=engine)
         if args.command == "explain":
             return explain_command(args, engine=engine)
+        if args.command in ("gaps", "template"):
+            from dashboard import collect
+
+            return collect.command(args, engine=engine)
         from dashboard.export import cli_export
 
         return cli_export(args=args, engine=engine)
@@ -156,7 +184,13 @@ def explain_command(args: argparse.Namespace, *, engine: Engine) -> int:
     year = args.year or this_year()
     ds = views.load_dataset(engine=engine, include_sample=args.sample)
     assert code is not None
-    result = explain.explain(ds=ds, participant=code, recommendation=rec, year=year)
+    result = explain.explain(
+        ds=ds,
+        participant=code,
+        recommendation=rec,
+        year=year,
+        method=args.method or scoring.RULE_VERSION,
+    )
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -39,12 +39,24 @@ def owner_of(*, ds: Dataset, participant: str, recommendation: str) -> str:
     return scoring.REGION if rec_levels(ds).get(recommendation) == "region" else participant
 
 
-def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) -> dict[str, Any]:
+def explain(
+    *,
+    ds: Dataset,
+    participant: str,
+    recommendation: str,
+    year: int,
+    method: str = scoring.RULE_VERSION,
+) -> dict[str, Any]:
     """The status of ``recommendation`` for ``participant`` at ``year`` and everything behind it.
 
     For a recommendation that is an act of the region, the region's status is explained (the
-    answer says so in ``owner``).
+    answer says so in ``owner``). ``method`` "2.0" gives the result under the earlier rule
+    (stale evidence counted as current), from the same inputs; the stored cells are the
+    current method's.
     """
+    if method not in scoring.METHODS:
+        raise ValueError(f"unknown method '{method}': use one of {', '.join(scoring.METHODS)}")
+    current_method = method == scoring.RULE_VERSION
     owner = owner_of(ds=ds, participant=participant, recommendation=recommendation)
     level = "region" if owner == scoring.REGION else "participant"
     ind = scoring.catalogue_columns(ds.indicators)
@@ -86,13 +98,22 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         if code in current.index:
             hit = current.loc[code]
             reached = int(hit["ind_status"])
+            stale_here = bool(hit["stale"])
+            counts = not stale_here or method == "2.0"
             same_day = mine[mine["date"] == hit["date"]]
             latest = (
                 same_day.iloc[-1] if len(same_day) else pd.Series({"precision": "day", "note": ""})
             )
             entry |= {
-                "counted": True,
-                "reason": "stale" if bool(hit["stale"]) else "current",
+                "counted": counts,
+                "reason": "current"
+                if not stale_here
+                else (
+                    "stale (counted under method 2.0)"
+                    if counts
+                    else f"stale: older than its age limit of {entry['stale_after_years']} "
+                    "years, so not counted (method 2.1); its status is kept as the last known"
+                ),
                 "value": float(hit["value"]),
                 "value_text": _value_text(ds, code, float(hit["value"]), str(spec.unit)),
                 "date": as_precision(hit["date"], str(latest["precision"])),
@@ -155,14 +176,39 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
     rec_ceiling = int(ind["ceiling"].max()) if len(ind) else 0
     status: int | None = None
     basis: str | None = None
+    last_known: float | None = None
     computed: dict[str, Any]
-    if row is None:
+    seen = [e for e in indicators if e["status"] is not None]
+    rule_result, rule_status, rule_known = (
+        scoring.cell_result(
+            current=[(e["status"], e["ceiling"]) for e in seen if not e["stale"]],
+            stale=[(e["status"], e["ceiling"]) for e in seen if e["stale"]],
+            n_expected=expected,
+            method=method,
+        )
+        if seen
+        else ("no data", math.nan, math.nan)
+    )
+    if row is None and not seen:
         result = "no data"
         computed = {"result": "no data", "status": None, "label": None}
+    elif not current_method or row is None:
+        # another method's answer (or a cell the read model has not stored): the rule itself,
+        # over the same inputs; an expert assessment still overrides as it would
+        result = rule_result
+        status = None if math.isnan(rule_status) else int(rule_status)
+        basis = "computed"
+        last_known = None if math.isnan(rule_known) else float(rule_known)
+        computed = {"result": rule_result, "status": status, "label": _label(status)}
+        if row is not None and str(row["basis"]) == "expert":
+            result, basis = str(row["result"]), "expert"
+            status = None if pd.isna(row["status"]) else int(row["status"])
     else:
         result = str(row["result"])
         status = None if pd.isna(row["status"]) else int(row["status"])
         basis = str(row["basis"])
+        known = row.get("last_known")
+        last_known = None if known is None or pd.isna(known) else float(known)
         cs = row["computed_status"]
         computed = {
             "result": str(row["computed_result"]),
@@ -190,7 +236,21 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
             f"coverage {observed} of {expected} is incomplete: at most "
             f"{STATUS_LABELS[scoring.PARTIAL_CAP]} (Implemented needs every indicator)"
         )
-    lapsed = [e for e in indicators if not e["counted"] and e["value"] is not None]
+    stale_ones = [e for e in indicators if e["stale"] and not e["counted"]]
+    if stale_ones and result == scoring.RESULT_STALE:
+        limits.append(
+            "every observation is past its age limit: no current status; the last known one, "
+            f"{_label(last_known) or 'none'}, rests on evidence of "
+            + ", ".join(f"{e['code']} ({e['date']})" for e in stale_ones)
+        )
+    elif stale_ones:
+        limits.append(
+            "not counted because stale (past the age limit): "
+            + ", ".join(f"{e['code']} ({e['date']})" for e in stale_ones)
+        )
+    lapsed = [
+        e for e in indicators if not e["counted"] and e["value"] is not None and not e["stale"]
+    ]
     if not observed and lapsed and expert is None:
         limits.append(
             f"none of its observations counts in {year}: "
@@ -206,7 +266,7 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
     names = ds.names
     return {
         "schema": SCHEMA_VERSION,
-        "rule_version": scoring.RULE_VERSION,
+        "rule_version": method,
         "participant": {"code": participant, "name": names.get(participant, participant)},
         "owner": {
             "code": owner,
@@ -221,6 +281,9 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         "result": result,
         "status": status,
         "status_label": _label(status),
+        "last_known": None if last_known is None else int(last_known),
+        "last_known_label": _label(last_known),
+        "stale_label": _stale_label(result=result, last_known=last_known, indicators=indicators),
         "basis": basis,
         "computed": computed,
         "expert": expert,
@@ -237,6 +300,18 @@ def explain(*, ds: Dataset, participant: str, recommendation: str, year: int) ->
         or bool(row is not None and row["synthetic"]),
         "indicators": indicators,
     }
+
+
+def _stale_label(
+    *, result: str, last_known: float | None, indicators: list[dict[str, Any]]
+) -> str | None:
+    """'Stale evidence: last known Substantial progress (2015)' for a stale-evidence result."""
+    if result != scoring.RESULT_STALE:
+        return None
+    years = [str(e["date"])[:4] for e in indicators if e["stale"] and e["date"]]
+    when = f" ({max(years)})" if years else ""
+    known = f": last known {_label(last_known)}" if _label(last_known) else ""
+    return f"Stale evidence{known}{when}"
 
 
 def as_precision(date: object, precision: str) -> str:
@@ -256,7 +331,7 @@ def as_text(explanation: dict[str, Any]) -> str:
     rec = e["recommendation"]
     lines = [
         f"{who} ({e['participant']['code']}), {rec['code']} {rec['name']}, {e['year']}",
-        f"Status: {e['status_label'] or e['result']}"
+        f"Status: {e['status_label'] or e.get('stale_label') or e['result']}"
         + (f" (basis: {e['basis']})" if e["basis"] else ""),
     ]
     if e["owner"]["level"] == "region":

@@ -19,6 +19,7 @@ from dashboard.charts.common import (
 )
 
 INSUFFICIENT_COLOR = "#EDEDED"  # lighter than no data: the two are told apart by symbol too
+STALE_COLOR = "#F4EFE6"  # a warm pale grey: no current status, told apart by symbol and label
 ROW = 44  # pixels per recommendation
 
 
@@ -48,7 +49,7 @@ def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         colour = (
             STATUS_COLORS[status]
             if status is not None
-            else (INSUFFICIENT_COLOR if key == "insufficient" else NO_DATA_COLOR)
+            else {"insufficient": INSUFFICIENT_COLOR, "stale": STALE_COLOR}.get(key, NO_DATA_COLOR)
         )
         fig.add_trace(
             go.Bar(
@@ -60,7 +61,7 @@ def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
                     "color": colour,
                     "line": {
                         "width": 1,
-                        "color": "#8A8A8A" if key == "insufficient" else "#FFFFFF",
+                        "color": "#8A8A8A" if key in ("insufficient", "stale") else "#FFFFFF",
                     },
                 },
                 text=[f"{symbol} {n}" if n else "" for n in counts],

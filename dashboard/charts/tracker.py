@@ -60,7 +60,7 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         + "<br>"
         + matrix["indicators"].map(lambda s: "<br>".join(esc(x) for x in s.split("<br>")))
     )
-    keys = [f"– {NO_DATA}<br>◌ Insufficient data"] + [
+    keys = [f"– {NO_DATA}<br>◌ Insufficient data<br>◷ Stale evidence"] + [
         f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)
     ]
     # Names on category axes: numeric positions with 320 array tick labels cost the browser

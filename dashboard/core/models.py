@@ -389,6 +389,8 @@ class ReadCellYear(SQLModel, table=True):
     n_expected: int
     coverage: float
     stale: bool
+    n_stale: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_known: float | None = None  # the stale evidence's status when result is stale evidence
     synthetic: bool
     sources: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     assessor: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

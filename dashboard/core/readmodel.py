@@ -78,6 +78,8 @@ CELL_KINDS = {
     "n_expected": "int",
     "coverage": "float",
     "stale": "bool",
+    "n_stale": "int",
+    "last_known": "float",
     "synthetic": "bool",
     "sources": "category",
     "assessor": "category",
@@ -168,11 +170,11 @@ def normalise_cells(cells: pd.DataFrame) -> pd.DataFrame:
     for column in ("sources", "assessor", "rationale"):
         out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
     out["last_date"] = pd.to_datetime(out["last_date"]).astype("datetime64[ns]")
-    for column in ("status", "computed_status", "coverage"):
+    for column in ("status", "computed_status", "coverage", "last_known"):
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     for column in ("synthetic", "stale"):
         out[column] = out[column].astype(bool)
-    for column in ("year", "n_indicators", "n_expected"):
+    for column in ("year", "n_indicators", "n_expected", "n_stale"):
         out[column] = out[column].astype("int64")
     out = out.sort_values(["participant_code", "recommendation", "year"], kind="stable")
     return out.reset_index(drop=True)

@@ -1,6 +1,6 @@
-"""The status rule, method version 2.0 (RULE_VERSION): from indicator values to a status.
+"""The status rule, method version 2.1 (RULE_VERSION): from indicator values to a status.
 
-Documented in docs/methodology.md ("The status rule, version 2.0"). In short:
+Documented in docs/methodology.md ("The status rule, version 2.1"). In short:
 
 1. An indicator value reaches the highest status s (1-4) whose threshold it is at or above;
    an empty threshold slot cannot be reached. The indicator's ceiling is its highest
@@ -11,11 +11,15 @@ Documented in docs/methodology.md ("The status rule, version 2.0"). In short:
    window (``window_years``, default 2: its year and the next); a *stock* (a state that
    persists) is carried forward and marked stale when older than ``stale_after_years``.
 3. Coverage is the share of the recommendation's indicators at that level that have a
-   current value. Below MIN_COVERAGE the result is "insufficient data", not a status.
+   current value: a flow within its window, or a stock that is not stale. Stale evidence does
+   not count (2.1; under 2.0 it did). Below MIN_COVERAGE the result is "insufficient data",
+   not a status; when every input is stale and would otherwise give a status, the result is
+   "stale evidence": no current status, the last known one kept beside it with its date.
 4. The computed status is the mean of the indicators' statuses, each scaled to the
    recommendation's ceiling (the highest ceiling among its indicators), rounded down, and never
    above the best single indicator status. With incomplete coverage it is at most
    PARTIAL_CAP (Substantial progress): "Implemented" needs every indicator observed.
+   Under 2.1 only current indicators enter the mean.
 5. An expert assessment (status, rationale, assessor and source) overrides the computed status
    when at least as recent as the newest observation used; the computed status stays beside it.
 """
@@ -23,11 +27,13 @@ Documented in docs/methodology.md ("The status rule, version 2.0"). In short:
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-RULE_VERSION = "2.0"
+RULE_VERSION = "2.1"
+METHODS = ("2.0", "2.1")  # every method a result can still be computed by (explain --method)
 MIN_COVERAGE = 0.5  # share of a recommendation's indicators that must have current data
 MIN_DATA_SHARE = 0.5  # share of participants with data before an average over them is shown
 PARTIAL_CAP = 3  # the highest status a recommendation can have with incomplete coverage
@@ -37,6 +43,7 @@ REGION = "ARF"  # participant_code used in frames for observations of the region
 
 RESULT_STATUS = "status"
 RESULT_INSUFFICIENT = "insufficient data"
+RESULT_STALE = "stale evidence"  # 2.1: every input stale; no current status (see last_known)
 
 
 def parse_thresholds(text: str) -> list[float]:
@@ -205,6 +212,44 @@ def combine(
     return RESULT_STATUS, float(status)
 
 
+def cell_result(
+    *,
+    current: list[tuple[int, int]],
+    stale: list[tuple[int, int]],
+    n_expected: int,
+    method: str = RULE_VERSION,
+) -> tuple[str, float, float]:
+    """The rule for one cell from its observed indicators as (status, ceiling) pairs, split into
+    current and stale: (result, status, last_known). The reference the vectorised item_status
+    follows (property tests hold the two together).
+
+    2.0: stale evidence counts like current evidence. 2.1: only current evidence counts; a cell
+    whose every input is stale has no status, and ``last_known`` is what that evidence gave.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method '{method}': use one of {', '.join(METHODS)}")
+    rec_ceiling = max((c for _, c in current + stale), default=0)
+    expected = max(n_expected, 1)
+
+    def over(parts: list[tuple[int, int]]) -> tuple[str, float]:
+        mean = sum(s / max(c, 1) for s, c in parts) / len(parts)
+        best = max(s for s, _ in parts)
+        return combine(
+            mean_scaled=mean, best=best, coverage=len(parts) / expected, rec_ceiling=rec_ceiling
+        )
+
+    if method == "2.0" or (current and not stale):
+        result, status = over(current + stale)
+        return result, status, math.nan
+    if current:
+        result, status = over(current)
+        return result, status, math.nan
+    result, last_known = over(stale)
+    if result == RESULT_INSUFFICIENT:
+        return RESULT_INSUFFICIENT, math.nan, math.nan
+    return RESULT_STALE, math.nan, last_known
+
+
 STATUS_COLUMNS = [
     "participant_code",
     "recommendation",
@@ -219,6 +264,8 @@ STATUS_COLUMNS = [
     "n_expected",
     "coverage",
     "stale",
+    "n_stale",
+    "last_known",
     "synthetic",
     "sources",
     "assessor",
@@ -238,29 +285,50 @@ def _sources_joined(scored: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def item_status(
-    *, scored: pd.DataFrame, assessments: pd.DataFrame, indicators: pd.DataFrame
+    *,
+    scored: pd.DataFrame,
+    assessments: pd.DataFrame,
+    indicators: pd.DataFrame,
+    method: str = RULE_VERSION,
 ) -> pd.DataFrame:
     """Result per (participant, recommendation, year) under the rule (see the module doc).
 
     ``scored``: with_indicator_status output. ``assessments``: yearly_latest output over
     assessments with code column ``recommendation``, the status in ``value``, and assessor and
     rationale. Cells with neither an observed indicator nor an assessment are absent (no data).
+    ``method`` "2.0" counts stale evidence like current evidence (cell_result is the one-cell
+    reference of both methods).
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown method '{method}': use one of {', '.join(METHODS)}")
     key = ["participant_code", "recommendation", "year"]
     if scored.empty:
         computed = pd.DataFrame(columns=STATUS_COLUMNS)
     else:
+        stale_row = scored["stale"].astype(bool).to_numpy()
+        counts = np.ones(len(scored), dtype=bool) if method == "2.0" else ~stale_row
         s = scored.assign(
             scaled=scored["ind_status"] / scored["ceiling"].clip(lower=1),
             level=np.where(scored["participant_code"].eq(REGION), "region", "participant"),
+            # what enters the mean: every row (2.0) or the current ones (2.1), NaN otherwise
+            c_scaled=np.where(
+                counts, scored["ind_status"] / scored["ceiling"].clip(lower=1), np.nan
+            ),
+            c_status=np.where(counts, scored["ind_status"], np.nan),
+            c_code=scored["indicator_code"].astype(object).where(counts),
+            s_code=scored["indicator_code"].astype(object).where(stale_row),
         )
         computed = (
-            s.groupby([*key, "level"], sort=False)
+            s.groupby([*key, "level"], sort=False, observed=True)
             .agg(
-                mean_scaled=("scaled", "mean"),
-                best=("ind_status", "max"),
+                mean_scaled=("c_scaled", "mean"),
+                best=("c_status", "max"),
+                all_scaled=("scaled", "mean"),
+                all_best=("ind_status", "max"),
                 last_date=("date", "max"),
-                n_indicators=("indicator_code", "nunique"),
+                n_observed=("indicator_code", "nunique"),
+                n_counted=("c_code", "nunique"),
+                n_stale=("s_code", "nunique"),
                 synthetic=("synthetic", "any"),
                 stale=("stale", "any"),
             )
@@ -269,14 +337,29 @@ def item_status(
         computed = computed.merge(
             expected_indicators(indicators=indicators), on=["level", "recommendation"], how="left"
         )
-        computed["n_expected"] = computed["n_expected"].fillna(computed["n_indicators"])
-        computed["coverage"] = computed["n_indicators"] / computed["n_expected"].clip(lower=1)
-        raw = np.floor(computed["mean_scaled"] * computed["rec_ceiling"] + 1e-9)
-        status = np.minimum(raw, computed["best"])
-        status = np.where(computed["coverage"] < 1, np.minimum(status, PARTIAL_CAP), status)
-        enough = computed["coverage"] >= MIN_COVERAGE
+        computed["n_expected"] = computed["n_expected"].fillna(computed["n_observed"])
+        expected = computed["n_expected"].clip(lower=1)
+        computed["n_indicators"] = computed["n_counted"]
+        computed["coverage"] = computed["n_counted"] / expected
+
+        def rule(mean: pd.Series, best: pd.Series, coverage: pd.Series) -> tuple[Any, Any]:
+            raw = np.floor(mean.fillna(0) * computed["rec_ceiling"] + 1e-9)
+            status = np.minimum(raw, best.fillna(0))
+            status = np.where(coverage < 1, np.minimum(status, PARTIAL_CAP), status)
+            return status, (coverage >= MIN_COVERAGE) & (coverage > 0)
+
+        status, enough = rule(computed["mean_scaled"], computed["best"], computed["coverage"])
         computed["computed_status"] = np.where(enough, status, np.nan)
         computed["computed_result"] = np.where(enough, RESULT_STATUS, RESULT_INSUFFICIENT)
+        # 2.1: a cell whose every input is stale: the status that evidence gave, kept beside
+        # the "stale evidence" result (insufficient data when even it was too little).
+        only_stale = computed["n_counted"].eq(0) & computed["n_stale"].gt(0)
+        known, known_enough = rule(
+            computed["all_scaled"], computed["all_best"], computed["n_observed"] / expected
+        )
+        stale_result = only_stale & known_enough
+        computed["last_known"] = np.where(stale_result, known, np.nan)
+        computed.loc[stale_result, "computed_result"] = RESULT_STALE
         computed["status"] = computed["computed_status"]
         computed["result"] = computed["computed_result"]
         computed["basis"] = "computed"
@@ -323,10 +406,13 @@ def item_status(
         no_computed = merged["computed_result"].isna()
         merged.loc[no_computed, "computed_result"] = "no data"
         merged["n_indicators"] = merged["n_indicators"].fillna(0)
+        merged["n_stale"] = merged["n_stale"].fillna(0)
         merged["coverage"] = merged["coverage"].fillna(0.0)
         merged["stale"] = merged["stale"].fillna(False)
         out = merged[STATUS_COLUMNS].reset_index(drop=True)
     out["n_indicators"] = out["n_indicators"].astype("int64")
+    out["n_stale"] = pd.to_numeric(out["n_stale"], errors="coerce").fillna(0).astype("int64")
+    out["last_known"] = pd.to_numeric(out["last_known"], errors="coerce").astype(float)
     out["n_expected"] = pd.to_numeric(out["n_expected"], errors="coerce").fillna(0).astype("int64")
     out["status"] = pd.to_numeric(out["status"], errors="coerce").astype(float)
     out["computed_status"] = pd.to_numeric(out["computed_status"], errors="coerce").astype(float)
@@ -378,7 +464,11 @@ def indicator_panel(
 
 
 def status_from_inputs(
-    *, inputs: dict[str, pd.DataFrame], first_year: int, last_year: int
+    *,
+    inputs: dict[str, pd.DataFrame],
+    first_year: int,
+    last_year: int,
+    method: str = RULE_VERSION,
 ) -> pd.DataFrame:
     """Every cell's result per (participant, recommendation, year) (see item_status)."""
     scored = indicator_panel(inputs=inputs, first_year=first_year, last_year=last_year)
@@ -388,6 +478,7 @@ def status_from_inputs(
         indicators=inputs["indicators"],
         first_year=first_year,
         last_year=last_year,
+        method=method,
     )
 
 
@@ -398,6 +489,7 @@ def status_from_panel(
     indicators: pd.DataFrame,
     first_year: int,
     last_year: int,
+    method: str = RULE_VERSION,
 ) -> pd.DataFrame:
     """Every cell's result per (participant, recommendation, year) from an indicator_panel."""
     assess = yearly_latest(
@@ -406,4 +498,4 @@ def status_from_panel(
         first_year=first_year,
         last_year=last_year,
     )
-    return item_status(scored=ind_panel, assessments=assess, indicators=indicators)
+    return item_status(scored=ind_panel, assessments=assess, indicators=indicators, method=method)

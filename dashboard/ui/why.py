@@ -80,9 +80,10 @@ def why_panel(
     owner = a["owner"]
     rec = a["recommendation"]
     who = md_escape(owner["name"])
-    status = a["status_label"] or (
-        views.INSUFFICIENT if a["result"] == "insufficient data" else NO_DATA
-    )
+    status = a["status_label"] or {
+        "insufficient data": views.INSUFFICIENT,
+        "stale evidence": a.get("stale_label") or views.STALE,
+    }.get(a["result"], NO_DATA)
     st.markdown(
         f"**Why this status?** {who}, {md_escape(rec['code'])} {md_escape(rec['name'])}, "
         f"{a['year']}: **{md_escape(status)}**" + (f" (basis: {a['basis']})" if a["basis"] else "")

@@ -25,6 +25,8 @@ from dashboard.views.common import (
     INSUFFICIENT,
     INSUFFICIENT_SYMBOL,
     NO_DATA_SYMBOL,
+    STALE,
+    STALE_SYMBOL,
     SYMBOLS,
     citation,
     summarise,
@@ -317,6 +319,7 @@ def status_legend() -> None:
     ] + [
         (NO_DATA_COLOR, f"{NO_DATA_SYMBOL} {NO_DATA}"),
         (NO_DATA_COLOR, f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} (too few indicators observed)"),
+        (NO_DATA_COLOR, f"{STALE_SYMBOL} {STALE} (every record past its age limit)"),
     ]
     swatches = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0">'

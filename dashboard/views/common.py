@@ -29,6 +29,12 @@ INSUFFICIENT_SYMBOL = "◌"
 INSUFFICIENT = "Insufficient data"
 
 
+STALE_SYMBOL = "◷"
+
+
+STALE = "Stale evidence"
+
+
 def status_label(status: float | None) -> str:
     """'◑ Initiated' for 2; the no-data label for missing values."""
     if status is None or pd.isna(status):
@@ -37,10 +43,36 @@ def status_label(status: float | None) -> str:
     return f"{SYMBOLS[s]} {STATUS_LABELS[s]}"
 
 
-def cell_label(*, result: object, status: float | None, observed: int, expected: int) -> str:
-    """A cell's label: its status, or 'Insufficient data (1 of 3 indicators)', or no data."""
+def evidence_year(date: object) -> int | None:
+    """The year of a cell's newest evidence (its last_date), or None."""
+    if date is None or pd.isna(date):
+        return None
+    return int(pd.Timestamp(date).year)
+
+
+def cell_label(
+    *,
+    result: object,
+    status: float | None,
+    observed: int,
+    expected: int,
+    last_known: float | None = None,
+    last_date: object = None,
+) -> str:
+    """A cell's label: its status, 'Insufficient data (1 of 3 indicators)', 'Stale evidence:
+    last known Substantial progress (2015)' (method 2.1: every input past its age limit), or
+    no data."""
     if result == scoring.RESULT_INSUFFICIENT:
         return f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} ({observed} of {expected} indicators)"
+    if result == scoring.RESULT_STALE:
+        known = (
+            ""
+            if last_known is None or pd.isna(last_known)
+            else f" last known {STATUS_LABELS[int(last_known)]}"
+        )
+        year = evidence_year(last_date)
+        when = f" ({year})" if year else ""
+        return f"{STALE_SYMBOL} {STALE}:{known}{when}".replace(":(", " (").rstrip(":")
     return status_label(status)
 
 
@@ -49,19 +81,38 @@ def cell_texts(cell: pd.Series | None) -> dict[str, str]:
     if cell is None:
         return {"status_label": status_label(None), "computed": "", "coverage": "", "stale": ""}
     observed, expected = int(cell["n_indicators"]), int(cell["n_expected"])
+    known = cell.get("last_known")
     return {
         "status_label": cell_label(
-            result=cell["result"], status=cell["status"], observed=observed, expected=expected
+            result=cell["result"],
+            status=cell["status"],
+            observed=observed,
+            expected=expected,
+            last_known=known,
+            last_date=cell["last_date"],
         ),
         "computed": cell_label(
             result=cell["computed_result"],
             status=cell["computed_status"],
             observed=observed,
             expected=expected,
+            last_known=known,
+            last_date=cell["last_date"],
         ),
         "coverage": f"{observed} of {expected}",
-        "stale": "stale" if bool(cell["stale"]) else "",
+        "stale": stale_text(cell),
     }
+
+
+def stale_text(cell: pd.Series) -> str:
+    """'stale since 2021 (evidence of 2015)' for a cell with stale inputs, else ''."""
+    if not bool(cell["stale"]):
+        return ""
+    year = evidence_year(cell["last_date"])
+    if cell["result"] == scoring.RESULT_STALE and year:
+        return f"stale: evidence of {year}"
+    n = int(cell.get("n_stale", 0) or 0)
+    return f"{n} indicator{'s' if n != 1 else ''} stale, not counted" if n else "stale"
 
 
 def cells_at(*, ds: Dataset, year: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from dashboard.filters import RECOMMENDATIONS, Filters
 from dashboard.views.common import (
     INSUFFICIENT,
     INSUFFICIENT_SYMBOL,
+    cell_label,
     cell_texts,
     level_words,
     rec_levels,
@@ -79,6 +80,9 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
                 + " indicators; "
                 + hit["basis"],
                 "insufficient": hit["result"].eq(scoring.RESULT_INSUFFICIENT),
+                "stale_only": hit["result"].eq(scoring.RESULT_STALE),
+                "evidence": hit["last_date"],
+                "known": hit["last_known"],
             }
         )
     else:
@@ -101,7 +105,13 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
     if "insufficient" in out:
         short = f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT}"
         out.loc[out["insufficient"].eq(True), "status_label"] = short
-        out = out.drop(columns=["insufficient"])
+        stale = out["stale_only"].eq(True)
+        out.loc[stale, "status_label"] = [
+            cell_label(result=scoring.RESULT_STALE, status=None, observed=0, expected=0,
+                       last_known=k, last_date=d)
+            for k, d in zip(out.loc[stale, "known"], out.loc[stale, "evidence"], strict=True)
+        ]  # fmt: skip
+        out = out.drop(columns=["insufficient", "stale_only", "known", "evidence"])
     out["date"] = out["date"].map(lambda d: "" if pd.isna(d) else str(pd.Timestamp(d).date()))
     out["source"] = out["source"].fillna("")
     out["value"] = out["value"].fillna("")

@@ -53,12 +53,16 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
             status=v,
             observed=0 if pd.isna(o) else int(o),
             expected=0 if pd.isna(e) else int(e),
+            last_known=k,
+            last_date=d,
         )
-        for r, v, o, e in zip(
+        for r, v, o, e, k, d in zip(
             frame["result"],
             frame["status"],
             frame["n_indicators"],
             frame["n_expected"],
+            frame["last_known"],
+            frame["last_date"],
             strict=True,
         )
     ]

@@ -1,4 +1,4 @@
-"""The status rule 2.0: its properties (hypothesis) and the defects it was written to fix."""
+"""The status rule (2.1, and 2.0 where it differs): its properties (hypothesis) and the defects it was written to fix."""
 
 from __future__ import annotations
 
@@ -284,3 +284,91 @@ def test_min_data_share_for_averages() -> None:
 def test_regional_observations_count_only_for_regional_indicators() -> None:
     frame = cells(obs([("ARF", "R4b.1", "2020-01-01", 1), ("AUS", "R4b.1", "2020-01-01", 1)]))
     assert set(frame["participant_code"]) == {"ARF"}
+
+
+# ---------------------------------------------------------------- method 2.1: stale evidence
+
+# A recommendation with four indicators, each a stock that turns stale after 5 years.
+STOCKS = pd.DataFrame(
+    {
+        "code": ["R3.1", "R3.2", "R3.3", "R3.4"],
+        "recommendation": ["R3"] * 4,
+        "level": ["participant"] * 4,
+        "measure": ["stock"] * 4,
+        "window_years": [None] * 4,
+        "stale_after_years": [5] * 4,
+        "thresholds_list": [[1, 2, 3, 4], [1, 2, 3, 4], [1, 1, 2, INF], [1, 1, 1, 1]],
+    }
+)
+CEILINGS = {"R3.1": 4, "R3.2": 4, "R3.3": 3, "R3.4": 4}
+STATUS_OF = {  # value -> status, per indicator (from the thresholds above)
+    "R3.1": lambda v: v, "R3.2": lambda v: v, "R3.3": lambda v: {0: 0, 1: 2, 2: 3}[v],
+    "R3.4": lambda v: 4 if v else 0,
+}  # fmt: skip
+observed_stocks = st.dictionaries(
+    st.sampled_from(sorted(CEILINGS)),
+    st.tuples(st.integers(0, 2), st.booleans()),  # (value, stale?)
+    min_size=1,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seen=observed_stocks, method=st.sampled_from(scoring.METHODS))
+def test_the_vectorised_rule_matches_the_one_cell_rule_under_both_methods(
+    seen: dict[str, tuple[int, bool]], method: str
+) -> None:
+    """item_status (what the read model stores) agrees with cell_result (the reference) for
+    any mix of current and stale stocks, under 2.0 and 2.1."""
+    rows = [("VNM", code, "2015-06-01" if old else "2025-06-01", v)
+            for code, (v, old) in seen.items()]  # fmt: skip
+    inputs = {"observations": obs(rows), "assessments": NO_ASSESSMENTS, "indicators": STOCKS}
+    frame = scoring.status_from_inputs(inputs=inputs, first_year=2026, last_year=2026, method=method)
+    got = cell(frame, "VNM", "R3", 2026)
+    current = [(STATUS_OF[c](v), CEILINGS[c]) for c, (v, old) in seen.items() if not old]
+    stale = [(STATUS_OF[c](v), CEILINGS[c]) for c, (v, old) in seen.items() if old]
+    result, status, last_known = scoring.cell_result(
+        current=current, stale=stale, n_expected=4, method=method
+    )
+    assert got["result"] == result
+    assert (math.isnan(status) and math.isnan(got["status"])) or got["status"] == status
+    assert (math.isnan(last_known) and math.isnan(got["last_known"])) or (
+        got["last_known"] == last_known
+    )
+    assert got["n_stale"] == len(stale)
+    assert got["n_indicators"] == (len(seen) if method == "2.0" else len(current))
+
+
+@settings(max_examples=200, deadline=None)
+@given(seen=observed_stocks)
+def test_under_2_1_stale_evidence_never_reads_as_a_current_status(
+    seen: dict[str, tuple[int, bool]],
+) -> None:
+    current = [(STATUS_OF[c](v), CEILINGS[c]) for c, (v, old) in seen.items() if not old]
+    stale = [(STATUS_OF[c](v), CEILINGS[c]) for c, (v, old) in seen.items() if old]
+    result, status, last_known = scoring.cell_result(current=current, stale=stale, n_expected=4)
+    if not current:
+        assert result != scoring.RESULT_STATUS and math.isnan(status)  # never a current status
+        old = scoring.cell_result(current=[], stale=stale, n_expected=4, method="2.0")
+        # the last known status is exactly what 2.0 gave, and kept only where 2.0 gave one
+        assert (result == scoring.RESULT_STALE) == (old[0] == scoring.RESULT_STATUS)
+        assert (math.isnan(last_known) and math.isnan(old[1])) or last_known == old[1]
+    else:
+        # coverage counts current evidence only
+        assert (result == scoring.RESULT_STATUS) == (len(current) / 4 >= scoring.MIN_COVERAGE)
+        assert math.isnan(last_known)
+
+
+def test_japan_r1_2026_is_stale_evidence_not_substantial_progress() -> None:
+    """The disputed cell: one 2015 focal-point record read as a current status in 2026."""
+    frame = cells(obs([("JPN", "R1.1", "2015-09-08", 3)]), last=2026)
+    c = cell(frame, "JPN", "R1", 2026)
+    assert c["result"] == scoring.RESULT_STALE and math.isnan(c["status"])
+    assert c["last_known"] == 3 and c["n_stale"] == 1 and c["n_indicators"] == 0
+    old = scoring.status_from_inputs(
+        inputs={"observations": obs([("JPN", "R1.1", "2015-09-08", 3)]),
+                "assessments": NO_ASSESSMENTS, "indicators": INDICATORS},
+        first_year=2010, last_year=2026, method="2.0",
+    )  # fmt: skip
+    assert cell(old, "JPN", "R1", 2026)["result"] == scoring.RESULT_STATUS  # 2.0, reproducible
+    in_2020 = cell(frame, "JPN", "R1", 2020)  # five years on: still current, 1 of 2 indicators
+    assert in_2020["result"] == scoring.RESULT_STATUS and in_2020["status"] == 3

@@ -243,3 +243,37 @@ def test_every_participant_has_documented_evidence_and_the_region_too() -> None:
     with_data = {r["participant"] or "ARF" for r in rows}
     codes = {r["code"] for r in _csv(DATA_DIR / "reference" / "participants.csv")}
     assert codes | {"ARF"} <= with_data
+
+
+def test_the_searched_list_covers_every_participant_and_subject() -> None:
+    """Absence of evidence is a finding: every participant has a searched row for each national
+    recommendation and each treaty, and the region for each regional recommendation and next
+    step, with the queries, corpora, date and result (data/evidence/searched/)."""
+    rows = [r for p in sorted((DATA_DIR / "evidence" / "searched").glob("*.csv")) for r in _csv(p)]
+    assert rows
+    for r in rows:
+        assert r["query"].strip() and r["corpus"].strip() and r["result"].strip(), r
+        assert len(r["searched_on"]) == 10, r
+    have = {(r["participant"], r["subject"].split(" ")[0]) for r in rows}
+    people = [r["code"] for r in _csv(DATA_DIR / "reference" / "participants.csv")]
+    subjects = ["R1", "R2", "R3", "R6", "R7", "R9", "R12", "TR.GEN", "TR.CAT", "TR.ICC", "TR.ATT"]
+    missing = [(p, s) for p in people for s in subjects if (p, s) not in have]
+    regional = ["R4", "R5", "R8", "R10", "R11", "STEP1", "STEP2", "STEP3", "STEP4"]
+    missing += [("ARF", s) for s in regional if ("ARF", s) not in have]
+    assert not missing, missing
+
+
+def test_every_participant_has_a_cited_row_for_each_treaty() -> None:
+    """Party with a date, signatory, or not a party as of a date: for every State and each of
+    the four treaties (the EU, not a State, has its not-eligible rows)."""
+    built = _csv(DATA_DIR / "evidence" / "observations.csv")
+    treaty = {(r["participant"], r["indicator"]) for r in built if r["indicator"].startswith("TR.")}
+    records = [
+        r for p in sorted((DATA_DIR / "evidence" / "records").glob("treaties_*.csv")) for r in _csv(p)
+    ]
+    eu = {r["fact"] for r in records if r["participant"] == "EUU"}
+    assert eu == {"eu_not_eligible"} and len([r for r in records if r["participant"] == "EUU"]) == 4
+    states = [r["code"] for r in _csv(DATA_DIR / "reference" / "participants.csv") if r["kind"] == "State"]
+    gaps = [(p, t) for p in states for t in ("TR.GEN", "TR.CAT", "TR.ICC", "TR.ATT")
+            if (p, t) not in treaty]  # fmt: skip
+    assert not gaps, gaps
