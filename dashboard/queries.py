@@ -149,3 +149,47 @@ def events(*, engine: Bind, include_sample: bool) -> pd.DataFrame:
         joined = linked.groupby("event_id")[column].agg(lambda v: ";".join(sorted(map(str, v))))
         frame[name] = frame["id"].map(joined).fillna("")
     return frame
+
+
+def last_seen(*, engine: Bind, include_sample: bool) -> pd.DataFrame:
+    """Per owner (REGION for the region) and indicator, its newest observation whatever its
+    age: participant_code, indicator_code, last_date, value, source (the source's title).
+    One grouped query and one join, so a work list can say when a lapsed flow was last seen."""
+    from dashboard.core.scoring import REGION  # noqa: PLC0415 (scoring imports pandas/numpy)
+
+    obs, src = table(models.Observation), table(models.Source)
+    o, s = obs.c, src.c
+    where = true() if include_sample else o.synthetic.is_(False)
+    owner = func.coalesce(o.participant_code, REGION)
+    newest = (
+        select(owner.label("owner"), o.indicator_code.label("code"), func.max(o.date).label("d"))
+        .where(where)
+        .group_by(owner, o.indicator_code)
+        .subquery()
+    )
+    stmt = (
+        select(
+            newest.c.owner.label("participant_code"),
+            newest.c.code.label("indicator_code"),
+            newest.c.d.label("last_date"),
+            func.max(o.value).label("value"),
+            func.min(s.title).label("source"),
+        )
+        .select_from(obs)
+        .join(
+            newest,
+            (func.coalesce(o.participant_code, REGION) == newest.c.owner)
+            & (o.indicator_code == newest.c.code)
+            & (o.date == newest.c.d),
+        )
+        .join(src, s.id == o.source_id)
+        .where(where)
+        .group_by(newest.c.owner, newest.c.code, newest.c.d)
+    )
+    out = _frame(engine, stmt)
+    if out.empty:
+        return pd.DataFrame(
+            columns=["participant_code", "indicator_code", "last_date", "value", "source"]
+        )
+    out["last_date"] = pd.to_datetime(out["last_date"])
+    return out

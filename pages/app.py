@@ -21,6 +21,7 @@ READ = [
     st.Page("timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
     st.Page("changes.py", title="What changed", url_path="changes"),
+    st.Page("gaps.py", title="Gaps", url_path="gaps"),
     st.Page("exports.py", title="Exports", url_path="exports"),
 ]
 EDIT = [  # editors and above

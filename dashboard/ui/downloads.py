@@ -140,3 +140,22 @@ def briefing_buttons(
             key=f"{key}_download",
             on_click="ignore",
         )
+
+
+def questionnaire_button(*, ds: Dataset, owner: str, year: int, key: str) -> None:
+    """Download the questionnaire (XLSX) for one participant or the region (scoring.REGION),
+    made when clicked."""
+    from dashboard.export import questionnaire  # noqa: PLC0415 (openpyxl on demand)
+
+    label = "the region (ARF)" if owner == "ARF" else ds.names.get(owner, owner)
+    st.download_button(
+        f"⬇ Questionnaire for {label} (XLSX)",
+        data=lambda: questionnaire.template(ds=ds, owner=owner, year=year),
+        file_name=f"rtop-questionnaire-{owner}-{ds.version.split(' ')[0]}.xlsx",
+        mime=export.MIME["xlsx"],
+        key=f"{key}_questionnaire_{owner}",
+        on_click="ignore",
+        help="One row per indicator: what it measures and what is recorded now; fill the "
+        "yellow columns with newer public evidence and send it back. `rtop load FILE` or the "
+        "Load data page reads it.",
+    )
