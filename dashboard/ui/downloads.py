@@ -151,7 +151,7 @@ def questionnaire_button(*, ds: Dataset, owner: str, year: int, key: str) -> Non
     st.download_button(
         f"⬇ Questionnaire for {label} (XLSX)",
         data=lambda: questionnaire.template(ds=ds, owner=owner, year=year),
-        file_name=f"rtop-questionnaire-{owner}-{ds.version.split(' ')[0]}.xlsx",
+        file_name=f"rtop-questionnaire-{owner}-{dt.date.today().isoformat()}.xlsx",
         mime=export.MIME["xlsx"],
         key=f"{key}_questionnaire_{owner}",
         on_click="ignore",

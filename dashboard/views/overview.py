@@ -16,6 +16,8 @@ from dashboard.views.common import (
     INSUFFICIENT,
     INSUFFICIENT_SYMBOL,
     NO_DATA_SYMBOL,
+    STALE,
+    STALE_SYMBOL,
     SYMBOLS,
     rec_levels,
     rec_names,
@@ -91,82 +93,158 @@ def rec_region_status(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFra
     )
 
 
+@dataclass(frozen=True)
+class Change:
+    """How a count of recommendations at or above Initiated moved between two years, counted
+    only over the recommendations known in both (unknown is not zero)."""
+
+    now: int  # at or above Initiated now, of those known now
+    known_now: int
+    delta: int | None  # over the recommendations known in both years; None when none is
+    lapsed: int  # at or above Initiated then, with no status now (evidence lapsed or gone)
+
+
+def compare_initiated(*, then: dict[str, float | None], now: dict[str, float | None]) -> Change:
+    """The Initiated count now against then: a recommendation without a status in either year
+    is left out of the change, and one that had a status then and has none now is 'lapsed',
+    never a decline. So the change is negative only where a status really fell."""
+
+    def up(v: float | None) -> bool:
+        return v is not None and not pd.isna(v) and v >= scoring.INITIATED
+
+    def known(v: float | None) -> bool:
+        return v is not None and not pd.isna(v)
+
+    both = [r for r in now if known(now[r]) and known(then.get(r))]
+    return Change(
+        now=sum(up(v) for v in now.values()),
+        known_now=sum(known(v) for v in now.values()),
+        delta=(sum(up(now[r]) for r in both) - sum(up(then[r]) for r in both)) if both else None,
+        lapsed=sum(up(then.get(r)) and not known(now[r]) for r in now),
+    )
+
+
+def cell_counts(*, ds: Dataset, filters: Filters, year: int) -> dict[str, int]:
+    """The selected participants' national cells at a year by what is known of them: a current
+    status, stale evidence only, insufficient data, or no data (counted from the tracker's own
+    cells, so the Overview, /gaps and the tracker agree)."""
+    matrix = tracker_matrix(ds=ds, filters=filters, year=year, sort="grouping")
+    result = matrix["result"] if len(matrix) else pd.Series(dtype=object)
+    return {
+        "cells": len(matrix),
+        "current": int(result.eq(scoring.RESULT_STATUS).sum()),
+        "stale": int(result.eq(scoring.RESULT_STALE).sum()),
+        "insufficient": int(result.eq(scoring.RESULT_INSUFFICIENT).sum()),
+        "none": int(result.isna().sum()),
+    }
+
+
+def _delta_text(change: Change, since: int) -> str | None:
+    return None if change.delta is None else f"{change.delta:+d} since {since}"
+
+
 def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
-    """Focal points, recommendations at or above 'initiated', average status by pillar."""
+    """How much is known first, then focal points, recommendations at or above 'initiated'
+    and the average status by pillar. An unknown figure reads 'not enough data' with no change;
+    a status that lapsed is said to have lapsed, not to have fallen."""
     people = selected_participants(ds=ds, filters=filters)
     year = filters.to_year
 
-    def focal(y: int) -> int:
+    def focal(y: int) -> tuple[int, int]:
         p = ds.indicators_at(y)
         hit = p[
             (p["indicator_code"] == FOCAL_POINT_INDICATOR)
             & (p["participant_code"].isin(people))
             & (p["value"] >= FOCAL_POINT_APPOINTED)
         ]
-        return int(hit["participant_code"].nunique())
+        current = hit[~hit["stale"].astype(bool)]
+        return int(current["participant_code"].nunique()), int(hit["participant_code"].nunique())
 
     levels = rec_levels(ds)
     statuses: dict[int, pd.DataFrame] = {}  # per year: both levels come from one computation
 
-    def initiated(y: int, level: str) -> tuple[int, int, int]:
+    def by_rec(y: int, level: str) -> dict[str, float | None]:
         if y not in statuses:
             statuses[y] = rec_region_status(ds=ds, filters=filters, year=y)
         r = statuses[y]
         if len(r):
             r = r[r["recommendation"].map(levels).eq(level)]
-        if not len(r):
-            return 0, 0, 0
-        return int((r["status"] >= scoring.INITIATED).sum()), len(r), int(r["status"].notna().sum())
+        return {
+            rec: (None if pd.isna(v) else float(v))
+            for rec, v in zip(r["recommendation"], r["status"], strict=True)
+        }
 
-    out = []
-    f_now, f_then = focal(year), focal(since)
+    counts = cell_counts(ds=ds, filters=filters, year=year)
+    out = [
+        Headline(
+            "National cells with a current status",
+            f"{counts['current']} of {counts['cells']}",
+            None,
+            "Participants × national recommendations in this selection whose evidence is "
+            "current (within each indicator's window or age limit). The rest: stale evidence "
+            "only (shown with its year, not as a current status), too few indicators observed, "
+            "or no evidence at all. Each is a gap the collection cycle (/gaps) lists.",
+            detail=f"{counts['stale']} stale · {counts['insufficient']} insufficient · "
+            f"{counts['none']} no data",
+        )
+    ]
+    f_now, f_any = focal(year)
+    f_then, _ = focal(since)
     out.append(
         Headline(
             "Participants with an RtoP focal point",
             f"{f_now} of {len(people)}",
             f"{f_now - f_then:+d} since {since}",
-            f"Indicator {FOCAL_POINT_INDICATOR} at level 'appointed' or higher, as of {year}.",
+            f"Indicator {FOCAL_POINT_INDICATOR} at level 'appointed' or higher, as of {year}, "
+            "on current evidence (a record at most five years old).",
+            detail=f"{f_any - f_now} more on stale evidence" if f_any > f_now else "",
         )
     )
     for level, label, how in (
         (
             "participant",
             "National recommendations ≥ Initiated",
-            "Acts of each participant: the median status over the selected participants, shown "
-            "when at least half of them have enough data.",
+            "Acts of each participant: the median status over the selected participants, known "
+            "when at least half of them have a current status. The change counts only "
+            "recommendations known in both years.",
         ),
         (
             "region",
             "Regional recommendations ≥ Initiated",
             "Acts of the ARF as a whole: the region's own status, the same whichever "
-            "participants are selected.",
+            "participants are selected. The change counts only recommendations known in both "
+            "years.",
         ),
     ):
-        i_now, n_recs, with_data = initiated(year, level)
-        i_then, _, _ = initiated(since, level)
-        out.append(
-            Headline(
-                label,
-                "none selected" if n_recs == 0 else f"{i_now} of {n_recs}",
-                None if n_recs == 0 else f"{i_now - i_then:+d} since {since}",
-                how,
-                # under the figure, not in it: a long value is cut short on a 1366 px screen
-                detail=f"{with_data} of {n_recs} with enough data" if with_data < n_recs else "",
-            )
-        )
-    now = pillar_summary(ds=ds, filters=filters, year=year).set_index("pillar")
-    then = pillar_summary(ds=ds, filters=filters, year=since).set_index("pillar")
-    for pillar, row in now.iterrows():
-        value, before = row["average_status"], then.at[pillar, "average_status"]
+        now = by_rec(year, level)
+        change = compare_initiated(then=by_rec(since, level), now=now)
+        n_recs = len(now)
+        if n_recs == 0:
+            value, delta, detail = "none selected", None, ""
+        elif change.known_now == 0:
+            value, delta, detail = "not enough data", None, f"0 of {n_recs} known"
+        else:
+            value = f"{change.now} of {change.known_now} known"
+            delta = _delta_text(change, since)
+            detail = f"{change.known_now} of {n_recs} with enough data"
+        if change.lapsed:
+            lapsed = f"{change.lapsed} lapsed since {since} (evidence too old)"
+            detail = f"{detail} · {lapsed}" if detail else lapsed
+        out.append(Headline(label, value, delta, how, detail=detail))
+    now_p = pillar_summary(ds=ds, filters=filters, year=year).set_index("pillar")
+    then_p = pillar_summary(ds=ds, filters=filters, year=since).set_index("pillar")
+    for pillar, row in now_p.iterrows():
+        value, before = row["average_status"], then_p.at[pillar, "average_status"]
         out.append(
             Headline(
                 f"Pillar {pillar} average",
-                "insufficient data" if pd.isna(value) else f"{value:.1f} / 4",
+                "not enough data" if pd.isna(value) else f"{value:.1f} / 4",
                 None
                 if pd.isna(value) or pd.isna(before)
                 else f"{value - before:+.1f} since {since}",
                 PILLAR_AVERAGE_HELP,
-                detail=str(row["name"]),
+                detail=f"{row['name']} · {int(row['with_data'])} of {int(row['pairs'])} "
+                "pairs known",
             )
         )
     return out
@@ -232,8 +310,9 @@ def freshness(*, ds: Dataset) -> dict[str, str]:
     }
 
 
-STANDING = (  # (key, symbol, label) from the best status down, then the two kinds of no status
+STANDING = (  # (key, symbol, label) from the best status down, then the kinds of no status
     *((str(s), SYMBOLS[s], STATUS_LABELS[s]) for s in (4, 3, 2, 1, 0)),
+    ("stale", STALE_SYMBOL, STALE),
     ("insufficient", INSUFFICIENT_SYMBOL, INSUFFICIENT),
     ("none", NO_DATA_SYMBOL, NO_DATA),
 )
@@ -272,7 +351,11 @@ def standing_of(*, matrix: pd.DataFrame, ds: Dataset, filters: Filters) -> pd.Da
     key = np.where(
         matrix["result"].eq(scoring.RESULT_STATUS),
         matrix["status"].fillna(-1).astype(int).astype(str),
-        np.where(matrix["result"].eq(scoring.RESULT_INSUFFICIENT), "insufficient", "none"),
+        np.where(
+            matrix["result"].eq(scoring.RESULT_INSUFFICIENT),
+            "insufficient",
+            np.where(matrix["result"].eq(scoring.RESULT_STALE), "stale", "none"),
+        ),
     )
     cells = matrix.assign(key=key)
     names = rec_names(ds)
