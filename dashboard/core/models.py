@@ -194,6 +194,11 @@ class LoadRun(SQLModel, table=True):
     review_comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     undoes_run_id: int | None = None  # this run reverted that one
     undone_by_run_id: int | None = None  # this run was reverted by that one
+    # Collection (issue 18): whose rows a submission holds ("VNM;THA", "ARF" for the region),
+    # so a collection round can say who has submitted; and when a reviewer first opened it.
+    owners: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    review_opened_by: str = ""
+    review_opened_at: dt.datetime | None = None
 
 
 REVIEW_STATES = ("published", "pending", "declined")
@@ -233,7 +238,9 @@ class PendingFile(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-ROLES = ("viewer", "editor", "reviewer", "admin")
+# A contributor (issue 18) submits evidence for the participants of their scope only, and
+# everything they send waits for a reviewer.
+ROLES = ("viewer", "contributor", "editor", "reviewer", "admin")
 
 
 class AppUser(SQLModel, table=True):
@@ -249,6 +256,37 @@ class AppUser(SQLModel, table=True):
     password_hash: str = ""  # empty for accounts that sign in through the identity provider
     active: bool = True
     created_at: dt.datetime
+    # A contributor's scope: participant codes ("VNM;THA"; "ARF" for the region's own).
+    participants: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+
+
+class CollectionRound(SQLModel, table=True):
+    """A collection round: evidence asked of every participant by a due date (issue 18)."""
+
+    __tablename__ = "collection_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    opened_at: dt.datetime
+    due: dt.date
+    closed_at: dt.datetime | None = None
+    opened_by: str = ""
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class ParticipantContact(SQLModel, table=True):
+    """Who answers for a participant in a collection round (kept by admins; nothing is sent
+    from the app: an organiser copies the address into a message)."""
+
+    __tablename__ = "participant_contact"
+
+    participant_code: str = Field(foreign_key="participant.code", primary_key=True, max_length=8)
+    name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    updated_at: dt.datetime
+    updated_by: str = ""
 
 
 class Observation(SQLModel, table=True):
