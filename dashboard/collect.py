@@ -77,16 +77,20 @@ def command(args: argparse.Namespace, *, engine: Engine) -> int:
         return 0
     c = work.counts
     pre, what = ("regional_", "regional") if owner == scoring.REGION else ("", "national")
-    print(f"{year}: {c[pre + 'current']} of {c[pre + 'cells']} {what} cells have a current "
-          f"status; {c[pre + 'stale']} stale, {c[pre + 'insufficient']} insufficient, "
-          f"{c[pre + 'none']} no data")
+    print(
+        f"{year}: {c[pre + 'current']} of {c[pre + 'cells']} {what} cells have a current "
+        f"status; {c[pre + 'stale']} stale, {c[pre + 'insufficient']} insufficient, "
+        f"{c[pre + 'none']} no data"
+    )
     for row in work.rows.itertuples():
         what = f"{row.indicator} {row.indicator_name}".strip() or "(the cell)"
         mark = ""
         if row.moves_cell:
             mark = " → keeps its status" if "lapses" in row.gap else " → gives it a status"
-        print(f"  {row.owner} {row.recommendation} [{row.status}] {what}: {row.gap}; "
-              f"{row.detail}{mark}")
+        print(
+            f"  {row.owner} {row.recommendation} [{row.status}] {what}: {row.gap}; "
+            f"{row.detail}{mark}"
+        )
     if args.out is not None:
         print(f"wrote {args.out}")
     return 0

@@ -20,6 +20,8 @@ from dashboard.core.config import get_settings
 from dashboard.core.db import is_initialised
 from dashboard.core.inputs import counts as db_counts
 from dashboard.core.inputs import indicator_catalogue
+from loaders.cli_collection import COMMANDS as COLLECTION_COMMANDS
+from loaders.cli_collection import add_collection_commands, collection_command
 from loaders.cli_history import COMMANDS as HISTORY_COMMANDS
 from loaders.cli_history import add_history_commands, history_command
 from loaders.errors import LoaderError, Rejected
@@ -28,7 +30,10 @@ from loaders.reference import init
 from loaders.sample import add_sample, remove_sample
 from loaders.store import KINDS, load_path
 
-COMMANDS = ("init", "load", "sample", "refresh", "status", "indicators", "users", *HISTORY_COMMANDS)
+COMMANDS = (
+    "init", "load", "sample", "refresh", "status", "indicators", "users", *HISTORY_COMMANDS,
+    *COLLECTION_COMMANDS,
+)  # fmt: skip
 
 
 def add_commands(sub: Any) -> None:
@@ -53,6 +58,7 @@ def add_commands(sub: Any) -> None:
     )
     add_users_command(sub)
     add_history_commands(sub)
+    add_collection_commands(sub)
 
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
@@ -161,6 +167,8 @@ def _run(args: argparse.Namespace, *, engine: Engine) -> int:
         return users_command(args, engine=engine)
     if args.command in HISTORY_COMMANDS:
         return history_command(args, engine=engine)
+    if args.command in COLLECTION_COMMANDS:
+        return collection_command(args, engine=engine)
     return 2
 
 
@@ -178,6 +186,12 @@ def add_users_command(sub: Any) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--email", default="", help="e-mail (how identity-provider users are found)")
     add.add_argument("--name", default="", help="the name the app shows (default: USERNAME)")
+    add.add_argument(
+        "--participants",
+        default="",
+        help="a contributor's scope: the participants they may submit for (VNM,THA; ARF for "
+        "the region's own)",
+    )
     secret = add.add_mutually_exclusive_group()
     secret.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
@@ -194,6 +208,9 @@ def add_users_command(sub: Any) -> None:
     sr = how.add_parser("set-role", help="change an account's role")
     sr.add_argument("username")
     sr.add_argument("role", choices=ROLES)
+    sc = how.add_parser("set-scope", help="the participants a contributor may submit for")
+    sc.add_argument("username")
+    sc.add_argument("participants", help="e.g. VNM,THA (ARF for the region's own)")
     sp = how.add_parser("set-password", help="replace an account's password")
     sp.add_argument("username")
     sp.add_argument("--password-stdin", action="store_true")
@@ -220,7 +237,26 @@ def users_command(args: argparse.Namespace, *, engine: Engine) -> int:
     from loaders import accounts
 
     what = args.users_command
+    if what == "set-scope":
+        from loaders import collection
+
+        codes = collection.parse_scope(args.participants, engine=engine)
+        collection.set_scope(engine=engine, username=args.username, participants=codes)
+        print(f"user {args.username.strip().lower()} may submit for {', '.join(codes)}")
+        return 0
     if what == "add":
+        from loaders import collection
+        from loaders.errors import AccountError
+
+        scope: list[str] = []
+        if args.role == "contributor":
+            if not args.participants:
+                raise AccountError(
+                    "a contributor submits for some participants: add --participants VNM,THA"
+                )
+            scope = collection.parse_scope(args.participants, engine=engine)
+        elif args.participants:
+            raise AccountError("--participants is for contributors (--role contributor)")
         password = None if args.no_password else _read_password(from_stdin=args.password_stdin)
         user = accounts.add_user(
             engine=engine,
@@ -230,8 +266,11 @@ def users_command(args: argparse.Namespace, *, engine: Engine) -> int:
             email=args.email,
             display_name=args.name,
         )
+        if scope:
+            collection.set_scope(engine=engine, username=user.username, participants=scope)
         how = "a password" if user.password_hash else f"the identity provider ({user.email})"
-        print(f"added user {user.username} ({user.role}; signs in with {how})")
+        for_whom = f", for {', '.join(scope)}" if scope else ""
+        print(f"added user {user.username} ({user.role}{for_whom}; signs in with {how})")
         return 0
     if what == "remove":
         accounts.remove_user(engine=engine, username=args.username)
@@ -253,6 +292,7 @@ def users_command(args: argparse.Namespace, *, engine: Engine) -> int:
             "email": u.email,
             "name": u.display_name,
             "sign_in": "password" if u.password_hash else "identity provider",
+            "participants": (u.participants or "").replace(";", ","),
             "active": u.active,
             "created": u.created_at.isoformat(timespec="seconds"),
         }

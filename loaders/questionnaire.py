@@ -207,9 +207,7 @@ def changed_since(*, meta: dict[str, str], now: dict[str, dict[str, str]], answe
         )
         for code in changed:
             a, b = then[code], now.get(code, {})
-            notes.append(
-                f"{code}: the form showed {_show(a)}; the data now hold {_show(b)}"
-            )
+            notes.append(f"{code}: the form showed {_show(a)}; the data now hold {_show(b)}")
     return notes
 
 

@@ -124,7 +124,7 @@ def template(*, ds: Dataset, owner: str, year: int, made_at: dt.datetime | None 
     dates = DataValidation(
         type="custom",
         formula1=f'=OR({letter["date"]}2="",ISNUMBER({letter["date"]}2),'
-        f'LEN({letter["date"]}2)=4,LEN({letter["date"]}2)=7)',
+        f"LEN({letter['date']}2)=4,LEN({letter['date']}2)=7)",
         allow_blank=True,
     )
     dates.error = "A date (2024-05-31), a month (2024-05) or a year (2024)."

@@ -68,9 +68,7 @@ def _owners(*, ds: Dataset, filters: Filters) -> list[str]:
     return selected_participants(ds=ds, filters=filters)
 
 
-def work_list(
-    *, ds: Dataset, filters: Filters, year: int, include_region: bool = True
-) -> Gaps:
+def work_list(*, ds: Dataset, filters: Filters, year: int, include_region: bool = True) -> Gaps:
     """Every gap of the selected cells at ``year`` (see the module doc), ranked: first what
     would give a cell with no current status one (one more current indicator reaches the
     coverage minimum), then what keeps a status from lapsing this year, then what completes
@@ -96,7 +94,9 @@ def work_list(
     cell_rows: list[dict[str, object]] = []
     for owner, rec in wanted:
         level = "region" if owner == scoring.REGION else "participant"
-        mine = ind[(ind["recommendation"] == rec) & (ind["level"].eq("region") == (level == "region"))]
+        mine = ind[
+            (ind["recommendation"] == rec) & (ind["level"].eq("region") == (level == "region"))
+        ]
         cell = at.loc[(owner, rec)] if (owner, rec) in at.index else None
         result = None if cell is None else str(cell["result"])
         label = cell_label(
@@ -220,8 +220,8 @@ def work_list(
         frame = frame[COLUMNS].reset_index(drop=True)
     cells = pd.DataFrame(cell_rows, columns=["owner", "recommendation", "result", "status_label"])
     counts = _count(cells[cells["owner"] != scoring.REGION]["result"])
-    regional = _count(cells[cells["owner"] == scoring.REGION]["result"])
-    counts |= {f"regional_{k}": v for k, v in regional.items()}
+    region = _count(cells[cells["owner"] == scoring.REGION]["result"])
+    counts |= {f"regional_{k}": v for k, v in region.items()}
     return Gaps(rows=frame, cells=cells, counts=counts)
 
 
