@@ -132,9 +132,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
         if args.command == "explain":
             return explain_command(args, engine=engine)
         if args.command in ("gaps", "template"):
-            from dashboard import collect
-
-            return collect.command(args, engine=engine)
+            return collect_command(args, engine=engine)
         from dashboard.export import cli_export
 
         return cli_export(args=args, engine=engine)
@@ -156,34 +154,57 @@ def serve_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def resolve_owner(text: str, *, engine: Engine) -> str:
+    """A participant's code for any spelling, or the region (ARF, 'region'); LoaderError with a
+    'did you mean' hint otherwise."""
+    from sqlmodel import Session
+
+    from dashboard.core import scoring
+    from loaders.errors import LoaderError
+    from loaders.validate import REGION_MARKERS, Reference
+
+    if text.strip().casefold() in REGION_MARKERS:
+        return scoring.REGION
+    with Session(engine) as session:
+        ref = Reference.from_session(session)
+    code = ref.resolve_participant(text.strip())
+    if code is None:
+        raise LoaderError(f"unknown participant '{text.strip()}'{ref.suggest_participant(text)}")
+    return code
+
+
+def collect_command(args: argparse.Namespace, *, engine: Engine) -> int:
+    """`gaps` and `template` (dashboard/collect.py), with the participant resolved here."""
+    from dashboard import collect
+    from dashboard.core.db import is_initialised
+    from loaders.errors import LoaderError, NotInitialised
+
+    if not is_initialised(engine=engine):
+        raise NotInitialised()
+    owner = resolve_owner(args.participant, engine=engine) if args.participant else None
+    try:
+        return collect.command(args, engine=engine, owner=owner)
+    except collect.CommandError as exc:
+        raise LoaderError(str(exc)) from None
+
+
 def explain_command(args: argparse.Namespace, *, engine: Engine) -> int:
     """`explain PARTICIPANT RECOMMENDATION`: the status and every input of the rule behind it."""
-    from sqlmodel import Session
 
     from dashboard import explain, views
     from dashboard.core import scoring
     from dashboard.core.db import is_initialised
     from dashboard.core.models import RECOMMENDATIONS, this_year
     from loaders.errors import LoaderError, NotInitialised
-    from loaders.validate import REGION_MARKERS, Reference
 
     if not is_initialised(engine=engine):
         raise NotInitialised()
-    text = args.participant.strip()
-    if text.casefold() in REGION_MARKERS:
-        code: str | None = scoring.REGION
-    else:
-        with Session(engine) as session:
-            ref = Reference.from_session(session)
-        code = ref.resolve_participant(text)
-        if code is None:
-            raise LoaderError(f"unknown participant '{text}'{ref.suggest_participant(text)}")
+    code = resolve_owner(args.participant, engine=engine)
     rec = args.recommendation.strip().upper()
     if rec not in RECOMMENDATIONS:
         raise LoaderError(f"unknown recommendation '{args.recommendation}': use R1 to R12")
     year = args.year or this_year()
     ds = views.load_dataset(engine=engine, include_sample=args.sample)
-    assert code is not None
     result = explain.explain(
         ds=ds,
         participant=code,

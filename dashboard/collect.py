@@ -11,42 +11,25 @@ from sqlalchemy.engine import Engine
 
 from dashboard import views
 from dashboard.core import scoring
-from dashboard.core.db import is_initialised
 from dashboard.core.models import this_year
 from dashboard.filters import Filters
 
 
-def _owner(text: str, *, engine: Engine) -> str:
-    from sqlmodel import Session
-
-    from loaders.errors import LoaderError
-    from loaders.validate import REGION_MARKERS, Reference
-
-    if text.strip().casefold() in REGION_MARKERS:
-        return scoring.REGION
-    with Session(engine) as session:
-        ref = Reference.from_session(session)
-    code = ref.resolve_participant(text)
-    if code is None:
-        raise LoaderError(f"unknown participant '{text}'{ref.suggest_participant(text)}")
-    return code
+class CommandError(Exception):
+    """A command's arguments cannot be carried out (the message says why)."""
 
 
-def command(args: argparse.Namespace, *, engine: Engine) -> int:
-    """Run `gaps` or `template`; 0 when done."""
-    from loaders.errors import LoaderError, NotInitialised
-
-    if not is_initialised(engine=engine):
-        raise NotInitialised()
+def command(args: argparse.Namespace, *, engine: Engine, owner: str | None) -> int:
+    """Run `gaps` or `template` for ``owner`` (a participant code, the region, or None for
+    everyone); 0 when done."""
     year = args.year or this_year()
     ds = views.load_dataset(engine=engine, include_sample=False)
-    owner = _owner(args.participant, engine=engine) if args.participant else None
     if args.command == "template":
         from dashboard.export import questionnaire
 
         out: Path = args.out
         if out.suffix.lower() != ".xlsx":
-            raise LoaderError(f"{out}: a questionnaire is an .xlsx file")
+            raise CommandError(f"{out}: a questionnaire is an .xlsx file")
         assert owner is not None
         out.write_bytes(questionnaire.template(ds=ds, owner=owner, year=year))
         who = "the region (ARF)" if owner == scoring.REGION else ds.names.get(owner, owner)
@@ -67,7 +50,7 @@ def command(args: argparse.Namespace, *, engine: Engine) -> int:
 
         fmt = args.out.suffix.lower().lstrip(".")
         if fmt not in ("csv", "xlsx"):
-            raise LoaderError(f"{args.out}: write the list as .csv or .xlsx")
+            raise CommandError(f"{args.out}: write the list as .csv or .xlsx")
         meta = ChartMeta(title=f"RtoP Monitor gaps, {year}", subtitle="", sources=(),
                          synthetic=False, data_version=ds.version)  # fmt: skip
         args.out.write_bytes(table_bytes(work.rows, fmt=fmt, meta=meta))
