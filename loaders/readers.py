@@ -121,6 +121,15 @@ def _from_utf16(*, data: bytes, name: str) -> bytes:
     return data
 
 
+def _check_header_line(*, data: bytes, name: str) -> None:
+    """Refuse data whose first line holds a control character: no header does, random or
+    binary bytes almost always do (one line of them would read as a header and no rows)."""
+    end = data.find(b"\n", 0, 8192)
+    first = data[: end if end >= 0 else 8192]
+    if len(first.translate(None, _CONTROL_BYTES)) != len(first):
+        raise _reject(name, None, None, "binary data: not a CSV, XLSX or JSON file")
+
+
 def _check_decodes(*, data: bytes, name: str) -> None:
     try:
         data.decode("utf-8")
@@ -273,6 +282,9 @@ def _finish(
             )
         if len(header_raw[i]) > MAX_CELL_CHARS:
             problems.add(1, label, f"header cell is {len(header_raw[i]):,} characters long")
+        if _CONTROL.search(header_raw[i]):  # named by position: the name would show it
+            problems.add(1, f"column {i + 1}", _control_reason(header_raw[i]))
+            continue
         if not title:
             filled = np.flatnonzero(cells.ne("").to_numpy())
             if len(filled):
@@ -397,6 +409,7 @@ def _unterminated(tail: str, *, delimiter: str) -> bool:
 
 def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
     data = _from_utf16(data=data, name=name)
+    _check_header_line(data=data, name=name)
     _check_decodes(data=data, name=name)
     longest_line = _check_lines(data=data, name=name)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -471,8 +484,10 @@ def _read_csv(*, data: bytes, name: str) -> pd.DataFrame:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+    if isinstance(value, dt.datetime):  # a time of day is kept, for the check to refuse
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -674,8 +689,20 @@ def _read_json(*, data: bytes, name: str) -> pd.DataFrame:
     _from_utf16(data=data, name=name)
     _check_decodes(data=data, name=name)
     text = data.decode("utf-8-sig")
+    repeated: dict[int, str] = {}  # id of an object -> the first key it names twice
+
+    def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    repeated.setdefault(id(obj), key)
+                seen.add(key)
+        return obj
+
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise _reject(name, exc.lineno, None, f"invalid JSON: {exc.msg}") from None
     except RecursionError:
@@ -698,16 +725,38 @@ def _read_json(*, data: bytes, name: str) -> pd.DataFrame:
         raise _reject(name, None, None, f"the file has {len(parsed):,} items (limit {MAX_ROWS:,})")
     header: list[str] = []
     positions: dict[str, int] = {}
+    problems = _Problems(name)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None  # none without a \uD8xx escape
     for i, obj in enumerate(parsed, start=1):
         if not isinstance(obj, dict):
             raise _reject(name, i, None, "item is not a JSON object")
+        if repeated and id(obj) in repeated:
+            key = repeated[id(obj)]
+            problems.add(
+                i,
+                _storable(_normalise_header([key])[0]),
+                f"the object names '{_storable(echo(key))}' twice (JSON would keep the last): "
+                "keep one",
+            )
+        names: dict[str, str] = {}
         for key in obj:
             norm = _normalise_header([key])[0]
+            if norm in names:
+                problems.add(
+                    i,
+                    _storable(norm),
+                    f"the object names the column twice ('{_storable(echo(names[norm]))}' and "
+                    f"'{_storable(echo(key))}'): keep one",
+                )
+            names[norm] = key
             if norm not in positions:
                 positions[norm] = len(header)
                 header.append(norm)
                 if len(header) > MAX_COLUMNS:
                     raise _reject(name, i, None, f"over {MAX_COLUMNS} distinct keys (limit)")
+        if surrogates:
+            _surrogate_problems(problems, i, obj)
+    problems.raise_if_any()
     columns: dict[int, list[str]] = {i: [""] * len(parsed) for i in range(len(header))}
     for r, obj in enumerate(parsed):
         for k, v in obj.items():
@@ -716,6 +765,43 @@ def _read_json(*, data: bytes, name: str) -> pd.DataFrame:
     body = pd.DataFrame(columns, dtype="str", index=pd.RangeIndex(len(parsed)))
     numbers = np.arange(1, len(parsed) + 1, dtype=np.int64)
     return _finish(name=name, header_raw=header, body=body, numbers=numbers)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # JSON's spelling of half a pair
+_SURROGATE_WHY = "half of a character pair: it cannot be stored or exported"
+
+
+def _storable(text: str) -> str:
+    """Text as a message can quote it: half a UTF-16 pair spelled out (\\ud800), since no
+    terminal, file or database column takes it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _surrogate_problems(problems: _Problems, row: int, obj: dict[str, object]) -> None:
+    """Half of a UTF-16 pair, which JSON can spell ("\\ud800") and no text column can store,
+    in a key or a value of one object (a pair spelled as two escapes is one character)."""
+    for key, value in obj.items():
+        found = _SURROGATE.search(key)
+        if found:
+            problems.add(
+                row,
+                f"key '{_storable(echo(key))}'",
+                f"U+{ord(found.group()):04X} (unpaired surrogate) in a key: remove it "
+                f"({_SURROGATE_WHY})",
+            )
+            continue
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            found = _SURROGATE.search(text) if isinstance(text, str) else None
+            if found:
+                problems.add(
+                    row,
+                    _normalise_header([key])[0],
+                    f"U+{ord(found.group()):04X} (unpaired surrogate) in the cell: remove it "
+                    f"({_SURROGATE_WHY})",
+                )
+                break
 
 
 def read_table(

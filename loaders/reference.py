@@ -21,6 +21,7 @@ from loaders.errors import Problem, Rejected
 from loaders.readmodel import ensure_current
 from loaders.runs import new_run
 from loaders.store import LoadResult, load_path
+from loaders.validate import link_problem
 
 Row = dict[str, str]
 
@@ -43,7 +44,18 @@ def _float(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
+class _BadCell(ValueError):
+    """A reference cell that cannot be used, with its column."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+
+
 def _source(r: Row) -> models.Source:
+    url = r.get("url", "")
+    if url and link_problem(url):
+        raise _BadCell("url", link_problem(url))
     return models.Source(
         code=r["code"],
         title=r["title"],
@@ -201,6 +213,8 @@ def load_reference(*, engine: Engine, data_dir: Path) -> int:
             for number, row in enumerate(rows, start=2):
                 try:
                     obj = convert(row)
+                except _BadCell as exc:
+                    raise Rejected([Problem(str(path), number, exc.column, str(exc))]) from None
                 except (KeyError, ValueError) as exc:
                     raise Rejected(
                         [Problem(str(path), number, None, f"bad reference row: {exc}")]

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,10 +36,17 @@ COLUMN_SYNONYMS = {
     "assessed_status": "status",
 }
 OBSERVATION_COLUMNS = ("participant", "indicator", "date", "value", "source")
+OBSERVATION_OPTIONAL = ("note", "status", "assessor", "rationale")
 EVENT_COLUMNS = ("date", "title", "source")
+EVENT_OPTIONAL = ("end_date", "kind", "participants", "items", "pillars", "url", "description")
 STATUS_WORDS = {label.lower(): n for n, label in models.STATUS_LABELS.items()}
 BOOL_WORDS = {"yes": 1.0, "no": 0.0, "true": 1.0, "false": 0.0, "y": 1.0, "n": 0.0}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+# A day with a time of day (ISO 8601, as spreadsheets and JSON tools write it): the day, and
+# whether the time is midnight (hours, minutes, seconds and fraction all zero).
+_DATETIME_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 ECHO_CHARS = 80  # a cell's text quoted in a message is cut to this many characters
 # Longest texts the database keeps in a column (models' max_length; on PostgreSQL a unique
 # index entry must also stay under ~2,700 bytes, so an event's title is bounded too).
@@ -220,6 +228,38 @@ def _rename(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renames)
 
 
+def link_problem(text: str) -> str:
+    """Why a text may not be shown as a link ("" for an http(s) address with a host or a
+    mailto: address): a javascript: or data: URL would run or show content on a click."""
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        parts = urllib.parse.urlsplit("")
+    scheme = parts.scheme.casefold()
+    web = scheme in ("http", "https") and bool(parts.hostname)
+    mail = scheme == "mailto" and bool(parts.path)
+    if (web or mail) and not any(c.isspace() for c in text):
+        return ""
+    return (
+        f"'{echo(pd.Series([text])).iat[0]}' is not a web link: write an address that starts "
+        "with https://, http:// or mailto:"
+    )
+
+
+def _ignored_columns(frame: pd.DataFrame, known: tuple[str, ...]) -> list[str]:
+    """A note naming the columns nothing reads (a misspelt optional column loses its data)."""
+    extra = [c for c in frame.columns if c != ROW_COLUMN and c not in known]
+    if not extra:
+        return []
+    named = []
+    for column in extra[:20]:
+        close = difflib.get_close_matches(column, list(known), n=1, cutoff=0.75)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        named.append(f"'{echo(pd.Series([column])).iat[0]}'{hint}")
+    more = f" and {len(extra) - 20} more" if len(extra) > 20 else ""
+    return [f"ignored {len(extra)} column(s) RtoP Monitor does not read: {', '.join(named)}{more}"]
+
+
 def _require(issues: Issues, frame: pd.DataFrame, required: tuple[str, ...]) -> None:
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -251,6 +291,18 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 def _parse_date_texts(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """As _parse_dates, for every text of the series."""
+    written, clock = series, pd.Series(False, index=series.index)
+    if series.str.contains(":", regex=False).any():  # a time of day: read the day, see below
+        timed = series.str.extract(_DATETIME_RE)
+        day = timed[0].notna()
+        midnight = (
+            timed[1].eq("00")
+            & timed[2].eq("00")
+            & timed[3].fillna("00").eq("00")
+            & timed[4].fillna("0").str.fullmatch("0+").astype(bool)
+        )
+        clock = day & ~midnight
+        series = series.where(~day, timed[0])
     # The two common shapes are sliced (vectorised); only other texts go through the regex.
     full = series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").astype(bool)
     bare = series.str.fullmatch(r"[0-9]{4}").astype(bool)
@@ -274,13 +326,22 @@ def _parse_date_texts(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Serie
     error[series.eq("")] = "empty: a date is required (YYYY, YYYY-MM or YYYY-MM-DD)"
     bad_shape = series.ne("") & year.isna()
     error[bad_shape] = (
-        "'" + echo(series[bad_shape]) + "' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+        "'" + echo(written[bad_shape]) + "' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
     )
     impossible = year.notna() & stamp.isna()
-    error[impossible] = "'" + series[impossible] + "' is not a real calendar date"
+    error[impossible] = "'" + written[impossible] + "' is not a real calendar date"
     ok = stamp.notna()
     too_early = ok & (year < 1945)
-    error[too_early] = "'" + series[too_early] + "' is before 1945"
+    error[too_early] = "'" + written[too_early] + "' is before 1945"
+    # A time of day other than midnight is refused, not dropped: the day it falls on may
+    # depend on a time zone, and the file may mean something finer than a date.
+    clock = clock & error.eq("")
+    error[clock] = (
+        "'"
+        + written[clock]
+        + "' has a time of day: a date here is a day, a month or a year: write "
+        + series[clock]
+    )
     return stamp, precision, error
 
 
@@ -441,10 +502,10 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     issues = Issues(table.name)
     frame = _rename(table.frame.copy())
     _require(issues, frame, OBSERVATION_COLUMNS)
-    for optional in ("note", "status", "assessor", "rationale"):
+    notes = _ignored_columns(frame, OBSERVATION_COLUMNS + OBSERVATION_OPTIONAL)
+    for optional in OBSERVATION_OPTIONAL:
         if optional not in frame.columns:
             frame[optional] = ""
-    notes: list[str] = []
 
     # Indicator, or an item code for an expert-assessed status.
     code = frame["indicator"].str.upper()
@@ -499,14 +560,34 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         issues.add_rows(
             frame, bad_name, "participant", "unknown participant '" + echo(wrong) + "'" + hint
         )
+    # The indicator's (or recommendation's) level decides who may own the row: a regional one
+    # under a participant, or a national one for the region, would be read by nobody.
+    what = pd.Series("indicator ", index=frame.index).where(is_indicator, "recommendation ")
     needs_participant = region & level.eq("participant")
+    named = needs_participant & frame["participant"].ne("")
     issues.add_rows(
         frame,
         needs_participant,
         "participant",
-        "empty: indicator "
-        + frame.loc[needs_participant, "indicator"]
-        + " is measured per participant",
+        ("'" + echo(frame.loc[named, "participant"]) + "' is not a participant: ")
+        .reindex(frame.index[needs_participant])
+        .fillna("empty: ")
+        + what[needs_participant]
+        + code[needs_participant]
+        + " is measured per participant: write the participant's code or name (e.g. VNM or "
+        "Viet Nam)",
+    )
+    regional = ~region & resolved.notna() & level.eq("region")
+    issues.add_rows(
+        frame,
+        regional,
+        "participant",
+        what[regional]
+        + code[regional]
+        + " is regional ("
+        + is_indicator[regional].map({True: "measured", False: "assessed"})
+        + " for the ARF as a whole), not per participant: leave participant empty or write "
+        "'region'",
     )
     spelled = ~region & resolved.notna() & frame["participant"].str.upper().ne(resolved)
     for original, code_ in (
@@ -590,10 +671,10 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     issues = Issues(table.name)
     frame = _rename(table.frame.copy())
     _require(issues, frame, EVENT_COLUMNS)
-    for optional in ("end_date", "kind", "participants", "items", "pillars", "url", "description"):
+    notes = _ignored_columns(frame, EVENT_COLUMNS + EVENT_OPTIONAL)
+    for optional in EVENT_OPTIONAL:
         if optional not in frame.columns:
             frame[optional] = ""
-    notes: list[str] = []
     dates, precision, date_error = parse_dates(frame["date"])
     issues.add_rows(frame, date_error.ne(""), "date", date_error)
     has_end = frame["end_date"].ne("")
@@ -607,6 +688,8 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     issues.add_rows(frame, frame["title"].eq(""), "title", "empty: an event needs a title")
     issues.add_rows(frame, frame["source"].eq(""), "source", "empty: every event needs a source")
     _too_long(issues, frame, ("title", "kind", "url", "source"))
+    link = _once(frame["url"], lambda u: link_problem(u) if u else "")
+    issues.add_rows(frame, link.ne(""), "url", link)
 
     resolved: dict[str, str | None] = {}
     hints: dict[str, str] = {}

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import shutil
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -516,4 +519,224 @@ def test_xlsx_that_unpacks_too_far_is_refused(
     assert problems == [
         "bomb.xlsx:-: the workbook unpacks to over 1 MB of XML (a zip bomb?): not a table a "
         "spreadsheet would save"
+    ]
+
+
+# ---------------------------------------------------------------- text that cannot be stored
+
+
+def _json_row(**cells: object) -> dict[str, object]:
+    return {"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, "source": "s"} | cells
+
+
+def test_a_lone_surrogate_is_refused_like_any_bad_character(ref_engine: Engine) -> None:
+    """JSON can spell half of a UTF-16 pair ("\\ud800"), which no text column can store: it is
+    refused naming the row and column (it used to end in a traceback with no rejected run)."""
+    note = json.dumps([_json_row(), _json_row(date="2020", note="a\ud800b")]).encode()
+    assert b"\\ud800" in note
+    assert refused(ref_engine, note, name="s.json") == [
+        "s.json:2: note: U+D800 (unpaired surrogate) in the cell: remove it (half of a "
+        "character pair: it cannot be stored or exported)"
+    ]
+    key = b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, ' \
+          b'"source": "s", "no\\udc00te": "x"}]'  # fmt: skip
+    assert refused(ref_engine, key, name="k.json") == [
+        "k.json:1: key 'no\\udc00te': U+DC00 (unpaired surrogate) in a key: remove it (half of "
+        "a character pair: it cannot be stored or exported)"
+    ]
+    listed = json.dumps([_json_row(source=["a", "\udfff"])]).encode()
+    assert refused(ref_engine, listed, name="l.json")[0].startswith(
+        "l.json:1: source: U+DFFF (unpaired surrogate)"
+    )
+    # A pair spelled as two escapes is one character, and loads.
+    pair = json.dumps([_json_row(note="\U0001f600")]).encode()
+    assert b"\\ud83d\\ude00" in pair
+    assert loaded(ref_engine, pair, name="pair.json") == [2.0]
+
+
+# ---------------------------------------------------------------- who an indicator belongs to
+
+
+def test_a_regional_indicator_is_refused_under_a_participant_and_a_national_one_without(
+    ref_engine: Engine,
+) -> None:
+    """`VNM,R4.1,...` used to load and be read by nobody (neither `explain ARF R4` nor
+    `explain VNM R4`): each is refused with what to write instead."""
+    data = csv_bytes(
+        HEADER + ",status,assessor,rationale",
+        "VNM,R4.1,2020,2,src,,,,",
+        "Viet Nam,R4,2020,,src,,2,Panel,Why",
+        ",R1.1,2020,2,src,,,,",
+        "region,R1.1,2020,2,src,,,,",
+        "ARF,R4.1,2020,2,src,,,,",
+        ",R4.1,2021,2,src,,,,",
+        "THA,R1.1,2020,2,src,,,,",
+    )
+    assert refused(ref_engine, data) == [
+        "bad.csv:2: participant: indicator R4.1 is regional (measured for the ARF as a whole), "
+        "not per participant: leave participant empty or write 'region'",
+        "bad.csv:3: participant: recommendation R4 is regional (assessed for the ARF as a "
+        "whole), not per participant: leave participant empty or write 'region'",
+        "bad.csv:4: participant: empty: indicator R1.1 is measured per participant: write the "
+        "participant's code or name (e.g. VNM or Viet Nam)",
+        "bad.csv:5: participant: 'region' is not a participant: indicator R1.1 is measured per "
+        "participant: write the participant's code or name (e.g. VNM or Viet Nam)",
+    ]
+
+
+# ---------------------------------------------------------------- silent acceptance
+
+
+def test_duplicate_keys_in_a_json_object_are_refused(ref_engine: Engine) -> None:
+    """JSON keeps the last of two equal keys: the value the file meant is not known."""
+    twice = (
+        b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 1, '
+        b'"source": "s"},\n{"participant": "VNM", "indicator": "R1.1", "date": "2020", '
+        b'"value": 1, "value": 3, "source": "s"}]'
+    )
+    assert refused(ref_engine, twice, name="d.json") == [
+        "d.json:2: value: the object names 'value' twice (JSON would keep the last): keep one"
+    ]
+    cased = (
+        b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "Value": 1, '
+        b'"value": 3, "source": "s"}]'
+    )
+    assert refused(ref_engine, cased, name="c.json") == [
+        "c.json:1: value: the object names the column twice ('Value' and 'value'): keep one"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html;base64,PGI+",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+        "//evil.example/x",
+        "www.example.org",
+        "https://",
+    ],
+)
+def test_an_event_link_must_be_a_web_or_mail_address(ref_engine: Engine, url: str) -> None:
+    events = csv_bytes("date,title,source,url", f'2020-01-01,Meeting,src,"{url}"')
+    shown = url.strip()
+    assert refused(ref_engine, events, kind="events") == [
+        f"bad.csv:2: url: '{shown}' is not a web link: write an address that starts with "
+        "https://, http:// or mailto:"
+    ]
+
+
+def test_web_and_mail_links_load(ref_engine: Engine) -> None:
+    events = csv_bytes(
+        "date,title,source,url",
+        "2020-01-01,Meeting,src,https://example.org/a?b=c#d",
+        "2020-01-02,Talk,src,HTTP://example.org",
+        "2020-01-03,Letter,src,mailto:office@example.org",
+        "2020-01-04,No link,src,",
+    )
+    result = load_bytes(engine=ref_engine, data=events, name="links.csv", kind="events")
+    assert result.inserted == 4
+
+
+def test_a_reference_source_link_must_be_a_web_or_mail_address(
+    schema_engine: Engine, tmp_path: Path
+) -> None:
+    from dashboard.core.config import DATA_DIR
+    from loaders.reference import load_reference
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    sources = data_dir / "reference" / "sources.csv"
+    lines = sources.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("url")] = "javascript:alert(1)"
+    sources.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", "utf-8")
+    with pytest.raises(Rejected) as info:
+        load_reference(engine=schema_engine, data_dir=data_dir)
+    assert [str(p) for p in info.value.problems] == [
+        f"{sources}:2: url: 'javascript:alert(1)' is not a web link: write an address that "
+        "starts with https://, http:// or mailto:"
+    ]
+
+
+def test_unknown_columns_are_named_in_a_note(ref_engine: Engine) -> None:
+    data = csv_bytes(HEADER + ",comments,rationle", "VNM,R1.1,2019,2,src,,a remark,why")
+    result = load_bytes(engine=ref_engine, data=data, name="extra.csv", dry_run=True)
+    assert (
+        "ignored 2 column(s) RtoP Monitor does not read: 'comments', 'rationle' (did you mean "
+        "'rationale'?)" in result.notes
+    )
+    events = csv_bytes("date,title,source,venue", "2020-01-01,Meeting,src,Manila")
+    result = load_bytes(engine=ref_engine, data=events, name="ev.csv", dry_run=True)
+    assert "ignored 1 column(s) RtoP Monitor does not read: 'venue'" in result.notes
+    known = load_bytes(engine=ref_engine, data=csv_bytes(HEADER, "VNM,R1.1,2019,2,src,"),
+                       name="k.csv", dry_run=True)  # fmt: skip
+    assert not any("ignored" in n for n in known.notes)
+
+
+def test_a_time_of_day_in_a_date_is_refused_not_dropped(ref_engine: Engine) -> None:
+    import datetime as dt
+
+    sheet = _xlsx(
+        [HEADER.split(","), ["VNM", "R3.2", dt.datetime(2019, 5, 1, 10, 30), 40, "Report", None]]
+    )
+    assert refused(ref_engine, sheet, name="t.xlsx") == [
+        "t.xlsx:2: date: '2019-05-01 10:30' has a time of day: a date here is a day, a month "
+        "or a year: write 2019-05-01"
+    ]
+    text_dates = csv_bytes(
+        HEADER,
+        "VNM,R1.1,2019-05-01T10:30:00,2,src,",
+        "VNM,R1.1,2019-05-02 23:59,2,src,",
+        "VNM,R1.1,2019-05-03T08:00:00+07:00,2,src,",
+    )
+    assert [p.split(": date: ")[1] for p in refused(ref_engine, text_dates)] == [
+        "'2019-05-01T10:30:00' has a time of day: a date here is a day, a month or a year: "
+        "write 2019-05-01",
+        "'2019-05-02 23:59' has a time of day: a date here is a day, a month or a year: write "
+        "2019-05-02",
+        "'2019-05-03T08:00:00+07:00' has a time of day: a date here is a day, a month or a "
+        "year: write 2019-05-03",
+    ]
+    events = csv_bytes("date,title,source", "2020-01-01 09:00,Meeting,src")
+    assert refused(ref_engine, events, kind="events") == [
+        "bad.csv:2: date: '2020-01-01 09:00' has a time of day: a date here is a day, a month "
+        "or a year: write 2020-01-01"
+    ]
+    # Midnight says nothing more than the day: read as the day.
+    midnight = csv_bytes(HEADER, "VNM,R1.1,2019-05-01T00:00:00,2,src,")
+    assert loaded(ref_engine, midnight, name="midnight.csv") == [2.0]
+
+
+# ---------------------------------------------------------------- messages that misled
+
+
+def test_random_bytes_are_called_binary_not_a_header(ref_engine: Engine) -> None:
+    """Bytes that are no table used to be reported as 'a header but no data rows' when they
+    happened to hold no line break."""
+    assert refused(ref_engine, b"\x07\x1b\x02x\x00\x10", name="r.bin") == [
+        "r.bin:-: binary data: not a CSV, XLSX or JSON file"
+    ]
+    rng = random.Random(20)
+    for size in (3, 5, 8, 16, 64, 300, 5000):
+        for _ in range(20):
+            data = rng.randbytes(size)
+            if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+                continue  # read as JSON: its own messages
+            if not any(b < 0x20 and b not in b"\t\n\r" or b == 0x7F for b in data):
+                continue  # could be a one-line table
+            with pytest.raises(Rejected) as info:
+                readers.read_table(data=data, name="r.bin")
+            message = str(info.value.problems[0])
+            assert "header but no data rows" not in message, (data, message)
+
+
+def test_a_control_character_in_a_header_is_refused_by_position(ref_engine: Engine) -> None:
+    data = json.dumps([_json_row() | {"no\u202ete": "x"}]).encode()
+    assert refused(ref_engine, data, name="h.json") == [
+        "h.json:1: column 6: U+202E (right-to-left override) in the cell: remove it (it makes "
+        "the text display otherwise than it reads)"
     ]

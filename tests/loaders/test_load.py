@@ -319,7 +319,10 @@ def test_exact_duplicates_counted_once(ref_engine: Engine) -> None:
 
 def test_participant_level_indicator_needs_participant(ref_engine: Engine) -> None:
     problems = rejected(ref_engine, csv_bytes(HEADER, ",R1.1,2019,2,src,"))
-    assert problems == ["bad.csv:2: participant: empty: indicator R1.1 is measured per participant"]
+    assert problems == [
+        "bad.csv:2: participant: empty: indicator R1.1 is measured per participant: write the "
+        "participant's code or name (e.g. VNM or Viet Nam)"
+    ]
 
 
 @pytest.mark.parametrize(
