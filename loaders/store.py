@@ -34,7 +34,7 @@ from loaders.history import (
     record_measured,
     record_measured_ids,
 )
-from loaders.locks import cannot_write, write_lock
+from loaders.locks import CannotWrite, cannot_write, write_lock
 from loaders.readers import Format, Table, read_table, release_memory
 from loaders.readmodel import Known, refresh
 from loaders.runs import new_run, now
@@ -606,35 +606,34 @@ def load_bytes(
             user=user,
         )
         if dry_run or review:
+            _check(engine=engine, run=run, parsed=parsed, replaces_earlier=replaces_earlier,
+                   result=result)  # fmt: skip
+            if review:
+                return _hold_for_review(engine=engine, data=data, result=result, run=run)
+            result.dry_run = True
+            return result
+        try:
             with Session(engine) as session:
-                run.id = 0  # a check writes nothing, not even its load run
+                write_lock(session.connection())
+                session.add(run)
+                session.flush()
                 apply_file(
                     session,
                     run=run,
                     parsed=parsed,
                     replaces_earlier=replaces_earlier,
                     result=result,
-                    dry=True,
+                    dry=False,
                 )
-                session.rollback()
-            if review:
-                return _hold_for_review(engine=engine, data=data, result=result, run=run)
-            result.dry_run = True
-            return result
-        with Session(engine) as session:
-            write_lock(session.connection())
-            session.add(run)
-            session.flush()
-            apply_file(
-                session,
-                run=run,
-                parsed=parsed,
-                replaces_earlier=replaces_earlier,
-                result=result,
-                dry=False,
-            )
-            session.commit()
-            result.load_run_id = run.id
+                session.commit()
+                result.load_run_id = run.id
+        except (DBAPIError, CannotWrite):
+            # A file with problems is told them, not that the database refused the write
+            # (a read-only or full database fails before the check would have run).
+            run.id = None
+            _check(engine=engine, run=run, parsed=parsed, replaces_earlier=replaces_earlier,
+                   result=result)  # fmt: skip
+            raise
     except Rejected as exc:
         if dry_run:
             raise  # a check writes nothing, not even to the load-run log
@@ -654,6 +653,29 @@ def load_bytes(
     except DBAPIError as exc:
         raise cannot_write(exc) from None
     return result
+
+
+def _check(
+    *,
+    engine: Engine,
+    run: models.LoadRun,
+    parsed: Table,
+    replaces_earlier: bool,
+    result: LoadResult,
+) -> None:
+    """Check a parsed file against the database and count what loading it would do, writing
+    nothing (it works on a read-only database). Raises Rejected."""
+    with Session(engine) as session:
+        run.id = 0  # a check writes nothing, not even its load run
+        apply_file(
+            session,
+            run=run,
+            parsed=parsed,
+            replaces_earlier=replaces_earlier,
+            result=result,
+            dry=True,
+        )
+        session.rollback()
 
 
 def apply_file(

@@ -20,6 +20,7 @@ from dashboard.core import inputs, models
 from dashboard.core.db import make_engine
 from dashboard.core.models import table
 from loaders import locks
+from loaders.errors import Rejected
 from loaders.locks import CannotWrite
 from loaders.store import load_bytes
 from tests.loaders.test_readmodel import HEADER, assert_current, csv_bytes
@@ -151,6 +152,35 @@ def test_a_read_only_database_says_so_and_a_check_still_works(sqlite_reference_p
         ).fetchone() == (0,)
 
 
+def _read_only(engine: Engine) -> Engine:
+    """The same database, opened so that every write fails (SQLite's mode=ro, PostgreSQL's
+    read-only transactions)."""
+    if engine.dialect.name == "sqlite":
+        return make_engine(url=f"sqlite:///file:{engine.url.database}?mode=ro&uri=true")
+    return create_engine(
+        engine.url, connect_args={"options": "-c default_transaction_read_only=on"}
+    )
+
+
+def test_a_bad_file_on_a_read_only_database_is_told_its_problems(ref_engine: Engine) -> None:
+    """The file's problems come first: 'read-only' used to hide them (the write was tried
+    before the check)."""
+    before = snapshot(ref_engine)
+    read_only = _read_only(ref_engine)
+    bad = csv_bytes(HEADER, "Vietnan,R2.1,2020,1,Read-only source,", "AUS,R2.1,2020,x,src,")
+    with pytest.raises(Rejected) as info:
+        load_bytes(engine=read_only, data=bad, name="ro.csv")
+    assert [str(p) for p in info.value.problems] == [
+        "ro.csv:2: participant: unknown participant 'Vietnan' (did you mean Viet Nam / VNM?)",
+        "ro.csv:3: value: 'x' is not a number",
+    ]
+    good = csv_bytes(HEADER, "AUS,R2.1,2020,1,Read-only source,")
+    with pytest.raises(CannotWrite, match="nothing was written: the database is read-only"):
+        load_bytes(engine=read_only, data=good, name="ro.csv")
+    read_only.dispose()
+    assert snapshot(ref_engine) == before
+
+
 def test_the_command_line_check_needs_no_write_access(
     sqlite_reference_path: Path, tmp_path: Path
 ) -> None:
@@ -179,6 +209,17 @@ def test_the_command_line_check_needs_no_write_access(
     assert loaded.returncode == 1
     assert "nothing was written: the database is read-only" in loaded.stderr
     assert "Traceback" not in loaded.stderr
+    data.write_bytes(csv_bytes(HEADER, "Vietnan,R2.1,2020,1,Read-only source,"))
+    bad = subprocess.run(
+        [sys.executable, "-m", "loaders", "load", str(data)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert f"{data}:2: participant: unknown participant 'Vietnan'" in bad.stderr
+    assert "read-only" not in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_a_full_database_says_so_and_writes_nothing(sqlite_reference_path: Path) -> None:
