@@ -173,7 +173,9 @@ class LoadRun(SQLModel, table=True):
     __tablename__ = "load_run"
 
     id: int | None = Field(default=None, primary_key=True)
-    file_name: str
+    file_name: str  # as shown: cleaned of control characters and markup (loaders/names.py)
+    # The name the client gave, when it differed: data only, never shown.
+    original_name: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     sha256: str = Field(default="", max_length=64)
     kind: str = Field(default="", max_length=32)
     file_format: str = Field(default="", max_length=16)
