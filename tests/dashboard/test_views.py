@@ -72,10 +72,16 @@ def test_scorecard_trend_and_regional_rows(ds: views.Dataset) -> None:
     )
     assert (r1["trend"], r1["last_update"], r1["basis"]) == ("▲ up", "2016-07-01", "computed")
     assert card.loc["R4", "level"] == "regional"
-    assert card.loc["R4", "status_label"] == "– No data"  # the region's R4 evidence starts in 2018
-    assert card.loc["R12", "status_label"] == "◌ Insufficient data (1 of 4 indicators)"
-    assert card.loc["R12", "last_update"] == "2015-11-04"
-    assert (card.loc["R8", "level"], card.loc["R8", "stale"]) == ("regional", "stale")
+    # the region's documented R4: the 2011 work plan's "consider a Risk Reduction Centre" only
+    assert card.loc["R4", "status_label"] == "◌ Insufficient data (1 of 4 indicators)"
+    # R12 (three indicators since the UNGA statements became events): the 2016 APPAP meeting
+    assert card.loc["R12", "status_label"] == "◌ Insufficient data (1 of 3 indicators)"
+    assert card.loc["R12", "last_update"] == "2016-11-07"
+    # the 2005 ARF SALW seminar's stage is past its age limit: stale evidence, not a status
+    r8 = card.loc["R8"]
+    assert (r8["level"], r8["stale"]) == ("regional", "stale: evidence of 2005")
+    assert pd.isna(r8["status"])
+    assert r8["status_label"] == "◷ Stale evidence: last known Initiated (2005)"
 
 
 def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None:
@@ -91,16 +97,19 @@ def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None
     assert len(full) == counts["observations"]
     assert int(full["synthetic"].sum()) == counts["observations_synthetic"]
     with (DATA / "evidence" / "observations.csv").open(newline="", encoding="utf-8") as f:
-        shipped = sum(1 for _ in csv.DictReader(f))  # the public-record evidence (200 rows)
-    assert len(obs) == shipped == 200 == documented.observed.total
+        shipped = sum(1 for _ in csv.DictReader(f))  # the public-record evidence
+    assert len(obs) == shipped == documented.observed.total and shipped > 400
     assert documented.observed.synthetic == 0
     assert not obs["synthetic"].any()
     assert str(full["date"].dtype).startswith("datetime64")
     aus = obs[(obs["indicator_code"] == "R1.1") & (obs["participant_code"] == "AUS")]
     aus = aus.sort_values("date")
-    assert aus["value"].tolist() == [3.0, 4.0, 4.0]  # seed 003 (2015-11), public records 2016, 2019
-    assert [str(d.date()) for d in aus["date"]] == ["2015-11-01", "2016-07-01", "2019-01-01"]
-    assert aus["source"].iloc[0].startswith("Spotlight on R2P")
+    # the 2013 UN dialogue, seed 003 (2015-11), Yonhap (2016-06), public records 2016, 2019
+    assert aus["value"].tolist() == [3.0, 3.0, 3.0, 4.0, 4.0]
+    assert [str(d.date()) for d in aus["date"]] == [
+        "2013-09-11", "2015-11-01", "2016-06-19", "2016-07-01", "2019-01-01"
+    ]  # fmt: skip
+    assert aus["source"].iloc[1].startswith("Spotlight on R2P")
     card = views.scorecard(ds=documented, participant="AUS", year=2016).set_index("recommendation")
     assert card.loc["R1", "status_label"] == "● Implemented"
 
@@ -185,7 +194,7 @@ def test_the_overview_standing_counts_what_the_tracker_shows(
     standing = rec_standing(ds=sample_ds, filters=f, year=year)
     matrix = tracker_matrix(ds=sample_ds, filters=f, year=year, sort="grouping")
     people = len(f.participants) or 27
-    words = [str(label).split(" (")[0] for label in matrix["status_label"]] if len(matrix) else []
+    words = [str(label).split(" (")[0].split(":")[0] for label in matrix["status_label"]] if len(matrix) else []
     shown = matrix.assign(word=words)
     expected = {
         (rec, word): n

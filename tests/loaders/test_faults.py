@@ -148,7 +148,8 @@ def test_a_read_only_database_says_so_and_a_check_still_works(sqlite_reference_p
     read_only.dispose()
     with sqlite3.connect(sqlite_reference_path) as conn:
         assert conn.execute(
-            "SELECT count(*) FROM observation WHERE indicator_code = 'R2.1'"
+            "SELECT count(*) FROM observation WHERE indicator_code = 'R2.1' AND note = ''"
+            " AND participant_code = 'AUS'"
         ).fetchone() == (0,)
 
 

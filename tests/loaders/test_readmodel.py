@@ -176,7 +176,7 @@ def test_a_threshold_change_in_the_catalogue_changes_the_key(ref_engine: Engine)
 
 
 PEOPLE = ("AUS", "VNM", "THA", "JPN", "")  # "" is the region
-CODES = {"R1.1": 4, "R1.2": 1, "R12.3": 1}  # participant indicators and their highest value
+CODES = {"R1.1": 4, "R1.2": 1, "R12.4": 1}  # participant indicators and their highest value
 REGIONAL = {"R4.1": 4, "R8.1": 4}
 
 

@@ -63,9 +63,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("participant_contact")
     op.drop_table("collection_round")
-    with op.batch_alter_table("load_run") as batch:
+    # ALTER TABLE … DROP COLUMN in place (SQLite >= 3.35): a copy-and-swap of load_run would
+    # be refused by the foreign keys that point at it.
+    with op.batch_alter_table("load_run", recreate="never") as batch:
         batch.drop_column("review_opened_at")
         batch.drop_column("review_opened_by")
         batch.drop_column("owners")
-    with op.batch_alter_table("app_user") as batch:
+    with op.batch_alter_table("app_user", recreate="never") as batch:
         batch.drop_column("participants")
