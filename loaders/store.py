@@ -35,6 +35,7 @@ from loaders.history import (
     record_measured_ids,
 )
 from loaders.locks import CannotWrite, cannot_write, write_lock
+from loaders.names import display_name, original_bytes
 from loaders.readers import Format, Table, read_table, release_memory
 from loaders.readmodel import Known, refresh
 from loaders.runs import new_run, now
@@ -96,6 +97,7 @@ def record_run(
     errors: list[str],
     started: dt.datetime,
     user: str | None = None,
+    original_name: bytes | None = None,
 ) -> int:
     """Append to the load-run log (the only write a rejected file causes)."""
     with Session(engine) as session:
@@ -112,6 +114,7 @@ def record_run(
             user=user,
         )
         run.updated, run.unchanged = result.updated, result.unchanged
+        run.original_name = original_name
         session.add(run)
         session.commit()
         assert run.id is not None
@@ -574,6 +577,7 @@ def load_bytes(
     replaces_earlier: bool = False,
     user: str | None = None,
     review: bool = False,
+    uploaded: bool = False,
 ) -> LoadResult:
     """Validate a whole file, then write it in one transaction; on any problem write nothing.
 
@@ -582,10 +586,14 @@ def load_bytes(
     shipped evidence uses this, so a corrected evidence file corrects existing databases).
     With ``review`` the checked file is kept as a pending load run and nothing else is
     written until a reviewer publishes it (loaders/review.py). ``user`` is recorded on the run
-    (default: RTOP_USER or the OS user, for the command line).
+    (default: RTOP_USER or the OS user, for the command line). ``name`` is shown and recorded
+    cleaned (loaders/names.py; only its last part when ``uploaded``: a browser chose it), the
+    original kept as data.
     """
     started = now()
     sha = hashlib.sha256(data).hexdigest()
+    given, name = name, display_name(name, base_only=uploaded)
+    original = None if name == given else original_bytes(given)
     if not is_initialised(engine=engine):
         raise NotInitialised()
     if kind is not None and kind not in KINDS:
@@ -605,6 +613,7 @@ def load_bytes(
             finished=False,
             user=user,
         )
+        run.original_name = original
         if dry_run or review:
             _check(engine=engine, run=run, parsed=parsed, replaces_earlier=replaces_earlier,
                    result=result)  # fmt: skip
@@ -646,6 +655,7 @@ def load_bytes(
                 errors=[str(p) for p in exc.problems],
                 started=started,
                 user=user,
+                original_name=original,
             )
         except DBAPIError:
             pass  # a read-only or full database: the rejection itself is what to report
@@ -753,6 +763,7 @@ def _hold_for_review(
             result.unchanged,
         )
         pending.review_state = "pending"
+        pending.original_name = run.original_name
         session.add(pending)
         session.flush()
         assert pending.id is not None
@@ -777,7 +788,7 @@ def load_path(
         data = path.read_bytes()
     except OSError as exc:
         raise Rejected(
-            [Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")]
+            [Problem(display_name(str(path)), None, None, f"cannot read the file: {exc.strerror}")]
         ) from None
     return load_bytes(
         engine=engine,

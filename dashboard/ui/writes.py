@@ -24,6 +24,7 @@ from dashboard.ui.cache import engine, refresh_version
 from loaders.accounts import review_required, verify_password
 from loaders.errors import LoaderError, Rejected
 from loaders.history import undo
+from loaders.names import display_name
 from loaders.review import decline, preview, publish
 from loaders.sample import add_sample, remove_sample
 from loaders.store import load_bytes
@@ -90,6 +91,7 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
             dry_run=dry_run,
             user=identity.username or None,  # a guest on an open install: RTOP_USER / OS user
             review=review,
+            uploaded=True,  # the browser chose the name: shown cleaned, its last part only
         )
     except Rejected as exc:
         problems = pd.DataFrame(
@@ -104,7 +106,8 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
         )
         return LoadOutcome(
             ok=False,
-            message=f"{name} was rejected: {len(exc.problems)} problem(s); nothing was written.",
+            message=f"{display_name(name, base_only=True)} was rejected: {len(exc.problems)} "
+            "problem(s); nothing was written.",
             problems=problems,
         )
     except LoaderError as exc:

@@ -134,3 +134,29 @@ def test_events_file(open_page: OpenPage, sqlite_reference_path: Path) -> None:
     assert after["R11"] == track["R11"] + 1
     assert after["R5"] == track["R5"] + 1  # items R5;R5a: one event, counted once
     assert after["R8"] == track["R8"]
+
+
+def test_a_hostile_upload_name_is_shown_cleaned_here_and_in_the_history(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    """The browser chooses an upload's name: a path, a right-to-left override (which shows
+    'invoicevsc.jpg'), markup. The page, the problem list and the Load history show it cleaned."""
+    at = open_page(sqlite_reference_path, "upload.py")
+    at.file_uploader(key="upload_file").set_value(("../../../etc/passwd.csv", BAD, "text/csv")).run()
+    assert_ok(at)
+    assert [e.value for e in at.error] == [
+        "passwd.csv was rejected: 2 problem(s); nothing was written."
+    ]
+    good = (FIX / "observations_good.csv").read_bytes()
+    at.file_uploader(key="upload_file").set_value(("invoice\u202egpj.csv", good, "text/csv")).run()
+    at.button(key="upload_go").click().run()
+    assert_ok(at)
+    assert [s.value for s in at.success] == [
+        "invoice_gpj.csv: loaded 4 observations rows: 4 new, 0 updated, 0 unchanged"
+    ]
+    at.switch_page("history.py").run()
+    assert_ok(at)
+    shown = set(table(at, "File or action")["File or action"])
+    assert "invoice_gpj.csv" in shown
+    assert not [n for n in shown if "\u202e" in n or "etc/passwd" in n]
+    assert [s.value for s in at.subheader][-1].endswith(": invoice_gpj.csv")

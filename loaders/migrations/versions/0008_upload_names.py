@@ -31,10 +31,9 @@ _MARKUP = re.compile(r'[<>\[\]{}`|*$":?\\]')
 
 
 def _clean(name: str) -> str:
-    text = unicodedata.normalize("NFC", name)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name))
     text = "".join("\0" if unicodedata.category(c) in _HIDDEN else c for c in text)
-    text = re.sub("\0+", "_", _MARKUP.sub("_", text))
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub("\0+", "_", _MARKUP.sub("_", text)).strip()
     text = re.sub(r"^#+", "_", text)
     if len(text) > 255:
         text = "…" + text[-254:]
@@ -69,5 +68,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("load_run") as batch:
-        batch.drop_column("original_name")
+    # Not in batch mode: SQLite (3.35+) drops the column in place, where a batch would copy
+    # load_run, which the data's foreign keys refer to.
+    op.drop_column("load_run", "original_name")
