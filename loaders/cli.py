@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -68,10 +69,23 @@ def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
         print("  ".join(str(r[c]).ljust(widths[c]) for c in columns))
 
 
+def _reader_left() -> None:
+    """The reader of the output has gone (`rtop history | head`): stop quietly, as other
+    commands do, with what is still buffered sent nowhere (not a BrokenPipeError at exit)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def guarded(run: Callable[[], int]) -> int:
     """Run a command; turn rejected input and loader errors into messages and exit code 1."""
     try:
-        return run()
+        code = run()
+        sys.stdout.flush()  # a reader that left is met here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        _reader_left()
+        return 0
     except Rejected as exc:
         print(
             f"error: rejected, nothing was written ({len(exc.problems)} problem(s)):",

@@ -217,3 +217,21 @@ def test_serve_names_a_bad_streamlit_option_without_a_traceback(
     helped = run(sqlite_reference_path, "serve", "--help")
     assert helped.returncode == 0 and helped.stdout.startswith("usage: python -m loaders serve")
     assert "--port" in helped.stdout and "--address" in helped.stdout
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(sqlite_reference_path: Path) -> None:
+    """`rtop history | head`: the reader leaves; the command stops without a BrokenPipeError
+    (the pipe's reading end is closed before the command writes a byte)."""
+    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{sqlite_reference_path}"}
+    for command in (["history"], ["indicators"], ["status"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "loaders", *command],
+                env=env, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120,
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        assert done.stderr == "", (command, done.stderr)
+        assert done.returncode == 0, command
