@@ -107,13 +107,20 @@ def server_answers(*, url: str, timeout: float) -> bool:
     return False
 
 
-def _server_started(*, address: str, port: int, timeout: float) -> bool:
-    """Wait for the Runtime (the CLI has read the configuration by then), then for the server
-    to answer its health check."""
+def runtime_started() -> bool:
+    """This process's Streamlit runtime has started. It starts once this process's server
+    holds its port (on a port another program holds, Streamlit ends the process instead), so a
+    health check made after it reaches this process, never another server on that port."""
     from streamlit import runtime  # noqa: PLC0415
 
+    return runtime.exists() and runtime.get_instance().state != runtime.RuntimeState.INITIAL
+
+
+def _server_started(*, address: str, port: int, timeout: float) -> bool:
+    """Wait for this process's runtime to start (its server holds the port by then), then for
+    the server to answer its health check."""
     deadline = time.monotonic() + timeout
-    while not runtime.exists() and time.monotonic() < deadline:
+    while not runtime_started() and time.monotonic() < deadline:
         time.sleep(0.01)
     left = deadline - time.monotonic()
     return left > 0 and server_answers(url=health_url(address=address, port=port), timeout=left)

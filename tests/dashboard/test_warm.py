@@ -4,6 +4,8 @@ imports when a visit and the warm-up meet, and the health check it waits for."""
 from __future__ import annotations
 
 import http.server
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +136,18 @@ def test_where_to_open_names_a_reachable_url() -> None:
     lan = warm.where_to_open(address="192.168.1.5", port=80)
     assert lan.startswith("RtoP Monitor is ready: http://192.168.1.5:80\n")
     assert "Visitors from other machines are viewers" in lan
+
+
+def test_serving_on_a_port_another_server_holds_never_says_ready(healthy_server: str) -> None:
+    """The other server answers the health check: `rtop serve` used to print 'RtoP Monitor is
+    ready' before Streamlit said the port was taken. The check now waits for this process's
+    own runtime, which starts only once its server holds the port."""
+    port = healthy_server.rsplit(":", 1)[1]
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "loaders", "serve", "--port", port, "--address", "127.0.0.1"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"Port {port} is not available" in done.stdout + done.stderr
+    assert "is ready" not in done.stdout + done.stderr, done.stdout
