@@ -27,17 +27,24 @@ members = cache.compute(common.memberships_of, filters=filters, participant=code
 st.markdown("**Memberships:** " + " · ".join(members["text"]))
 
 year = filters.to_year
-st.subheader(f"Scorecard of the twelve recommendations, {year}")
+st.subheader(f"Scorecard of the national recommendations, {year}")
 card = cache.compute(profile.scorecard, filters=filters, participant=code, year=year)
-if card[card["level"] == "national"]["status"].isna().all():
-    st.info("No observations for this participant in this period yet.")
+national = card[card["level"] == "national"]
+ev = cache.compute(profile.evidence, filters=filters, participant=code, from_year=filters.from_year, to_year=year)
+if national["status"].isna().all():
+    st.info(widgets.no_status_note(national, evidence=len(ev), year=year))
 widgets.status_table(
-    card, key="scorecard", height=460, title=f"{names[code]}: scorecard, {year}",
-    columns={"recommendation": "Rec.", "name": "Recommendation", "level": "Level",
-             "status_label": "Status", "basis": "Basis", "computed": "Computed by the rule",
-             "coverage": "Coverage", "stale": "Stale", "trend": "Trend",
-             "last_update": "Last update", "source": "Source"},
+    national, key="scorecard", title=f"{names[code]}: scorecard, {year}",
+    columns={"recommendation": "Rec.", "name": "Recommendation", "status_label": "Status",
+             "coverage": "Coverage", "trend": "Trend", "last_update": "Last update", "source": "Source"},
     select_key="scorecard_pick",
+)
+st.markdown(f"**The region's own recommendations, {year}** — acts of the ARF as a whole, the same "
+            f"for every participant (not {names[code]}'s own status)")
+widgets.status_table(
+    card[card["level"] == "regional"], key="scorecard_regional",
+    columns={"recommendation": "Rec.", "name": "Recommendation", "status_label": "The region's status",
+             "last_update": "Last update"},
 )
 recs = list(card["recommendation"])
 pick = st.selectbox("Why this status?", recs, key="scorecard_pick",
@@ -47,8 +54,7 @@ why.why_panel(ds=ds, participant=code, recommendation=pick, year=year, key="scor
 st.subheader(f"Treaty commitments, {year}")
 treaties = cache.compute(profile.commitments, filters=filters, participant=code, year=year)
 widgets.status_table(treaties, key="commitments", title=f"{names[code]}: treaty commitments, {year}",
-                columns={"name": "Treaty", "status_label": "Status", "value": "Record",
-                         "date": "Date", "role": "SG 2011 role", "source": "Source"})
+                columns={"name": "Treaty", "record": "Record", "role": "SG 2011 role", "source": "Source"})
 if card["synthetic"].any():
     st.caption("SAMPLE DATA: rows based on the synthetic sample are included.")
 
@@ -66,7 +72,6 @@ widgets.plot(cache.figure("profile_events", lambda: timeline_charts.event_timeli
         data=widgets.event_rows(events))
 
 st.subheader("Evidence")
-ev = cache.compute(profile.evidence, filters=filters, participant=code, from_year=filters.from_year, to_year=year)
 if ev.empty:
     st.info("No observations recorded for this participant in this period.")
 else:

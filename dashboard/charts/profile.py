@@ -47,7 +47,7 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
                 "line": {"width": 1, "color": [PILLAR_COLORS.get(x) for x in keys]},
             },
             text=frame["average_status"].map(
-                lambda v: "insufficient data" if pd.isna(v) else f"{v:.1f}"
+                lambda v: "not enough data" if pd.isna(v) else f"{v:.1f}"
             ),
             textposition="outside",
             textfont=font(16),

@@ -141,6 +141,20 @@ def summary_caption(data: pd.DataFrame | None, *, title: str, what: str = "Chart
     st.caption(f"{what} summary: {summarise(data, title=title)}")
 
 
+def no_status_note(national: pd.DataFrame, *, evidence: int, year: int) -> str:
+    """What a profile says when none of its national recommendations has a current status:
+    whether there is evidence at all (stale or too little), never 'no observations' above the
+    evidence it lists."""
+    stale = int(national["status_label"].astype(str).str.startswith("◷").sum())
+    if evidence == 0:
+        return f"No evidence recorded for this participant up to {year}."
+    parts = [f"{evidence} record(s) of evidence up to {year} (listed below), but no national "
+             "recommendation has a current status"]  # fmt: skip
+    if stale:
+        parts.append(f"{stale} rest on stale evidence only")
+    return "; ".join(parts) + ". The Gaps page lists what would change that."
+
+
 def status_table(
     frame: pd.DataFrame,
     *,
@@ -282,6 +296,7 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
         "when",
         "title",
         "kind_label",
+        "scope",
         "participants",
         "items",
         "pillars",

@@ -66,41 +66,114 @@ def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
 TREATY_PREFIX = "TR."
 
 
+def when_text(date: object, precision: str) -> str:
+    """A date as people write it, to its precision: '9 Jun 1981', 'Jun 2015', '2015'."""
+    stamp = pd.Timestamp(date)
+    if precision == "year":
+        return stamp.strftime("%Y")
+    if precision == "month":
+        return stamp.strftime("%b %Y")
+    return f"{stamp.day} {stamp.strftime('%b %Y')}"
+
+
+# Why a regional organisation cannot be a party: each treaty's own final clauses.
+FINAL_CLAUSES = {
+    "TR.GEN": "Genocide Convention, Art. XI (Members of the UN and invited non-member States)",
+    "TR.CAT": "Convention against Torture, Arts. 25-26 (all States)",
+    "TR.ICC": "Rome Statute, Art. 125 (all States)",
+    "TR.ATT": "Arms Trade Treaty, Arts. 20-22 (all States)",
+}
+
+
+def treaty_record(*, value: float | None, when: str, organisation: bool) -> str:
+    """What a treaty row says: 'party since 9 Jun 1981', 'signed 3 Jun 2013, not ratified',
+    'not a party as of 24 Apr 2024', or that the treaty is not open to a regional organisation."""
+    if organisation:
+        return "not open to it: the treaty admits States only"
+    if value is None or pd.isna(value):
+        return "no record found"
+    if value >= 2:
+        return f"party since {when}"
+    if value >= 1:
+        return f"signed {when}, not ratified"
+    return f"not a party as of {when}"
+
+
 def commitments(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
-    """The participant's treaty status at a year, one row per treaty indicator, with source."""
+    """The participant's treaty status at a year, one row per treaty, in words ('party since
+    9 Jun 1981'), with the date, the source and the Secretary-General's role it serves. A
+    regional organisation (the EU) is not eligible: said so, not 'no data'."""
     ind = ds.indicators[ds.indicators["code"].str.startswith(TREATY_PREFIX)]
     p = ds.indicators_at(year)
     now = p[p["participant_code"] == participant]
     now = now.set_index("indicator_code")
     roles = rec_names_all(ds)
+    kinds = ds.participants.set_index("code")["kind"] if "kind" in ds.participants else None
+    organisation = kinds is not None and str(kinds.get(participant, "State")) != "State"
+    obs = ds.observations(owners={participant}, indicators=set(ind["code"]))
     rows = []
     for spec in ind.itertuples():
         hit = now.loc[spec.code] if spec.code in now.index else None
+        precision = "day"
+        if hit is not None:
+            same = obs[(obs["indicator_code"] == spec.code) & (obs["date"] == hit["date"])]
+            precision = str(same["precision"].iloc[-1]) if len(same) else "day"
+        when = "" if hit is None else when_text(hit["date"], precision)
+        value = None if hit is None else float(hit["value"])
         rows.append(
             {
                 "indicator": spec.code,
                 "name": spec.name,
                 "status": None if hit is None else int(hit["ind_status"]),
                 "status_label": status_label(None if hit is None else hit["ind_status"]),
+                "record": treaty_record(value=value, when=when, organisation=organisation),
                 "value": "" if hit is None else level_words(ds, str(spec.code))(hit["value"]),
-                "date": "" if hit is None else str(pd.Timestamp(hit["date"]).date()),
+                "date": when,
                 "role": f"{spec.item_code} {roles.get(str(spec.item_code), '')}",
-                "source": "" if hit is None else str(hit["source"]),
+                "source": FINAL_CLAUSES.get(str(spec.code), "")
+                if organisation
+                else ("" if hit is None else str(hit["source"])),
                 "synthetic": False if hit is None else bool(hit["synthetic"]),
             }
         )
     return pd.DataFrame(rows)
 
 
+REGION_WIDE_KINDS = ("arf_",)  # kinds of an event of the ARF as a whole (every participant's)
+ASEAN_KINDS = ("asean_",)  # kinds of an ASEAN-wide event (its members')
+
+
 def participant_events(*, ds: Dataset, filters: Filters, participant: str) -> pd.DataFrame:
-    """Events naming this participant, drawn to their date precision."""
+    """Events naming this participant, and the ARF-wide ones (ARF decisions and meetings: every
+    participant's) and, for an ASEAN member at the time, ASEAN's; ``scope`` says which."""
     ev = timeline_events(
         ds=ds, filters=Filters(from_year=filters.from_year, to_year=filters.to_year)
     )
     if ev.empty:
-        return ev
-    mine = ev["participants"].map(lambda s: participant in s.split(";")).astype(bool)
-    return ev[mine].reset_index(drop=True)
+        return ev.assign(scope=pd.Series(dtype=object))
+    named = ev["participants"].map(lambda s: participant in s.split(";")).astype(bool)
+    nobody = ev["participants"].eq("")
+    kind = ev["kind"].fillna("")
+    arf = nobody & kind.str.startswith(REGION_WIDE_KINDS)
+    member_years = ds.memberships[
+        (ds.memberships["participant_code"] == participant)
+        & (ds.memberships["group_code"] == "ASEAN")
+    ]["joined"]
+    joined = (
+        int(str(member_years.iloc[0])[:4]) if len(member_years) and member_years.iloc[0] else None
+    )
+    asean = (
+        nobody
+        & kind.str.startswith(ASEAN_KINDS)
+        & (joined is not None)
+        & (ev["date"].dt.year >= (joined or 9999))
+    )
+    mine = ev[named | arf | asean].copy()
+    mine["scope"] = [
+        "this participant" if n else ("ARF-wide" if a else "ASEAN-wide")
+        for n, a in zip(named[named | arf | asean], arf[named | arf | asean], strict=True)
+    ]
+    return mine.reset_index(drop=True)
 
 
 def pillar_status_for(

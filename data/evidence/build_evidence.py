@@ -64,11 +64,6 @@ FACTS: dict[str, tuple[str, float]] = {
     "asean_un_plan_of_action": ("R11.1", 3),
     "asean_un_plan_of_action_adopted": ("R11.1", 3),
 }
-# Ordinal stocks whose levels are cumulative (4 = appointed AND a network member): a later
-# record that shows only a lower level, while the higher one is still current (within the age
-# limit), does not show a fall. It corroborates what is on record and is not made an
-# observation (it stays in the records); an explicit record of a lower state would be.
-CUMULATIVE = {"R1.1": 5}  # indicator -> its age limit in years
 # Facts that are one event each, counted per owner and year (count indicators): each event is
 # its own observation, its value the running count of that owner's events in the year, so the
 # year's latest observation carries the year's count and every event keeps its own source.
@@ -119,7 +114,7 @@ EVENTS: dict[str, tuple[str, str, str, str]] = {
     "aseanpcn_meeting_host": ("asean_meeting", "R6", "3", "ASEAN Peacekeeping Centres Network meeting"),
     "peace_ops_training_exercise": ("training", "R6", "3", ""),
     "asean_un_summit": ("asean_un", "R11a", "2;3", "ASEAN-UN Summit"),
-    "asean_un_officials_meeting": ("asean_un", "R11b", "2;3", ""),
+    "asean_un_officials_meeting": ("asean_un", "R11b", "2;3", "ASEAN-UN officials' meeting on peace and security"),
     "asean_un_comprehensive_partnership": ("asean_un", "R11", "2;3", "Joint Declaration on Comprehensive Partnership between ASEAN and the UN"),
     "asean_un_plan_of_action": ("asean_un", "R11", "2;3", "ASEAN-UN Plan of Action (2016-2020) adopted"),
     "asean_un_plan_of_action_adopted": ("asean_un", "R11", "2;3", "ASEAN-UN Plan of Action (2021-2025) adopted"),
@@ -314,25 +309,6 @@ def _counted(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return out
 
 
-def _without_shadowed(obs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Drop records of a cumulative stock below a level still current at their date."""
-    kept: list[dict[str, str]] = []
-    for o in sorted(obs, key=lambda o: (o["participant"], o["indicator"], o["date"])):
-        limit = CUMULATIVE.get(o["indicator"])
-        if limit is not None:
-            higher = [
-                k for k in kept
-                if (k["participant"], k["indicator"]) == (o["participant"], o["indicator"])
-                and float(k["value"]) > float(o["value"])
-                and int(o["date"][:4]) - int(k["date"][:4]) <= limit
-            ]  # fmt: skip
-            if higher:
-                continue
-        kept.append(o)
-    order = {id(o): i for i, o in enumerate(obs)}
-    return sorted(kept, key=lambda o: order[id(o)])
-
-
 def build() -> tuple[int, int, int]:
     """Write observations.csv, events.csv and sources.csv; return their row counts."""
     rows = records()
@@ -398,7 +374,6 @@ def build() -> tuple[int, int, int]:
         if fact in SHARED_EVENTS:
             shared[key] = event
     obs.extend(_counted(rows))
-    obs = _without_shadowed(obs)
     # ARF join years: the participants file takes the year; the day stays in the records.
     with (HERE / "sources.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(next(iter(sources.values()))))

@@ -104,10 +104,11 @@ def test_dataset_reads_the_same_on_every_database(sample_engine: object) -> None
     assert str(full["date"].dtype).startswith("datetime64")
     aus = obs[(obs["indicator_code"] == "R1.1") & (obs["participant_code"] == "AUS")]
     aus = aus.sort_values("date")
-    # the 2013 UN dialogue, seed 003 (2015-11), Yonhap (2016-06), public records 2016, 2019
-    assert aus["value"].tolist() == [3.0, 3.0, 3.0, 4.0, 4.0]
+    # the 2013 UN dialogue, seed 003 (2015-11), Yonhap (2016-06), public records 2016, 2019 and
+    # the focal point named at the 2021 APPAP meeting (appointed; membership not restated)
+    assert aus["value"].tolist() == [3.0, 3.0, 3.0, 4.0, 4.0, 3.0]
     assert [str(d.date()) for d in aus["date"]] == [
-        "2013-09-11", "2015-11-01", "2016-06-19", "2016-07-01", "2019-01-01"
+        "2013-09-11", "2015-11-01", "2016-06-19", "2016-07-01", "2019-01-01", "2021-09-09"
     ]  # fmt: skip
     assert aus["source"].iloc[1].startswith("Spotlight on R2P")
     card = views.scorecard(ds=documented, participant="AUS", year=2016).set_index("recommendation")

@@ -16,22 +16,25 @@ from dashboard.filters import DEFAULT_FROM, RECOMMENDATIONS, Filters, this_year
 from dashboard.queries import participants
 from dashboard.ui import why
 
+CELLS = "National cells with a current status"
 FOCAL = "Participants with an RtoP focal point"
 NATIONAL = "National recommendations ≥ Initiated"
 REGIONAL = "Regional recommendations ≥ Initiated"
 PILLAR_1 = "Pillar 1 average"
 
 
-def _focal_points_by_hand(db: Path, year: int) -> int:
-    """Participants whose latest R1.1 value up to `year` is 3 (appointed) or more."""
+def _focal_points_by_hand(db: Path, year: int, *, stale_too: bool = False) -> int:
+    """Participants whose latest R1.1 value up to `year` is 3 (appointed) or more, and at most
+    five years old (R1.1's age limit; older is stale evidence, not a current focal point)."""
     engine = make_engine(url=f"sqlite:///{db}")
     obs = observations(engine=engine, include_sample=True)
     engine.dispose()
     r11 = obs[(obs["indicator_code"] == "R1.1") & (obs["date"].dt.year <= year)]
     # latest per participant; on the same date the documented value wins over the sample
     r11 = r11.sort_values(["date", "synthetic"], ascending=[True, False])
-    latest = r11.groupby("participant_code")["value"].last()
-    return int((latest >= 3).sum())
+    latest = r11.groupby("participant_code")[["value", "date"]].last()
+    current = latest["date"].dt.year >= year - 5
+    return int(((latest["value"] >= 3) & (current | stale_too)).sum())
 
 
 def test_headlines_match_the_views_and_a_hand_count(
@@ -49,9 +52,9 @@ def test_headlines_match_the_views_and_a_hand_count(
     }
     shown = metrics(at)
     assert shown == expected
-    assert list(shown)[:3] == [FOCAL, NATIONAL, REGIONAL]
+    assert list(shown)[:4] == [CELLS, FOCAL, NATIONAL, REGIONAL]  # how much is known, first
     assert PILLAR_1 in shown
-    assert "Protection responsibilities of the State" in [c.value for c in at.caption]
+    assert any(c.value.startswith("Protection responsibilities of the State · ") for c in at.caption)
     now = _focal_points_by_hand(sqlite_sample_path, this_year())
     then = _focal_points_by_hand(sqlite_sample_path, DEFAULT_FROM)
     assert shown[FOCAL] == (f"{now} of {n}", f"{now - then:+d} since {DEFAULT_FROM}")
@@ -75,33 +78,38 @@ def test_headlines_match_the_views_and_a_hand_count(
 
 
 def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path: Path) -> None:
-    # Focal points on record by 2015: Japan (R1.1 = 3, September 2015) and Australia (R1.1 = 3,
-    # November 2015); none before 2015.
-    assert _focal_points_by_hand(sqlite_reference_path, 2015) == 2
-    assert _focal_points_by_hand(sqlite_reference_path, 2014) == 0
+    # Focal points on record by 2015: Australia and New Zealand (their own references at the
+    # September 2013 UN dialogue), Japan (September 2015); by 2014 the first two.
+    assert _focal_points_by_hand(sqlite_reference_path, 2015) == 3
+    assert _focal_points_by_hand(sqlite_reference_path, 2014) == 2
+    assert _focal_points_by_hand(sqlite_reference_path, 2010) == 0
     at = open_page(sqlite_reference_path, query={"to": "2015"})
     assert_ok(at)
     shown = metrics(at)
-    assert shown[FOCAL] == ("2 of 27", "+2 since 2011")
-    # Only R8 (regional: ad hoc ARF SALW workshops, a stock at 2, stale) has a status in 2015.
-    # In 2011 R11 was at 3 as well (2 of its 4 indicators current: the 2011 secretariat
-    # cooperation is a flow); from 2013 R11 has 1 of 4 -> insufficient data.
-    assert shown[REGIONAL] == ("1 of 5", "-1 since 2011")
-    # National: only Australia and Japan have a status (R1), far from half of 27 participants.
-    assert shown[NATIONAL] == ("0 of 7", "+0 since 2011")
+    assert shown[FOCAL] == ("3 of 27", "+3 since 2011")
+    # How much is known comes first: 24 of the 189 national cells have a current status.
+    assert shown[CELLS] == ("24 of 189", "")
     said = [c.value for c in at.caption]
-    assert "1 of 5 with enough data" in said and "0 of 7 with enough data" in said
-    assert shown[PILLAR_1] == ("insufficient data", "")
+    assert "4 stale · 7 insufficient · 154 no data" in said
+    # No national recommendation has a status for half of the participants: not enough data,
+    # never "0 of 7" with a change beside it.
+    assert shown[NATIONAL] == ("not enough data", "")
+    assert "0 of 7 known" in said
+    # Regional: R11 only (the 2011 Joint Declaration and 2015 summit evidence), at Initiated or above
+    assert shown[REGIONAL] == ("1 of 1 known", "+0 since 2011")
+    assert "1 of 5 with enough data" in said
+    assert shown[PILLAR_1] == ("not enough data", "")
     at.select_slider(key="overview_since").set_value(2015).run()
     assert_ok(at)
-    assert metrics(at)[FOCAL] == ("2 of 27", "+0 since 2015")
+    assert metrics(at)[FOCAL] == ("3 of 27", "+0 since 2015")
     at.sidebar.slider(key="f_period").set_value((2011, 2014)).run()
     assert_ok(at)
-    assert metrics(at)[FOCAL] == ("0 of 27", "+0 since 2011")
+    assert metrics(at)[FOCAL] == ("2 of 27", "+2 since 2011")
     at.sidebar.multiselect(key="f_participants").set_value(["AUS", "CHN"])
     at.sidebar.slider(key="f_period").set_value((2011, this_year())).run()
     assert_ok(at)
-    assert metrics(at)[FOCAL] == ("1 of 2", "+1 since 2011")  # Australia; China has none on record
+    # Australia (its focal point named in 2021); China has none on record
+    assert metrics(at)[FOCAL] == ("1 of 2", "+1 since 2011")
     fresh = {
         m.value.split("**: ")[0].strip("- *"): m.value.split("**: ")[-1]
         for m in at.markdown
@@ -111,8 +119,21 @@ def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path:
     assert fresh["Latest observation"] == str(
         pd.to_datetime(shipped["date"], format="mixed").max().date()
     )
-    assert fresh["Latest observation"] == "2025-06-25"
-    assert fresh["Observations"] == str(len(shipped)) == "200"
+    assert fresh["Observations"] == str(len(shipped))
+
+
+def test_a_lapse_is_not_a_decline_and_unknown_is_not_zero(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    """2026 against 2011: the regional recommendation that was at Initiated or above (R11) has
+    no current status now. The figure says it lapsed; it does not show a fall in red."""
+    at = open_page(sqlite_reference_path, query={"to": str(this_year())})
+    assert_ok(at)
+    shown = metrics(at)
+    said = [c.value for c in at.caption]
+    assert shown[REGIONAL] == ("not enough data", "")
+    assert "0 of 5 known · 1 lapsed since 2011 (evidence too old)" in said
+    assert shown[NATIONAL][1] == "" or not shown[NATIONAL][1].startswith("-")
 
 
 def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -> None:
@@ -132,12 +153,13 @@ def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -
         & (ds.status["recommendation"].map(levels) != "region")
     ]
     with_status = set(now["participant_code"])
-    assert with_status == {"AUS", "EUU", "JPN", "KOR"}  # focal points on record (R1), R12
+    # current statuses only (stale evidence is not a status): R1, R3, R6, R12 records
+    assert len(with_status) >= 10 and {"AUS", "MNG", "THA"} <= with_status
     shown = set(rows.loc[rows["status_label"] != views.status_label(None), "code"])
     assert shown == with_status
     assert (rows["status_label"] == views.status_label(None)).sum() == 27 - len(with_status)
     label = dict(zip(rows["code"], rows["status_label"], strict=True))
-    assert label["JPN"] == views.status_label(3)  # R1 only, at 3
+    assert label["JPN"] != views.status_label(3)  # its 2015 focal point is stale evidence now
 
 
 def test_one_participant_reads_the_same_on_the_overview_and_its_profile(
@@ -160,10 +182,10 @@ def test_one_participant_reads_the_same_on_the_overview_and_its_profile(
     summary = views.pillar_summary(ds=ds, filters=filters, year=2024)
     assert summary["average_status"].notna().sum() >= 2  # the sample gives Viet Nam data
     for row in summary.itertuples():
-        value = "insufficient data" if pd.isna(row.average_status) else f"{row.average_status:.1f}"
+        value = "not enough data" if pd.isna(row.average_status) else f"{row.average_status:.1f}"
         label = f"Pillar {row.pillar} average"
-        assert row.name in [c.value for c in overview.caption]
-        assert shown[label][0] == (value if value == "insufficient data" else f"{value} / 4")
+        assert any(c.value.startswith(f"{row.name} · ") for c in overview.caption)
+        assert shown[label][0] == (value if value == "not enough data" else f"{value} / 4")
         bar = next(text for y, text in on_profile.items() if y.startswith(f"Pillar {row.pillar}<br>"))
         assert bar == value, (row.pillar, bar, value)
     # by hand: the mean over Viet Nam's national recommendations of pillar 1 only
