@@ -565,8 +565,12 @@ def picked_code(selection: Any) -> str | None:
     return None
 
 
-def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
-    """The same map as a Plotly figure for PNG/SVG export (white background, no tiles)."""
+def static_map(
+    *, values: pd.DataFrame, meta: ChartMeta, plot: tuple[int, int] = (1380, 760)
+) -> go.Figure:
+    """The same map as a Plotly figure for PNG/SVG export (white background, no tiles);
+    ``plot`` is the (width, height) in CSS px the frame is fitted into and labels laid out for
+    (the default: a 1600 x 900 px image; a briefing pack gives its page's)."""
     fig = go.Figure()
     frame = values.assign(z=values["status"].fillna(-1))
     scale: list[list[object]] = [[0.0, NO_DATA_COLOR], [1 / 6, NO_DATA_COLOR]]
@@ -594,8 +598,7 @@ def static_map(*, values: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         )
     )
     pts = frame.dropna(subset=["lat", "lon"])
-    # Sized for the briefing slide image (1600 x 900 px; plot area about 1380 x 760).
-    view = view_for(760, 1380)
+    view = view_for(plot[1], plot[0])
     shifted = pts.assign(lon=pts["lon"].astype(float).map(_east))
     placed = label_layout(shifted[["code", "lat", "lon"]], zoom=view["zoom"]).merge(
         shifted[["code", "lat", "lon"]], on="code"

@@ -11,10 +11,12 @@ widgets.notices(ds)
 
 st.header("Briefing pack")
 st.markdown(
-    "A ready pack for the current filters: title, key figures, status map, recommendation tracker, "
-    "regional track, pillar coverage, recent events and a methodology and sources slide; for a "
-    "participant also its scorecard and evidence. PowerPoint slides are 16:9 with editable text "
-    "and speaker notes naming the sources."
+    "A ready pack for the current filters. For the region: key figures, where the region stands, "
+    "the status map (with Southeast Asia enlarged), the recommendation tracker, the regional track, "
+    "pillar coverage and recent events; for a participant: its key figures, national "
+    "recommendations, treaty commitments, pillars, the ARF as a whole, its events and evidence. "
+    "Both end with how statuses are read and every source shown. PowerPoint slides are 16:9 with "
+    "editable text and speaker notes; the PDF is A4 landscape."
 )
 names = widgets.names(ds)
 scope = st.selectbox("For", ["", *ds.participants["code"]], key="export_scope",
@@ -26,7 +28,8 @@ frame, meta = downloads.data_for_export(filters=filters)
 st.markdown(f"**{len(frame):,} observations** for {filters.describe(names=names)}: participant, "
             "indicator, recommendation, pillar, date, value, status and source.")
 downloads.downloads(fig=None, meta=meta, data=frame, filters=filters, key="export_data")
-st.caption("CSV files start with lines beginning '#' that say what the file is; XLSX files have an "
-           "'About' sheet. Text that a spreadsheet could run as a formula is prefixed with an apostrophe.")
+st.caption("CSV files are plain (the header on the first line); what a file is (title, filters, sources, "
+           "versions) is in the 'About' file beside it, and on the XLSX's 'About' sheet. Text that a "
+           "spreadsheet could run as a formula is prefixed with an apostrophe.")
 st.caption("Command line: `python -m loaders export data --format xlsx --out observations.xlsx` · "
            "`python -m loaders export briefing --format pptx --out pack.pptx`")

@@ -13,10 +13,11 @@ from dashboard import views
 from dashboard.charts import ChartMeta
 from dashboard.export.briefing import build_briefing
 from dashboard.export.images import for_export, png_size, render
-from dashboard.export.tables import neutralise, to_csv, to_xlsx
+from dashboard.export.tables import about_text, neutralise, to_csv, to_xlsx
 from dashboard.filters import DEFAULT_FROM, FIRST_YEAR, Filters, this_year
 
 __all__ = [
+    "about_text",
     "build_briefing",
     "cli_export",
     "data_export",
@@ -36,11 +37,13 @@ MIME = {
     "svg": "image/svg+xml",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
+    "txt": "text/plain",
 }
 
 
 def table_bytes(frame: pd.DataFrame, *, fmt: str, meta: ChartMeta) -> bytes:
-    """The frame as CSV or XLSX with its description rows."""
+    """The frame as a plain CSV (its description is ``about_text``, beside it) or as XLSX
+    (with its description on an 'About' sheet)."""
     if fmt == "csv":
         return to_csv(frame, meta=meta)
     if fmt == "xlsx":
@@ -87,7 +90,7 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
                 "indicator_name": frame["indicator_code"].map(ind["name"]),
                 "recommendation": frame["recommendation"],
                 "pillar": frame["recommendation"].map(primary).astype("Int64"),
-                "date": frame["date"].dt.date.astype(str),
+                "date": frame["date"].dt.date,
                 "date_precision": frame["precision"],
                 "value": frame["value"],
                 "unit": frame["indicator_code"].map(ind["unit"]),
@@ -144,9 +147,15 @@ def cli_export(*, args: argparse.Namespace, engine: Engine) -> int:
         frame, meta = data_export(ds=ds, filters=filters)
         payload = table_bytes(frame, fmt=args.format, meta=meta)
         args.out.write_bytes(payload)
+        beside = ""
+        if args.format == "csv":  # a plain CSV: what it is goes into a second file beside it
+            about = args.out.with_name(f"{args.out.stem}-about.txt")
+            about.write_text(about_text(meta, data_file=args.out.name), encoding="utf-8")
+            beside = f"; what it is: {about}"
         print(
             f"wrote {args.out}: {len(frame)} observations"
             + (" (includes SAMPLE DATA)" if meta.synthetic else "")
+            + beside
         )
         return 0
     if args.format not in ("pptx", "pdf"):

@@ -17,6 +17,11 @@ from dashboard.filters import Filters
 from dashboard.ui.cache import NO_CACHE, dataset, dataset_at, version
 from dashboard.views.dataset import Dataset
 
+ABOUT_HELP = (
+    "What the CSV beside it is: title, filters, every source, export date, method and data "
+    "version (the XLSX has the same on its About sheet)."
+)
+
 
 def who_part(participants: tuple[str, ...]) -> str:
     """The participants part of a file name: 'VNM-THA', '5-participants', or '' for all."""
@@ -61,6 +66,10 @@ def downloads(
     if data is not None:
         buttons.append(("CSV", "csv", lambda: export.table_bytes(data, fmt="csv", meta=meta)))
         buttons.append(("XLSX", "xlsx", lambda: export.table_bytes(data, fmt="xlsx", meta=meta)))
+        # the plain CSV's description (title, filters, sources, versions): a file beside it
+        buttons.append(
+            ("About", "txt", lambda: export.about_text(meta, data_file=f"{stem}.csv").encode())
+        )
     # One row of buttons as wide as their labels, wrapping when the column is narrow (fixed
     # columns cut the labels to "⬇ …" in the Overview's map column at 1366 px).
     row = st.container(horizontal=True, gap="small", wrap=True)
@@ -68,9 +77,10 @@ def downloads(
         row.download_button(
             f"⬇ {label}",
             data=make,
-            file_name=f"{stem}.{fmt}",
+            file_name=f"{stem}-about.txt" if fmt == "txt" else f"{stem}.{fmt}",
             mime=export.MIME[fmt],
-            key=f"dl_{key}_{fmt}",
+            key=f"dl_{key}_{'about' if fmt == 'txt' else fmt}",
+            help=ABOUT_HELP if fmt == "txt" else None,
             on_click="ignore",
         )
 

@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from pypdf import PdfReader
 from dashboard import charts, export, maps, views
 from dashboard.charts import ChartMeta
 from dashboard.core.db import make_engine
+from dashboard.core.scoring import RULE_VERSION
 from dashboard.export import briefing
 from dashboard.filters import Filters, this_year
 from loaders.sample import remove_sample
@@ -77,7 +79,7 @@ def test_png_has_requested_pixel_size_and_svg_parses(sample_ds: views.Dataset) -
     assert root.tag.endswith("svg")
     assert "SAMPLE DATA" in svg.decode()
     assert "exported" in svg.decode()
-    assert " · method v2.0 · " in svg.decode()  # the source line names the status rule version
+    assert f" · method v{RULE_VERSION} · " in svg.decode()  # the source line names the rule version
 
 
 def test_static_map_renders_offline_geometry(sample_ds: views.Dataset) -> None:
@@ -93,17 +95,33 @@ def test_static_map_renders_offline_geometry(sample_ds: views.Dataset) -> None:
     assert export.png_size(png) == (640, 360)
 
 
+REGION_TITLES = [
+    "Key figures, 2024",
+    "Where the region stands on each national recommendation, 2024",
+    "Average status of the national recommendations, 2024",
+    "Average status of the national recommendations, 2024: Southeast Asia enlarged",
+    "Status by participant and recommendation, 2024",
+    "Regional track, 2024",
+    "Pillar coverage",
+    "Recent events",
+    "How statuses are read",
+]
+
+
+def _titles(prs: Presentation) -> list[str]:
+    return [s.shapes[0].text_frame.text for s in prs.slides]
+
+
 def test_region_pptx_slides_titles_and_notes(region_pack: briefing.Pack) -> None:
     prs = Presentation(io.BytesIO(briefing.to_pptx(region_pack)))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
-    titles = [s.shapes[0].text_frame.text for s in prs.slides]
+    titles = _titles(prs)
     assert titles[0] == "Implementing the Responsibility to Protect: the ARF region"
-    assert titles[1:] == [
-        "Key figures, 2024", "Where the region stands", "Status map", "Recommendation tracker",
-        "Regional progress track, 2024", "Pillar coverage", "Recent events", "Methodology and sources",
-    ]
+    assert titles[1 : len(REGION_TITLES) + 1] == REGION_TITLES
+    assert titles[len(REGION_TITLES) + 1].startswith("Sources (")  # then as many as it needs
+    assert all(t.startswith("Sources (") for t in titles[len(REGION_TITLES) + 1 :])
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides]
-    assert pictures == [0, 0, 1, 1, 1, 0, 1, 1, 0]
+    assert pictures[:10] == [0, 0, 1, 1, 1, 1, 0, 1, 0, 0]
     notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
     assert notes[2].startswith("Regional recommendations (acts of the ARF as a whole):\n- R4 ")
     assert "R11 " in notes[2] and "Source:" in notes[2]
@@ -117,18 +135,19 @@ def test_region_pdf_pages_and_text(region_pack: briefing.Pack) -> None:
     reader = PdfReader(io.BytesIO(briefing.to_pdf(region_pack)))
     assert len(reader.pages) >= len(region_pack.slides)
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for title in ("Key figures, 2024", "Recommendation tracker", "Methodology and sources"):
+    for title in ("Key figures, 2024", "Status by participant and recommendation, 2024",
+                  "How statuses are read", "Sources ("):
         assert title in text
     assert "CSCAP Memorandum" in text  # a source named
-    assert "Method version 2.0 (docs/methodology.md)" in text
+    assert f"Method version {RULE_VERSION} (docs/methodology.md)" in text
     assert "SAMPLE DATA" in text
     assert reader.metadata is not None and reader.metadata.title == region_pack.title
 
 
 def test_participant_pack_without_sample_escapes_html(participant_pack: briefing.Pack) -> None:
     prs = Presentation(io.BytesIO(briefing.to_pptx(participant_pack)))
-    titles = [s.shapes[0].text_frame.text for s in prs.slides]
-    assert "Viet Nam: scorecard, 2024" in titles and "Viet Nam: evidence" in titles
+    titles = _titles(prs)
+    assert "Viet Nam: national recommendations, 2024" in titles and "Viet Nam: evidence" in titles
     pptx_text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     table_text = " ".join(
         c.text for s in prs.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells
@@ -149,16 +168,16 @@ def test_data_csv_and_xlsx_neutralise_formulas(real_ds: views.Dataset) -> None:
     frame, meta = export.data_export(ds=real_ds, filters=FILTERS)
     assert {"participant", "indicator", "recommendation", "pillar", "date", "value", "status", "source"} <= set(frame.columns)
     rows = _csv_rows(export.table_bytes(frame, fmt="csv", meta=meta))
-    about = [r for r in rows if r and r[0].startswith("#")]
-    assert [r[0] for r in about][:5] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method"]
-    assert about[4][1] == "RtoP Monitor status rule version 2.0 (docs/methodology.md)"
-    assert not any(r[0] == "# SAMPLE DATA" for r in about)
-    header = rows[len(about)]
-    data = [dict(zip(header, r, strict=True)) for r in rows[len(about) + 1 :]]
+    header = rows[0]
+    assert header[:3] == ["participant_code", "participant", "indicator"]  # the first line
+    data = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     notes = {d["note"] for d in data}
     assert "'=HYPERLINK(\"http://x\",\"y\")" in notes and "'@SUM(A1)" in notes
     assert "'+cmd source" in {d["source"] for d in data}
     assert not any(v.startswith(("=", "+", "@")) for d in data for v in d.values())
+    about = export.about_text(meta, data_file="observations.csv")
+    assert f"Method: RtoP Monitor status rule, method version {RULE_VERSION} (docs/methodology.md)" in about
+    assert "SAMPLE DATA" not in about and "  - +cmd source" in about  # every source (plain text)
     wb = load_workbook(io.BytesIO(export.table_bytes(frame, fmt="xlsx", meta=meta)))
     ws = wb["Data"]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row]
@@ -168,16 +187,21 @@ def test_data_csv_and_xlsx_neutralise_formulas(real_ds: views.Dataset) -> None:
     assert ws.cell(row=1, column=1).value == "participant_code"
     about_xlsx = {r[0].value: r[1].value for r in wb["About"].iter_rows()}
     assert list(about_xlsx)[:3] == ["Title", "Filters", "Sources"]
-    assert about_xlsx["Method"] == "RtoP Monitor status rule version 2.0 (docs/methodology.md)"
+    assert about_xlsx["Method"] == f"RtoP Monitor status rule, method version {RULE_VERSION} (docs/methodology.md)"
 
 
 def test_data_export_marks_sample(sample_ds: views.Dataset) -> None:
     frame, meta = export.data_export(ds=sample_ds, filters=FILTERS)
     assert meta.synthetic and frame["sample_data"].any()
     rows = _csv_rows(export.table_bytes(frame, fmt="csv", meta=meta))
-    assert ["# SAMPLE DATA", "Includes synthetic sample data: not real assessments."] in rows
+    header = rows[0]
+    assert header[-1] == "marking"
+    marks = {(r[header.index("sample_data")], r[-1]) for r in rows[1:]}
+    assert marks == {("True", "SAMPLE DATA"), ("False", "")}  # each sample row, and only those
+    assert export.about_text(meta).startswith("SAMPLE DATA\n")
     wb = load_workbook(io.BytesIO(export.table_bytes(frame, fmt="xlsx", meta=meta)))
     assert "SAMPLE DATA" in [r[0].value for r in wb["About"].iter_rows()]
+    assert wb["Data"].oddHeader.center.text == "SAMPLE DATA"  # on every printed page too
 
 
 def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
@@ -198,7 +222,7 @@ def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "includes SAMPLE DATA" in run.stdout
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
-    assert "Australia: scorecard, 2024" in text and "SAMPLE DATA" in text
+    assert "Australia: national recommendations, 2024" in text and "SAMPLE DATA" in text
     data = tmp_path / "obs.xlsx"
     run = subprocess.run(
         ["unshare", "-n", sys.executable, "-m", "loaders", "export", "data", "--format", "xlsx",
@@ -212,7 +236,13 @@ def test_cli_exports_offline(sqlite_sample_path: Path, tmp_path: Path) -> None:
     evidence = Path(__file__).parent.parent.parent / "data" / "evidence" / "observations.csv"
     with evidence.open(newline="", encoding="utf-8") as f:
         shipped = [r for r in csv.DictReader(f) if 2011 <= int(r["date"][:4]) <= this_year()]
-    assert len(frame) == len(shipped) == 124
+    with sqlite3.connect(sqlite_sample_path) as conn:  # every documented observation loaded
+        (loaded,) = conn.execute(
+            "SELECT count(*) FROM observation o JOIN source s ON s.id = o.source_id "
+            "WHERE NOT s.synthetic AND CAST(substr(o.date, 1, 4) AS INTEGER) BETWEEN 2011 AND ?",
+            (this_year(),),
+        ).fetchone()
+    assert len(frame) == loaded > 0
     assert set(frame["participant_code"]) == {r["participant"] or "ARF" for r in shipped}
     assert "ARF" in set(frame["participant_code"]) and not frame["sample_data"].any()
 
@@ -238,9 +268,10 @@ def test_the_pack_shows_the_overviews_figures(
         ds=real_ds, filters=replace(FILTERS, participants=("VNM",)), since=FILTERS.from_year
     )
     key = next(s for s in participant_pack.slides if s.title.startswith("Key figures"))
-    assert key.bullets == [h.text for h in heads]
+    assert key.table is not None
+    assert list(key.table.frame["Figure"]) == [h.label for h in heads]
+    assert list(key.table.frame["Now"]) == [h.value for h in heads]
     assert "National recommendations ≥ Initiated" in [h.label for h in heads]
-    assert any(b.startswith("Pillar 3 average (Timely and decisive response): ") for b in key.bullets)
 
 
 def test_a_documented_only_pack_cites_only_what_it_shows(sample_ds: views.Dataset) -> None:
@@ -253,9 +284,9 @@ def test_a_documented_only_pack_cites_only_what_it_shows(sample_ds: views.Datase
     assert sample_titles and not sample_titles & set(pack.sources)
     assert pack.sources[0].startswith("CSCAP Memorandum No. 18")
     assert len(pack.sources) < len(documented.sources)
-    methods = pack.slides[-1]
-    count = next(b for b in methods.bullets if b.startswith("Sources ("))
-    assert count.startswith(f"Sources ({len(pack.sources)}): ")
-    assert not pack.synthetic and "SAMPLE" not in " ".join(methods.bullets)
+    listed = pack.slides[-1]
+    assert listed.title == f"Sources ({len(pack.sources)})" and listed.table is not None
+    assert list(listed.table.frame["Source"]) == pack.sources
+    assert not pack.synthetic and "SAMPLE" not in " ".join(pack.slides[-2].bullets)
     recent = next(s for s in pack.slides if s.title == "Recent events")
-    assert recent.image is not None
+    assert recent.table is not None and len(recent.table.frame) == 12

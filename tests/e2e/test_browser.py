@@ -412,7 +412,7 @@ def test_chart_download_click(visit: Any) -> None:
     with v.page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
         csv_button.click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert text.startswith("# Title,") and "Viet Nam" in text and "SAMPLE DATA" in text
+    assert text.startswith("participant_code,") and "Viet Nam" in text and "SAMPLE DATA" in text
     _check_clean(v)
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboard.core.config import DATA_DIR
+from dashboard.core.scoring import RULE_VERSION
 from dashboard.export import png_size
 from dashboard.filters import this_year
 from tests.conftest import need
@@ -66,17 +68,20 @@ def test_exports_page_data_downloads(open_page: OpenPage, sqlite_sample_path: Pa
     assert_ok(at)
     assert titles(at) == ["Exports for briefings"]
     found = buttons(at)
-    assert {"dl_export_data_csv", "dl_export_data_xlsx"} <= set(found)
+    assert {"dl_export_data_csv", "dl_export_data_xlsx", "dl_export_data_about"} <= set(found)
     name, data = payload(media, found["dl_export_data_csv"])
     assert name == f"rtop-observations-2011-{this_year()}-sample.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][0] == "# Title" and ["# SAMPLE DATA", "Includes synthetic sample data: not real assessments."] in rows
-    header = next(r for r in rows if not r[0].startswith("#"))
+    header = rows[0]  # a plain CSV: the header is its first line
     assert header[:5] == ["participant_code", "participant", "indicator", "indicator_name", "recommendation"]
+    assert header[-1] == "marking" and "SAMPLE DATA" in {r[-1] for r in rows[1:]}
+    name, about = payload(media, found["dl_export_data_about"])
+    assert name == f"rtop-observations-2011-{this_year()}-sample-about.txt"  # beside the CSV
+    assert about.decode().startswith("SAMPLE DATA\n") and "Title: RtoP Monitor observations" in about.decode()
     name, data = payload(media, found["dl_export_data_xlsx"])
     assert name.endswith(".xlsx")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Data", "About"] and wb["Data"].max_row == len(rows) - rows.index(header)
+    assert wb.sheetnames == ["Data", "About"] and wb["Data"].max_row == len(rows)
 
 
 def test_exports_page_without_sample_is_unmarked(open_page: OpenPage, sqlite_sample_path: Path, media: type[_Recorder]) -> None:
@@ -86,17 +91,27 @@ def test_exports_page_without_sample_is_unmarked(open_page: OpenPage, sqlite_sam
     text = data.decode("utf-8-sig")
     assert "SAMPLE DATA" not in text
     rows = list(csv.reader(io.StringIO(text)))
-    about = [r for r in rows if r[0].startswith("#")]
-    assert [r[0] for r in about] == ["# Title", "# Filters", "# Sources", "# Exported", "# Method", "# Data version", "# Publisher"]
-    assert "documented data only" in about[1][1] and "version 2.0" in about[4][1]
-    assert about[5][1].startswith("r") and " of " in about[5][1]  # the data version
-    header = rows[len(about)]
-    body = rows[len(about) + 1 :]
-    # every shipped (documented) observation dated in the default period 2011-now, none of the sample
+    header, body = rows[0], rows[1:]
+    assert "marking" not in header
+    _, about = payload(media, buttons(at)["dl_export_data_about"])
+    lines = about.decode().splitlines()
+    keys = [line.split(":", 1)[0] for line in lines if ": " in line and not line.startswith("  ")]
+    assert keys == ["Title", "Filters", "Exported", "Method", "Data version", "Publisher"]
+    info = dict(line.split(": ", 1) for line in lines if ": " in line and not line.startswith("  "))
+    assert "documented data only" in info["Filters"] and f"version {RULE_VERSION}" in info["Method"]
+    assert info["Data version"].startswith("release ") and " of " in info["Data version"]
+    assert "SAMPLE DATA" not in about.decode() and "Sources:" in lines
+    # every documented observation dated in the default period 2011-now, none of the sample
+    with sqlite3.connect(sqlite_sample_path) as conn:
+        (loaded,) = conn.execute(
+            "SELECT count(*) FROM observation o JOIN source s ON s.id = o.source_id "
+            "WHERE NOT s.synthetic AND CAST(substr(o.date, 1, 4) AS INTEGER) BETWEEN 2011 AND ?",
+            (this_year(),),
+        ).fetchone()
+    assert len(body) == loaded > 0
+    assert {r[header.index("sample_data")] for r in body} == {"False"}
     shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
     in_period = shipped["date"].str[:4].astype(int).between(2011, this_year())
-    assert len(body) == int(in_period.sum()) == 124
-    assert {r[header.index("sample_data")] for r in body} == {"False"}
     assert {r[header.index("participant_code")] for r in body} == set(shipped.loc[in_period, "participant"].fillna("ARF"))
 
 
@@ -111,9 +126,10 @@ def test_exports_page_builds_a_briefing_pack(open_page: OpenPage, sqlite_sample_
     name, data = payload(media, buttons(at)["export_brief_download"])
     assert name == "rtop-briefing-VNM-2011-2024-sample.pdf"
     reader = PdfReader(io.BytesIO(data))
-    text = "\n".join(p.extract_text() for p in reader.pages)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())  # lines joined
     assert "Implementing the Responsibility to Protect: Viet Nam" in text
-    assert "Viet Nam: scorecard, 2024" in text and "SAMPLE DATA" in text
+    assert "Viet Nam: national recommendations, 2024" in text and "SAMPLE DATA" in text
+    assert "Viet Nam: treaty commitments, 2024" in text
 
 
 def test_chart_downloads_on_the_tracker(open_page: OpenPage, sqlite_sample_path: Path, media: type[_Recorder]) -> None:
@@ -134,7 +150,6 @@ def test_chart_downloads_on_the_tracker(open_page: OpenPage, sqlite_sample_path:
     assert b"SAMPLE DATA" in svg
     _, data = payload(media, found["dl_tracker_heatmap_csv"])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header = next(r for r in rows if not r[0].startswith("#"))
-    body = rows[rows.index(header) + 1 :]
+    header, body = rows[0], rows[1:]
     assert {r[header.index("participant_code")] for r in body} == {"VNM", "THA"}
     assert {r[header.index("recommendation")] for r in body} == {"R1", "R2", "R3", "R6", "R7", "R9", "R12"}
