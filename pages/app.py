@@ -7,7 +7,7 @@ from dashboard.ui import warm
 
 warm.wait()  # `rtop serve` imports the pages' modules in the background: never use one half made
 
-from dashboard.ui import auth, cache, present, preview, state, widgets  # noqa: E402
+from dashboard.ui import auth, cache, failure, present, preview, state, widgets  # noqa: E402
 
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if present.active() else "auto")
@@ -30,30 +30,31 @@ EDIT = [  # editors and above
 ]
 ABOUT = [st.Page("methodology.py", title="Methodology", url_path="methodology")]
 
-identity = auth.current_identity()
-SIGN_IN = st.Page("signin.py", title="Account" if identity.signed_in else "Sign in", url_path="signin")
-if auth.login_wall(identity):
-    st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
-else:
-    pages = READ + (EDIT if auth.allows(identity, "editor") else []) + ABOUT
-    if identity.signed_in or auth.sign_in_offered():
-        pages.append(SIGN_IN)
-    presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
-    navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
-    cache.require_data()
-    cache.refresh_version()
-    preview.check(identity)  # a pending run's author or reviewer may preview it on every page
-    st.session_state["filters"] = state.sidebar_filters()
-    if presenting:
-        present.controls(pages={p.url_path: p for p in READ + ABOUT}, path=navigation.url_path)
+with failure.shown_plainly():  # an error below: a plain message, its details in the server log
+    identity = auth.current_identity()
+    SIGN_IN = st.Page("signin.py", title="Account" if identity.signed_in else "Sign in", url_path="signin")
+    if auth.login_wall(identity):
+        st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
     else:
-        auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
-    preview.banner(cache.dataset(include_sample=st.session_state["filters"].sample))
-    navigation.run()
-    ds = cache.dataset(include_sample=st.session_state["filters"].sample)
-    if presenting:
-        present.footer(ds=ds, filters=st.session_state["filters"], title=navigation.title,
-                       path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
-    else:
-        widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)
+        pages = READ + (EDIT if auth.allows(identity, "editor") else []) + ABOUT
+        if identity.signed_in or auth.sign_in_offered():
+            pages.append(SIGN_IN)
+        presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
+        navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
+        cache.require_data()
+        cache.refresh_version()
+        preview.check(identity)  # a pending run's author or reviewer may preview it on every page
+        st.session_state["filters"] = state.sidebar_filters()
+        if presenting:
+            present.controls(pages={p.url_path: p for p in READ + ABOUT}, path=navigation.url_path)
+        else:
+            auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
+        preview.banner(cache.dataset(include_sample=st.session_state["filters"].sample))
+        navigation.run()
+        ds = cache.dataset(include_sample=st.session_state["filters"].sample)
+        if presenting:
+            present.footer(ds=ds, filters=st.session_state["filters"], title=navigation.title,
+                           path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
+        else:
+            widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)
 cache.freeze_startup_objects()  # after the first run's imports: cheaper post-run GC

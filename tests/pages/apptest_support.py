@@ -8,7 +8,10 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui.failure import MESSAGE
+
 SAMPLE = "SAMPLE DATA"
+FAILED = MESSAGE.split("{", 1)[0]  # how the entry point tells a page that failed
 
 # page file -> (title, plotly charts, deck maps) with the default filters
 PAGES: dict[str, tuple[str | None, int, int]] = {
@@ -36,10 +39,13 @@ DATA_PAGES = (
 
 
 def assert_ok(at: AppTest) -> None:
-    """No uncaught exception on the page (with the traceback in the failure message)."""
+    """No uncaught exception on the page (with the traceback in the failure message), and none
+    caught by the entry point's handler either (its message; the traceback is in the log)."""
     assert not at.exception, "\n".join(
         e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception
     )
+    failed = [e.value for e in at.error if e.value.startswith(FAILED)]
+    assert not failed, f"a page failed (see the captured log): {failed}"
 
 
 def titles(at: AppTest) -> list[str]:
