@@ -13,8 +13,8 @@ Documented in docs/methodology.md ("The status rule, version 2.1"). In short:
 3. Coverage is the share of the recommendation's indicators at that level that have a
    current value: a flow within its window, or a stock that is not stale. Stale evidence does
    not count (2.1; under 2.0 it did). Below MIN_COVERAGE the result is "insufficient data",
-   not a status; when every input is stale and would otherwise give a status, the result is
-   "stale evidence": no current status, the last known one kept beside it with its date.
+   not a status; when every input is stale the result is "stale evidence": no current status,
+   the last known one (what that evidence gave, when it was enough for one) kept beside it.
 4. The computed status is the mean of the indicators' statuses, each scaled to the
    recommendation's ceiling (the highest ceiling among its indicators), rounded down, and never
    above the best single indicator status. With incomplete coverage it is at most
@@ -244,10 +244,8 @@ def cell_result(
     if current:
         result, status = over(current)
         return result, status, math.nan
-    result, last_known = over(stale)
-    if result == RESULT_INSUFFICIENT:
-        return RESULT_INSUFFICIENT, math.nan, math.nan
-    return RESULT_STALE, math.nan, last_known
+    result, last_known = over(stale)  # too little even when current: no last known status
+    return RESULT_STALE, math.nan, last_known if result == RESULT_STATUS else math.nan
 
 
 STATUS_COLUMNS = [
@@ -357,9 +355,8 @@ def item_status(
         known, known_enough = rule(
             computed["all_scaled"], computed["all_best"], computed["n_observed"] / expected
         )
-        stale_result = only_stale & known_enough
-        computed["last_known"] = np.where(stale_result, known, np.nan)
-        computed.loc[stale_result, "computed_result"] = RESULT_STALE
+        computed["last_known"] = np.where(only_stale & known_enough, known, np.nan)
+        computed.loc[only_stale, "computed_result"] = RESULT_STALE
         computed["status"] = computed["computed_status"]
         computed["result"] = computed["computed_result"]
         computed["basis"] = "computed"

@@ -72,7 +72,7 @@ def cell_label(
         )
         year = evidence_year(last_date)
         when = f" ({year})" if year else ""
-        return f"{STALE_SYMBOL} {STALE}:{known}{when}".replace(":(", " (").rstrip(":")
+        return f"{STALE_SYMBOL} {STALE}" + (f":{known}{when}" if known else when)
     return status_label(status)
 
 

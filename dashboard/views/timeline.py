@@ -85,8 +85,18 @@ def status_over_time(*, ds: Dataset, filters: Filters, max_lines: int = 8) -> pd
     ]
     if len(people) > max_lines or not filters.participants:
         mine = st[st["participant_code"].isin(people)]
-        series = mine.groupby("year").agg(status=("status", "mean"), synthetic=("synthetic", "any"))
-        series["participant"] = f"Mean of {len(people)} participants"
+        series = mine.groupby("year").agg(
+            status=("status", "mean"), synthetic=("synthetic", "any"), pairs=("status", "size")
+        )
+        # The minimum-data rule of every average: a year's mean is drawn only when at least
+        # half of the participant-recommendation pairs have a current status; a mean over the
+        # few that have data would speak for the many that have none.
+        levels = {r: lv for r, lv in zip(ds.items["code"], ds.items["level"], strict=True)}
+        expected = len(people) * len([r for r in recs if levels.get(r) != "region"])
+        enough = series["pairs"] >= scoring.MIN_DATA_SHARE * max(expected, 1)
+        series["status"] = series["status"].where(enough)
+        series = series.drop(columns=["pairs"])
+        series["participant"] = f"Mean of the {len(people)} participants (years with enough data)"
         region = (
             st[st["participant_code"] == scoring.REGION]
             .groupby("year")
@@ -130,8 +140,8 @@ def missing_lines(*, ds: Dataset, filters: Filters, max_lines: int = 8) -> list[
         name = ds.names.get(code, code)
         if code in with_evidence:
             said.append(
-                f"No line for {name}: its evidence is insufficient data in every year of "
-                f"{period} (fewer than half the indicators observed)."
+                f"No line for {name}: in every year of {period} its evidence is too little "
+                "(fewer than half the indicators observed) or stale, so there is no current status."
             )
         else:
             said.append(f"No line for {name}: no evidence for these recommendations in {period}.")

@@ -347,10 +347,9 @@ def test_under_2_1_stale_evidence_never_reads_as_a_current_status(
     stale = [(STATUS_OF[c](v), CEILINGS[c]) for c, (v, old) in seen.items() if old]
     result, status, last_known = scoring.cell_result(current=current, stale=stale, n_expected=4)
     if not current:
-        assert result != scoring.RESULT_STATUS and math.isnan(status)  # never a current status
+        assert result == scoring.RESULT_STALE and math.isnan(status)  # never a current status
         old = scoring.cell_result(current=[], stale=stale, n_expected=4, method="2.0")
         # the last known status is exactly what 2.0 gave, and kept only where 2.0 gave one
-        assert (result == scoring.RESULT_STALE) == (old[0] == scoring.RESULT_STATUS)
         assert (math.isnan(last_known) and math.isnan(old[1])) or last_known == old[1]
     else:
         # coverage counts current evidence only

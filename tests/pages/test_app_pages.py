@@ -125,15 +125,9 @@ def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: P
     events = table(at, "When", "Event", "Kind")
     assert len(events) > 0
     assert sum(len(t["y"]) for t in events_fig["data"]) == len(events)
-    # one line per chosen participant that has a status: China's recommendation cells are all
-    # "insufficient data" under rule 2.0 (below 50% coverage), so it draws no line
-    assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia"]
-    # ... and the page says why, under the chart
-    said = [c.value for c in at.caption if c.value.startswith("No line for")]
-    assert said == [
-        f"No line for China: its evidence is insufficient data in every year of 2011–"
-        f"{this_year()} (fewer than half the indicators observed)."
-    ]
+    # one line per chosen participant that has a status (China: its multinational exercises)
+    assert sorted(t["name"] for t in lines_fig["data"]) == ["Australia", "China"]
+    assert [c.value for c in at.caption if c.value.startswith("No line for")] == []
     titles_shown = " | ".join(events["Event"])
     assert "World Summit endorses" in titles_shown  # the timeline starts in 2005 (README)
     assert "Australia's internal review" in titles_shown
@@ -148,12 +142,20 @@ def test_timeline_events_and_lines(open_page: OpenPage, sqlite_reference_path: P
     assert_ok(at)
     legend = {t["name"] for t in plotly_figures(at)[0]["data"]}
     assert legend and all(n.startswith("Pillar") or n == "No pillar" for n in legend)
-    # Papua New Guinea has no observation of any recommendation in the reference data
+    # Papua New Guinea has no observation of any recommendation in the reference data; the
+    # EU's (its focal point, 2016; the Group of Friends) is stale by now
     at.sidebar.multiselect(key="f_participants").set_value(["PNG"]).run()
     assert_ok(at)
     assert [c.value for c in at.caption if c.value.startswith("No line for")] == [
         f"No line for Papua New Guinea: no evidence for these recommendations in 2011–"
         f"{this_year()}."
+    ]
+    at.sidebar.multiselect(key="f_participants").set_value(["EUU"])
+    at.sidebar.slider(key="f_period").set_value((2024, this_year())).run()
+    assert_ok(at)
+    assert [c.value for c in at.caption if c.value.startswith("No line for")] == [
+        f"No line for European Union: in every year of 2024–{this_year()} its evidence is too "
+        "little (fewer than half the indicators observed) or stale, so there is no current status."
     ]
 
 

@@ -71,17 +71,17 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert set(track[track["Item"].isin(REGIONAL)]["Kind"]) == {"regional recommendation"}
     assert (track["Related events"] >= 1).all()  # the memo itself names every item
 
-    # sort by average status over the national recommendations with a status this year:
-    # Japan (R1 3; R12 insufficient data) and Korea (R1 3) at 3, then Australia and the EU
-    # (R1 3, R12 2) at 2.5, then no data; ties by name
+    # sort by average status over the national recommendations with a current status this
+    # year: Singapore (R3 at 3), then Australia (R1 3, R6 2) and Korea (R3 3, R6 2) at 2.5;
+    # ties by name. Stale evidence has no status and counts for nothing here.
     at.radio(key="tracker_sort").set_value("score").run()
     assert_ok(at)
     columns, rows = heatmap_labels(plotly_figures(at)[0])
-    assert rows[:4] == ["Japan", "Republic of Korea", "Australia", "European Union"]
+    assert rows[:3] == ["Singapore", "Australia", "Republic of Korea"]
     r1, r12 = columns.index("R1"), columns.index("R12")
     symbols = heatmap_symbols(plotly_figures(at)[0])
-    assert [row[r1] for row in symbols[:5]] == ["◕", "◕", "◕", "◕", "–"]
-    assert [row[r12] for row in symbols[:4]] == ["◌", "–", "◑", "◑"]  # ◌ insufficient
+    assert [row[r1] for row in symbols[:3]] == ["–", "◕", "◷"]  # ◷ Korea's 2019 focal point
+    assert [row[r12] for row in symbols[:3]] == ["◷", "◷", "–"]  # ◷ stale evidence only
 
     # evidence for a chosen participant and recommendation
     at.selectbox(key="cell_participant").set_value("AUS")
@@ -89,20 +89,14 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert_ok(at)
     ev = table(at, "Date", "Indicator", "Value", "Source")
     shipped = _shipped("AUS", "R1.")
-    assert (
-        list(ev["Indicator"])
-        == list(shipped["indicator"])
-        == ["R1.1", "R1.1", "R1.2", "R1.1", "R1.2"]
-    )
-    assert list(ev["Value"]) == [float(v) for v in shipped["value"]] == [4.0, 4.0, 1.0, 3.0, 1.0]
-    # why this status: R1.1 (4, 2019, a stock) counts; the 2015 R1.2 (a flow) has lapsed,
-    # so 1 of 2 indicators: at most Substantial progress
+    assert list(ev["Indicator"]) == list(shipped["indicator"])
+    assert list(ev["Value"]) == [float(v) for v in shipped["value"]]
+    assert list(ev["Date"])[:2] == ["2021-09-09", "2021-09-09"]
+    # why this status: R1.1 (3, 2021: its focal point named at the APPAP meeting, a stock)
+    # counts; the 2021 R1.2 (a flow) has lapsed, so 1 of 2 indicators: at most Substantial
     why = _why(at, "R1")
     assert why.loc["R1.1", "counted"] == "yes"
-    assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == (
-        "4 (appointed and a member of the Global Network of R2P Focal Points)",
-        "2019",
-    )
+    assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == ("3 (appointed)", "2021-09-09")
     assert why.loc["R1.2", "counted"].startswith("no: outside its window")
     said = " ".join(m.value for m in at.markdown)
     assert f"Australia, R1 National focal point, {this_year()}: **Substantial progress**" in said
@@ -134,15 +128,14 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     assert at.selectbox(key="cell_participant_1").value == "CHN"  # new boxes on the clicked cell
     assert at.selectbox(key="cell_rec_1").value == "R12"
     ev = table(at, "Date", "Indicator", "Value", "Source")
-    # China on R12 within 2011-now: the 2018 UNGA statement and the 2015 CIIS-APR2P dialogue
-    # (its 2009 statement is before the period)
-    assert list(ev["Date"]) == ["2018-01-01", "2015-11-04"]
-    assert list(ev["Indicator"]) == ["R12.3", "R12.1"]
-    assert len(_shipped("CHN", "R12.")) == 3
+    # China on R12 within 2011-now: Track Two regional dialogues (the CIIS-APR2P dialogues of
+    # 2014 and 2015, the 2016 APPAP meeting); its UN debate statements are events, not R12
+    assert list(ev["Date"]) == ["2016-11-07", "2015-11-04", "2014-10-28"]
+    assert set(ev["Indicator"]) == {"R12.1"}
     said = " ".join(m.value for m in at.markdown)
     assert f"China, R12 Region\\-to\\-region dialogue, {this_year()}: **No data**" in said
-    why = _why(at, "R12")  # both observations are flows that have lapsed
-    assert (why.loc["R12.3", "date"], why.loc["R12.1", "date"]) == ("2018", "2015-11-04")
+    why = _why(at, "R12")  # the dialogues are flows that have lapsed
+    assert why.loc["R12.1", "date"] == "2016-11-07"
     assert all(c.startswith("no: ") for c in why["counted"])
 
 
@@ -153,7 +146,8 @@ def test_participant_without_evidence_and_regional_only(
     assert_ok(at)
     assert heatmap_labels(plotly_figures(at)[0])[1] == ["Thailand", "Viet Nam"]
     symbols = heatmap_symbols(plotly_figures(at)[0])
-    assert {s for row in symbols for s in row} == {"–"}  # every cell says "No data"
+    # every cell says "No data" but R6: both took part in multinational exercises (2025)
+    assert {s for row in symbols for s in row} == {"–", "◑"}
     assert any("No observations for Thailand on R1" in i.value for i in at.info)
     at.sidebar.multiselect(key="f_recs").set_value(["R4", "R5"]).run()
     assert_ok(at)
