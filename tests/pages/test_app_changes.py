@@ -56,7 +56,7 @@ def test_every_page_says_its_data_version_and_how_to_cite_it(
     with sqlite3.connect(sqlite_reference_path) as conn:
         run = conn.execute("SELECT max(id) FROM load_run WHERE status = 'ok'").fetchone()[0]
     caption = next(c.value for c in at.caption if c.value.startswith("Data version"))
-    assert f"Data version release {run} of " in caption and "status rule version 2.0" in caption
+    assert f"Data version release {run} of " in caption and "status rule version 2.1" in caption
     cite = at.code[-1].value
     assert cite.startswith("RtoP Monitor, “Recommendation tracker”, ")
     assert "participants=VNM" in cite and f"data version release {run} of " in cite

@@ -72,7 +72,7 @@ def test_reference_data_without_observations_or_events(
         notices = [i.value for i in at.info if "nothing to show for this selection" in i.value]
         assert len(notices) == empty_charts.get(page, 0), (page, notices)
     at.switch_page("overview.py").run()
-    assert at.metric[0].value == "0 of 27"
+    assert at.metric[0].value == "0 of 189"  # national cells with a current status
     assert "No events in this period for this selection." in [i.value for i in at.info]
 
 

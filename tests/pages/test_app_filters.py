@@ -90,7 +90,7 @@ def test_unknown_values_in_a_link_are_reported(
         "sample": "1",
     }
     assert titles(at) == ["Responsibility to Protect in the ARF region"]
-    assert at.metric[0].value == "1 of 1"
+    assert at.metric[0].value == "5 of 7"  # Viet Nam's national cells with a current status
     at.run()  # the notices are shown once, not on every rerun
     assert not [n for n in warnings(at) if "Ignored" in n]
 
@@ -114,7 +114,7 @@ def test_filters_survive_moving_between_pages(
 ) -> None:
     at = open_page(sqlite_sample_path, query={"participants": "VNM,KHM", "to": "2024"})
     assert_ok(at)
-    assert at.metric[0].value.endswith("of 2")
+    assert at.metric[0].value.endswith("of 14")  # 2 participants x 7 national recommendations
     # a sidebar navigation link clears the query string; AppTest's switch_page does not
     at.query_params.clear()
     at.switch_page("timeline.py").run()

@@ -30,8 +30,9 @@ def load(db: Path, *lines: str, name: str, user: str | None = None, review: bool
 def values(db: Path, code: str) -> list[tuple[str, float]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(
-            "SELECT participant_code, value FROM observation WHERE indicator_code = ? "
-            "ORDER BY participant_code",
+            "SELECT o.participant_code, o.value FROM observation o JOIN source s "
+            "ON s.id = o.source_id WHERE o.indicator_code = ? AND s.title = 'Page source' "
+            "ORDER BY o.participant_code",
             (code,),
         ).fetchall()
 

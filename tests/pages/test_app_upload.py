@@ -100,9 +100,12 @@ def test_good_file_is_checked_then_loaded(open_page: OpenPage, sqlite_reference_
     vnm = shipped[(shipped["participant"] == "VNM") & shipped["date"].str[:4].astype(int).ge(2011)]
     assert len(evidence) == len(vnm) + 1
     assert set(evidence["Indicator"]) == {"R1.1", *vnm["indicator"]}
-    # and the scorecard uses it: R1.1 = 2 alone is 1 of R1's 2 indicators (enough), Initiated
+    # and the scorecard uses it: R1.1 = 2 (2019) alone would be Initiated, but by now it is
+    # past its five-year age limit: stale evidence, its last known status beside it
     card = table(at, "Rec.", "Status", "Coverage").set_index("Rec.")
-    assert (card.loc["R1", "Status"], card.loc["R1", "Coverage"]) == ("◑ Initiated", "1 of 2")
+    assert (card.loc["R1", "Status"], card.loc["R1", "Coverage"]) == (
+        "◷ Stale evidence: last known Initiated (2019)", "0 of 2"
+    )
 
 
 def test_events_file(open_page: OpenPage, sqlite_reference_path: Path) -> None:
