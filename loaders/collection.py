@@ -28,7 +28,8 @@ from dashboard.core import models
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from loaders.errors import LoaderError, Problem, Rejected
-from loaders.readers import ROW_COLUMN, read_table
+from loaders.parts import read_parts
+from loaders.readers import ROW_COLUMN
 from loaders.runs import now
 from loaders.store import LoadResult, load_bytes
 from loaders.validate import REGION_MARKERS, Reference
@@ -94,19 +95,8 @@ def scope_of(user: models.AppUser | None) -> frozenset[str]:
 def owners_of(*, data: bytes, name: str, kind: str | None, engine: Engine) -> pd.DataFrame:
     """Each row's owner as the checker will resolve it: the file's row number and the
     participant code (REGION for the region, '' for a name no participant has)."""
-    from loaders import questionnaire  # noqa: PLC0415
-
-    parsed = read_table(data=data, name=name, kind=kind)
-    frame = parsed.frame
-    if questionnaire.is_reply(
-        data=data, name=name, file_format=parsed.file_format, columns=list(frame.columns)
-    ):
-        sheet = questionnaire.read_sheet(data=data, name=name, sheet="questionnaire")
-        reply = questionnaire.read_reply(table=sheet, data=data)
-        tables = [t for t in (reply.observations, reply.events) if t is not None]
-        frames = [t.frame for t in tables]
-    else:
-        frames = [frame]
+    parsed = read_parts(data=data, name=name, kind=kind)
+    frames = [p.table.frame for p in parsed.parts]
     with Session(engine) as session:
         ref = Reference.from_session(session)
     out = []

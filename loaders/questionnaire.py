@@ -15,13 +15,20 @@ read the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
 
+from dashboard.core import models
 from dashboard.core import questionnaire as q
+from dashboard.core.models import table
+from dashboard.core.scoring import REGION
 from loaders.errors import Problem, Rejected
 from loaders.readers import ROW_COLUMN, Format, Table, _read_xlsx, _reject
 
@@ -185,42 +192,66 @@ def user_columns(exc: Rejected) -> Rejected:
     )
 
 
-def changed_since(*, meta: dict[str, str], now: dict[str, dict[str, str]], answered: list[str])\
-        -> list[str]:  # fmt: skip
-    """Notes for the answered indicators whose record changed since the form was made: ``now``
-    maps an indicator to its current record (value, date, source), as the form shows them."""
+def current_records(
+    session: Session, *, owner: str, indicators: list[str], since: str
+) -> dict[str, list[str]]:
+    """Per answered indicator, the published load runs that changed the owner's records of it
+    after ``since`` (the form's made_at): '#12 by ann on 2026-12-08'. Runs undone since do not
+    count."""
+    try:
+        made = dt.datetime.fromisoformat(since)
+    except ValueError:
+        return {}
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=dt.UTC)
+    changes, runs = table(models.DataChange).c, table(models.LoadRun).c
+    owner_match = (
+        changes.participant_code.is_(None) if owner == REGION else changes.participant_code == owner
+    )
+    rows = session.execute(
+        select(changes.code, runs.id, runs.user, runs.finished_at)
+        .select_from(table(models.DataChange).join(
+            table(models.LoadRun), runs.id == changes.load_run_id))
+        .where(owner_match, changes.code.in_(sorted(set(indicators))))
+        .where(runs.review_state == "published", runs.undone_by_run_id.is_(None))
+        .where(runs.finished_at > made)
+        .distinct()
+    ).all()  # fmt: skip
+    found: dict[str, list[str]] = {}
+    for code, run_id, user, finished in rows:
+        when = "" if finished is None else f" on {finished:%Y-%m-%d}"
+        found.setdefault(str(code), []).append(f"#{run_id} by {user or 'unknown'}{when}")
+    return found
+
+
+def changed_since(
+    *, meta: Mapping[str, str], now: dict[str, list[str]], answered: list[str]
+) -> list[str]:
+    """Notes for the answered indicators someone else changed since the form was made (``now``
+    from current_records): flagged for the reviewer, never silently overwritten (this file's
+    rows are added beside theirs)."""
+    changed = [code for code in dict.fromkeys(answered) if now.get(code)]
+    if not changed:
+        return []
     try:
         then: dict[str, dict[str, str]] = json.loads(meta.get("current", "") or "{}")
     except json.JSONDecodeError:
-        return []
-    notes = []
+        then = {}
     made = meta.get("data_version", "an earlier release")
-    changed = [
-        code for code in dict.fromkeys(answered)
-        if code in then and _record(then[code]) != _record(now.get(code, {}))
-    ]  # fmt: skip
-    if changed:
+    notes = [
+        f"CHANGED SINCE THE FORM WAS MADE (from data {made}): {len(changed)} answered "
+        f"indicator(s) changed since: {', '.join(changed)}. Check them before publishing; this "
+        "file's rows are added beside the newer records, not over them."
+    ]
+    for code in changed:
+        shown = then.get(code, {})
+        value = str(shown.get("value", "") or "no record")
         notes.append(
-            f"made from data release {made}; since then someone else changed "
-            f"{len(changed)} of the indicators answered: {', '.join(changed)} (check them "
-            "before publishing: this file's rows are added beside theirs, not over them)"
+            f"{code}: the form showed {value}"
+            + (f" ({shown.get('date')})" if shown.get("date") else "")
+            + f"; changed since by load run {', '.join(now[code])}"
         )
-        for code in changed:
-            a, b = then[code], now.get(code, {})
-            notes.append(f"{code}: the form showed {_show(a)}; the data now hold {_show(b)}")
     return notes
 
 
-def _record(r: dict[str, str]) -> tuple[str, str, str]:
-    value = str(r.get("value", "") or "").replace(" (stale)", "")
-    return (q.level_value(value), str(r.get("date", "") or ""), str(r.get("source", "") or ""))
-
-
-def _show(r: dict[str, str]) -> str:
-    value, date, source = _record(r)
-    if not value:
-        return "no record"
-    return f"{value} on {date}" + (f" ({source})" if source else "")
-
-
-__all__ = ["Reply", "changed_since", "is_reply", "read_reply", "user_columns"]
+__all__ = ["Reply", "changed_since", "current_records", "is_reply", "read_reply", "user_columns"]

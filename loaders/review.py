@@ -24,7 +24,8 @@ from dashboard.core.models import table
 from dashboard.core.readmodel import read_cells
 from loaders.errors import LoaderError
 from loaders.locks import write_lock
-from loaders.readers import Format, read_table
+from loaders.parts import read_parts
+from loaders.readers import Format
 from loaders.runs import now
 from loaders.store import LoadResult, apply_file
 
@@ -60,7 +61,7 @@ def _apply_pending(session: Session, run: models.LoadRun) -> LoadResult:
     if pending is None:
         raise ReviewRefused(f"load run {run.id} has no file kept for review")
     fmt = Format(run.file_format) if run.file_format in set(Format) else None
-    parsed = read_table(data=pending.data, name=run.file_name, file_format=fmt, kind=run.kind)
+    parsed = read_parts(data=pending.data, name=run.file_name, file_format=fmt, kind=run.kind)
     write_lock(session.connection())
     result = LoadResult(file_name=run.file_name, kind=run.kind, file_format=run.file_format)
     apply_file(session, run=run, parsed=parsed, replaces_earlier=False, result=result, dry=False)

@@ -36,12 +36,14 @@ from loaders.history import (
 )
 from loaders.locks import CannotWrite, cannot_write, write_lock
 from loaders.names import display_name, original_bytes
-from loaders.readers import Format, Table, read_table, release_memory
+from loaders.parts import Parsed, read_parts, sniff_kind
+from loaders.readers import Format, release_memory
 from loaders.readmodel import Known, refresh
 from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
-KINDS = ("observations", "events")
+KINDS = ("observations", "events", "questionnaire")
+__all__ = ["KINDS", "LoadResult", "apply_file", "load_bytes", "load_path", "sniff_kind"]
 WRITE_BATCH = 20_000
 
 
@@ -80,14 +82,6 @@ class LoadResult:
         return text
 
 
-def sniff_kind(*, columns: list[str]) -> str:
-    """Guess observations or events from the header when no kind is given."""
-    cols = set(columns)
-    if {"title"} <= cols and "indicator" not in cols:
-        return "events"
-    return "observations"
-
-
 def record_run(
     *,
     engine: Engine,
@@ -122,21 +116,32 @@ def record_run(
 
 
 def _source_ids(
-    session: Session, ref: Reference, texts: pd.Series, *, dry: bool = False
+    session: Session,
+    ref: Reference,
+    texts: pd.Series,
+    *,
+    dry: bool = False,
+    urls: dict[str, str] | None = None,
 ) -> dict[str, int]:
-    """Map each row's source text to a Source id, creating plain (non-synthetic) sources
-    (a dry run gives new sources negative ids and writes nothing)."""
+    """Map each row's source text to a Source id, creating plain (non-synthetic) sources with
+    the web address the file gave for them (``urls``; a questionnaire's source_url), and
+    giving an existing source without one that address (a dry run gives new sources negative
+    ids and writes nothing)."""
     ids: dict[str, int] = {}
+    urls = urls or {}
     for text in sorted(str(t) for t in texts.drop_duplicates()):
         found = ref.sources.get(text.casefold())
         if found is None and dry:
             ids[text] = -1 - len(ids)
             continue
         if found is None:
-            found = models.Source(code=text[:200], title=text)
+            found = models.Source(code=text[:200], title=text, url=urls.get(text, ""))
             session.add(found)
             session.flush()
             ref.sources[text.casefold()] = found
+        elif urls.get(text) and not found.url and not dry:
+            found.url = urls[text]
+            session.add(found)
         assert found.id is not None
         ids[text] = found.id
     return ids
@@ -283,7 +288,11 @@ def _write_observations(
     session: Session, ref: Reference, checked: Checked, run_id: int, dry: bool
 ) -> tuple[int, int, int]:
     frame = checked.frame
-    ids = _source_ids(session, ref, frame["source"], dry=dry)
+    urls: dict[str, str] = {}
+    if "source_url" in frame:
+        given = frame[frame["source_url"].astype(str).ne("")][["source", "source_url"]]
+        urls = dict(zip(given["source"].astype(str), given["source_url"].astype(str), strict=True))
+    ids = _source_ids(session, ref, frame["source"], dry=dry, urls=urls)
     frame = frame.assign(source_id=frame["source"].map(ids).astype("int64"))
     synthetic = _synthetic_ids(ref)
     counts = [0, 0, 0]
@@ -603,7 +612,7 @@ def load_bytes(
     result = LoadResult(file_name=name, kind=kind or "", file_format=(file_format or "").__str__())
     try:
         # Parsing and checking need no lock: a long check never holds up another writer.
-        parsed = read_table(data=data, name=name, file_format=file_format, kind=kind)
+        parsed = read_parts(data=data, name=name, file_format=file_format, kind=kind)
         run = new_run(
             file_name=name,
             sha256=sha,
@@ -669,7 +678,7 @@ def _check(
     *,
     engine: Engine,
     run: models.LoadRun,
-    parsed: Table,
+    parsed: Parsed,
     replaces_earlier: bool,
     result: LoadResult,
 ) -> None:
@@ -692,43 +701,73 @@ def apply_file(
     session: Session,
     *,
     run: models.LoadRun,
-    parsed: Table,
+    parsed: Parsed,
     replaces_earlier: bool,
     result: LoadResult,
     dry: bool,
 ) -> None:
     """Check a parsed file and write it under a load run, in the session's transaction (not
-    committed); the read model is refreshed for what it touched. ``dry``: count what it would
-    do and write nothing. Raises Rejected."""
+    committed); the read model is refreshed for what it touched. A file of several parts (a
+    questionnaire's observations and events) is checked whole before any part is written, and
+    written all or nothing under the one run. ``dry``: count what it would do and write
+    nothing. Raises Rejected with every part's problems, in the file's own column names."""
     assert run.id is not None
     name = run.file_name
     result.file_format = parsed.file_format.value
-    result.kind = result.kind or sniff_kind(columns=list(parsed.frame.columns))
-    result.rows_read = len(parsed.frame)
+    result.kind = parsed.kind if parsed.questionnaire else (result.kind or parsed.kind)
+    result.rows_read = parsed.rows
     ref = Reference.from_session(session)
-    checker = check_events if result.kind == "events" else check_observations
-    checked = checker(table=parsed, ref=ref)
+    checked: list[tuple[str, Checked]] = []
+    problems: list[Problem] = []
+    for part in parsed.parts:
+        checker = check_events if part.kind == "events" else check_observations
+        try:
+            checked.append((part.kind, checker(table=part.table, ref=ref)))
+        except Rejected as exc:
+            problems.extend(part.named(exc).problems)
+    if problems:
+        raise Rejected(problems)
     release_memory()
-    result.notes = checked.notes
-    writer = _write_events if result.kind == "events" else _write_observations
-    counts = writer(session, ref, checked, run.id, dry)
-    result.inserted, result.updated, result.unchanged = counts
-    if replaces_earlier:
-        removed = _remove_withdrawn(
-            session, kind=result.kind, name=name, checked=checked, run_id=run.id, dry=dry
-        )
-        if removed:
-            verb = "would remove" if dry else "removed"
-            result.notes.append(
-                f"{verb} {removed} row(s) an earlier version of {name} had and this "
-                "one no longer has"
+    result.notes = [*parsed.notes]
+    if parsed.questionnaire:
+        from loaders.questionnaire import changed_since, current_records  # noqa: PLC0415
+
+        owner = parsed.meta.get("participant", "")
+        answered = [
+            str(c) for p in parsed.parts if p.kind == "observations"
+            for c in p.table.frame["indicator"]
+        ]  # fmt: skip
+        if owner and parsed.meta.get("made_at"):
+            now_records = current_records(
+                session, owner=owner, indicators=answered, since=parsed.meta["made_at"]
             )
+            result.notes += changed_since(meta=parsed.meta, now=now_records, answered=answered)
+    counts = [0, 0, 0]
+    touched: set[tuple[str, str]] = set()
+    for kind, check in checked:
+        result.notes += check.notes
+        writer = _write_events if kind == "events" else _write_observations
+        done = writer(session, ref, check, run.id, dry)
+        counts = [a + b for a, b in zip(counts, done, strict=True)]
+        if replaces_earlier:
+            removed = _remove_withdrawn(
+                session, kind=kind, name=name, checked=check, run_id=run.id, dry=dry
+            )
+            if removed:
+                verb = "would remove" if dry else "removed"
+                result.notes.append(
+                    f"{verb} {removed} row(s) an earlier version of {name} had and this "
+                    "one no longer has"
+                )
+        if not dry and check.touched:
+            # one refresh per part: each hands over the rows it left (_known)
+            refresh(session.connection(), touched=check.touched, known=_known(check))
+            touched |= check.touched
+    result.inserted, result.updated, result.unchanged = counts
     if dry:
         return
-    if checked.touched:
-        refresh(session.connection(), touched=checked.touched, known=_known(checked))
     run.kind, run.file_format, run.rows_read = result.kind, result.file_format, result.rows_read
-    run.inserted, run.updated, run.unchanged = counts
+    run.inserted, run.updated, run.unchanged = result.inserted, result.updated, result.unchanged
     run.finished_at = now()
     session.add(run)
     session.flush()

@@ -36,7 +36,8 @@ COLUMN_SYNONYMS = {
     "assessed_status": "status",
 }
 OBSERVATION_COLUMNS = ("participant", "indicator", "date", "value", "source")
-OBSERVATION_OPTIONAL = ("note", "status", "assessor", "rationale")
+# source_url: the web address of a source the file names for the first time (a questionnaire's)
+OBSERVATION_OPTIONAL = ("note", "status", "assessor", "rationale", "source_url")
 EVENT_COLUMNS = ("date", "title", "source")
 EVENT_OPTIONAL = ("end_date", "kind", "participants", "items", "pillars", "url", "description")
 STATUS_WORDS = {label.lower(): n for n, label in models.STATUS_LABELS.items()}
@@ -646,6 +647,8 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         "empty: every figure needs a source (a source code or a citation)",
     )
     _too_long(issues, frame, ("source", "assessor"))
+    link = _once(frame["source_url"], lambda u: link_problem(u) if u else "")
+    issues.add_rows(frame, link.ne(""), "source_url", link)
 
     issues.raise_if_any()
     # The writer's key holds the first day as a timestamp (no Python date per row).
@@ -659,7 +662,8 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
         frame = frame[~repeats]
-    return Checked(frame=frame[WRITTEN_COLUMNS], notes=notes)  # the raw texts can go
+    written = WRITTEN_COLUMNS + (["source_url"] if frame["source_url"].ne("").any() else [])
+    return Checked(frame=frame[written], notes=notes)  # the raw texts can go
 
 
 def _split_list(series: pd.Series) -> pd.Series:

@@ -31,9 +31,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("participants", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("load_run") as batch:
         batch.add_column(sa.Column("owners", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column("review_opened_by", S(), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("review_opened_by", S(), nullable=False, server_default=""))
         batch.add_column(sa.Column("review_opened_at", T(), nullable=True))
     op.create_table(
         "collection_round",
