@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from dashboard import views
 from dashboard.export import participant as participant_slides
@@ -40,6 +41,8 @@ def build_pack(
     """Every slide's content (charts as figures: each writer draws them for its page); with
     ``since``, a "What changed" slide follows the key figures."""
     step = progress or (lambda _f, _t: None)
+    # What the pack says it holds is what the dataset holds (its words and SAMPLE DATA marks)
+    filters = replace(filters, sample=ds.include_sample)
     ctx = Context(ds=ds, filters=filters, participant=participant, today=dt.date.today())
     framework = ds.sources[ds.sources["code"] == FRAMEWORK_SOURCE]["title"]
     ctx.cite(list(framework))  # the pack measures against CSCAP Memorandum No. 18

@@ -23,8 +23,10 @@ SAMPLE_FLAGS = ("sample_data", "synthetic")  # per-row flags a frame may already
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FORMATS = {"year": "yyyy", "month": "mmm yyyy", "day": "yyyy-mm-dd"}  # by date precision
 WIDTH_CAP = 48  # characters: longer text wraps in its column
+WIDE_CAP = 90  # ... in a column widened into a page's spare width
+PAGE_CHARS = 190  # characters across A4 landscape at a little under full size (fit to width)
 WIDTH_MIN = 6
-LINE_PT = 14.0  # a line of 11 pt Calibri in a spreadsheet row
+LINE_PT = 15.0  # a line of 11 pt Calibri in a spreadsheet row (Excel's; LibreOffice's is less)
 
 
 def neutralise(value: object) -> object:
@@ -129,7 +131,7 @@ def date_columns(frame: pd.DataFrame) -> list[str]:
         if pd.api.types.is_datetime64_any_dtype(series):
             out.append(str(column))
             continue
-        if series.dtype != object:
+        if series.dtype != object and not pd.api.types.is_string_dtype(series):
             continue
         present = series.dropna()
         present = present[present.astype(str) != ""]
@@ -141,13 +143,25 @@ def date_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _width(series: pd.Series, header: str, *, is_date: bool) -> float:
-    """A column's width in characters: its header (bold) or most of its values, capped."""
-    head = len(header) * 1.15 + 2
+    """A column's width in characters: most of its values (capped at WIDTH_CAP, longer text
+    wraps), at least its header's longest word (a header of several words may wrap)."""
+    head = max(len(word) for word in header.split() or [""]) * 1.1 + 2
     if is_date:
-        return max(head, 12)
+        return max(head, 12.0)
     texts = series.dropna().astype(str)
     longest = int(texts.str.len().quantile(0.95)) if len(texts) else 0
     return float(min(max(head, longest + 2, WIDTH_MIN), WIDTH_CAP))
+
+
+def _widen(widths: dict[int, float], wanted: dict[int, float]) -> dict[int, float]:
+    """Wrapped columns widened into what is left of a printed page's width (so their text takes
+    fewer lines), each at most to what its text wants."""
+    spare = PAGE_CHARS - sum(widths.values())
+    grow = {j: wanted[j] - widths[j] for j in wanted if wanted[j] > widths[j]}
+    if spare <= 0 or not grow:
+        return widths
+    share = min(1.0, spare / sum(grow.values()))
+    return {j: w + grow.get(j, 0.0) * share for j, w in widths.items()}
 
 
 def _lines(value: object, width: float) -> int:
@@ -189,12 +203,18 @@ def to_xlsx(frame: pd.DataFrame, *, meta: ChartMeta) -> bytes:
         data.append(
             [_as_date(v) if c in dates else _plain(v) for c, v in zip(columns, row, strict=True)]
         )
-    wrap_cols: dict[int, float] = {}
-    for j, column in enumerate(columns, start=1):
-        width = _width(safe[column], column, is_date=column in dates)
-        data.column_dimensions[get_column_letter(j)].width = width
-        if width >= WIDTH_CAP:
-            wrap_cols[j] = width
+    widths = {j: _width(safe[c], c, is_date=c in dates) for j, c in enumerate(columns, start=1)}
+    wanted = {
+        j: float(min(safe[c].dropna().astype(str).str.len().quantile(0.95) + 2, WIDE_CAP))
+        for j, c in enumerate(columns, start=1)
+        if widths[j] >= WIDTH_CAP
+    }
+    widths = _widen(widths, wanted)
+    wrap_cols = {j: widths[j] for j in wanted}
+    for j, width in widths.items():
+        data.column_dimensions[get_column_letter(j)].width = round(width, 1)
+    if any(len(c) * 1.1 + 2 > widths[j] for j, c in enumerate(columns, start=1)):
+        data.row_dimensions[1].height = 2 * LINE_PT + 2  # a header on two lines
     top_wrap = Alignment(vertical="top", wrap_text=True)
     top = Alignment(vertical="top")
     for row_cells in data.iter_rows(min_row=2):

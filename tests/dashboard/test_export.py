@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,52 +19,11 @@ from pypdf import PdfReader
 
 from dashboard import charts, export, maps, views
 from dashboard.charts import ChartMeta
-from dashboard.core.db import make_engine
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.export import briefing
-from dashboard.filters import Filters, this_year
-from loaders.sample import remove_sample
-from loaders.store import load_bytes
+from dashboard.filters import this_year
 from tests.conftest import IN_CI, need
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-FILTERS = Filters(from_year=2011, to_year=2024)
-
-
-@pytest.fixture(scope="module")
-def sample_ds(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> views.Dataset:
-    path = tmp_path_factory.mktemp("exp") / "sample.sqlite"
-    shutil.copy(template_dir / "sample.sqlite", path)
-    return views.load_dataset(engine=make_engine(url=f"sqlite:///{path}"), include_sample=True)
-
-
-@pytest.fixture(scope="module")
-def real_ds(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> views.Dataset:
-    """The sample removed through the loaders, plus a hostile note and source to export."""
-    path = tmp_path_factory.mktemp("exp") / "real.sqlite"
-    shutil.copy(template_dir / "sample.sqlite", path)
-    engine = make_engine(url=f"sqlite:///{path}")
-    remove_sample(engine=engine)
-    hostile = (
-        "participant,indicator,date,value,source,note\n"
-        'VNM,R2.1,2020,2,"<script>alert(1)</script> Ministry","=HYPERLINK(""http://x"",""y"")"\n'
-        "THA,R2.1,2021,1,+cmd source,@SUM(A1)\n"
-    ).encode()
-    load_bytes(engine=engine, data=hostile, name="hostile.csv")
-    return views.load_dataset(engine=engine, include_sample=False)
-
-
-@pytest.fixture(scope="module")
-def region_pack(sample_ds: views.Dataset) -> briefing.Pack:
-    need("Chromium (for kaleido)", CHROMIUM is not None)
-    return briefing.build_pack(ds=sample_ds, filters=FILTERS)
-
-
-@pytest.fixture(scope="module")
-def participant_pack(real_ds: views.Dataset) -> briefing.Pack:
-    need("Chromium (for kaleido)", CHROMIUM is not None)
-    return briefing.build_pack(ds=real_ds, filters=FILTERS, participant="VNM")
-
+from tests.dashboard.packs import CHROMIUM, FILTERS
 
 def test_png_has_requested_pixel_size_and_svg_parses(sample_ds: views.Dataset) -> None:
     need("Chromium (for kaleido)", CHROMIUM is not None)
