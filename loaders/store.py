@@ -43,7 +43,9 @@ from loaders.runs import new_run, now
 from loaders.validate import Checked, Reference, check_events, check_observations
 
 KINDS = ("observations", "events", "questionnaire")
-__all__ = ["KINDS", "LoadResult", "apply_file", "load_bytes", "load_path", "sniff_kind"]
+__all__ = [
+    "KINDS", "LoadResult", "Written", "apply_file", "load_bytes", "load_path", "sniff_kind"
+]  # fmt: skip
 WRITE_BATCH = 20_000
 
 
@@ -80,6 +82,24 @@ class LoadResult:
         if not self.dry_run and self.inserted == 0 and self.updated == 0:
             text += " (already loaded: nothing added)"
         return text
+
+
+@dataclass
+class Written:
+    """What a writer did with a check (or, dry, would do): returned, never kept on the check.
+
+    counts: inserted, updated, unchanged; touched: the (owner, code) pairs the read model must
+    recompute; after/after_codes: the observations of those codes as the write leaves them
+    (so the refresh need not read them back); keys/key_frames: the rows' identities (what a
+    corrected evidence file keeps); notes for the person loading."""
+
+    counts: tuple[int, int, int] = (0, 0, 0)
+    touched: set[tuple[str, str]] = field(default_factory=set)
+    after: pd.DataFrame | None = None
+    after_codes: frozenset[str] = frozenset()
+    keys: list[tuple[object, ...]] = field(default_factory=list)
+    key_frames: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def record_run(
@@ -152,7 +172,7 @@ def _synthetic_ids(ref: Reference) -> set[int]:
 
 
 def _drop_shadowed_sample(
-    session: Session, *, part: pd.DataFrame, synthetic: set[int], checked: Checked, run_id: int
+    session: Session, *, part: pd.DataFrame, synthetic: set[int], written: Written, run_id: int
 ) -> pd.DataFrame:
     """A documented value for a participant and indicator removes the sample's values there;
     returns the (participant_code, indicator_code) pairs whose sample values were removed."""
@@ -174,11 +194,11 @@ def _drop_shadowed_sample(
             session.connection(), entity="observation", run_id=run_id, where=where
         )
         if gone:  # the read model must forget those sample values too
-            checked.touched.update((p or REGION, str(code)) for p in group["participant_code"])
+            written.touched.update((p or REGION, str(code)) for p in group["participant_code"])
             found.append(group)
         removed += gone
     if removed:
-        checked.notes.append(
+        written.notes.append(
             f"removed {removed} synthetic sample observation(s) for the participants and "
             "indicators this file documents (sample data never stands beside documented data)"
         )
@@ -286,7 +306,8 @@ def _after_write(
 
 def _write_observations(
     session: Session, ref: Reference, checked: Checked, run_id: int, dry: bool
-) -> tuple[int, int, int]:
+) -> Written:
+    written = Written()
     frame = checked.frame
     urls: dict[str, str] = {}
     if "source_url" in frame:
@@ -385,7 +406,7 @@ def _write_observations(
             )
             del existing
             gone = _drop_shadowed_sample(
-                session, part=part, synthetic=synthetic, checked=checked, run_id=run_id
+                session, part=part, synthetic=synthetic, written=written, run_id=run_id
             )
             if not gone.empty:  # as the database now holds them: those sample rows are gone
                 gone_keys = pd.MultiIndex.from_arrays(
@@ -395,35 +416,37 @@ def _write_observations(
                     [after["participant_code"], after["indicator_code"]]
                 ).isin(gone_keys)
                 after = after[~(after["synthetic"] & hit)].reset_index(drop=True)
-            checked.after, checked.after_codes = after, frozenset(wanted)
+            written.after, written.after_codes = after, frozenset(wanted)
         moved = part[is_new | changed]  # unchanged rows leave the read model as it is
         pairs = moved[["participant_code", "indicator_code"]].drop_duplicates()
-        checked.touched.update(
+        written.touched.update(
             zip(
                 pairs["participant_code"].fillna(REGION).astype(str),
                 pairs["indicator_code"].astype(str),
                 strict=True,
             )
         )
-        checked.key_frames.append(
+        written.key_frames.append(
             part[["participant_code", "indicator_code", "date_value", "source_id"]]
         )
         counts[0] += int(is_new.sum())
         counts[1] += int(changed.sum())
         counts[2] += int((~is_new & ~changed).sum())
-    return counts[0], counts[1], counts[2]
+    written.counts = (counts[0], counts[1], counts[2])
+    return written
 
 
 def _write_events(
     session: Session, ref: Reference, checked: Checked, run_id: int, dry: bool
-) -> tuple[int, int, int]:
+) -> Written:
+    written = Written()
     frame = checked.frame
     ids = _source_ids(session, ref, frame["source"], dry=dry)
     synthetic = _synthetic_ids(ref)
     inserted = updated = unchanged = 0
     for r in frame.itertuples():
         source_id = ids[r.source]
-        checked.keys.append(_key(r.date_value, r.title, source_id))
+        written.keys.append(_key(r.date_value, r.title, source_id))
         ev = table(models.Event).c
         event = session.scalars(
             select(models.Event).where(
@@ -488,7 +511,8 @@ def _write_events(
             before=before,
             after=event_states(session.connection(), [event.id]),
         )
-    return inserted, updated, unchanged
+    written.counts = (inserted, updated, unchanged)
+    return written
 
 
 def _key(*parts: object) -> tuple[object, ...]:
@@ -507,7 +531,7 @@ def _key(*parts: object) -> tuple[object, ...]:
 
 
 def _remove_withdrawn(
-    session: Session, *, kind: str, name: str, checked: Checked, run_id: int, dry: bool
+    session: Session, *, kind: str, name: str, written: Written, run_id: int, dry: bool
 ) -> int:
     """Delete rows earlier loads of ``name`` wrote that are not in this version of the file."""
     runs = table(models.LoadRun).c
@@ -517,7 +541,7 @@ def _remove_withdrawn(
     )
     conn = session.connection()
     if kind == "events":
-        keep = set(checked.keys)
+        keep = set(written.keys)
         e = table(models.Event).c
         events = conn.execute(
             select(e.id, e.date, e.title, e.source_id).where(e.load_run_id.in_(earlier))
@@ -526,7 +550,7 @@ def _remove_withdrawn(
         if not dry:
             delete_events(conn, run_id=run_id, ids=gone)
         return len(gone)
-    kept = [_key_text(f, code="indicator_code", date="date_value") for f in checked.key_frames]
+    kept = [_key_text(f, code="indicator_code", date="date_value") for f in written.key_frames]
     keep_keys = set(pd.concat(kept)) if kept else set()
     removed = 0
     for entity, (model, code, _) in ENTITIES.items():
@@ -542,7 +566,7 @@ def _remove_withdrawn(
         if rows.empty:
             continue
         withdrawn = rows[~_key_text(rows, code=code, date="date").isin(keep_keys)]
-        checked.touched.update(
+        written.touched.update(
             zip(
                 withdrawn["participant_code"].fillna(REGION).astype(str),
                 withdrawn[code].astype(str),
@@ -550,9 +574,9 @@ def _remove_withdrawn(
             )
         )
         ids = withdrawn["id"].astype(int).tolist()
-        if entity == "observation" and checked.after is not None and not dry:
-            after = checked.after
-            checked.after = after[~after["id"].isin(ids)].reset_index(drop=True)
+        if entity == "observation" and written.after is not None and not dry:
+            after = written.after
+            written.after = after[~after["id"].isin(ids)].reset_index(drop=True)
         for start in range(0, 0 if dry else len(ids), WRITE_BATCH):
             chunk = ids[start : start + WRITE_BATCH]
             delete_measured(conn, entity=entity, run_id=run_id, where=t.id.in_(chunk))
@@ -748,10 +772,11 @@ def apply_file(
         result.notes += check.notes
         writer = _write_events if kind == "events" else _write_observations
         done = writer(session, ref, check, run.id, dry)
-        counts = [a + b for a, b in zip(counts, done, strict=True)]
+        result.notes += done.notes
+        counts = [a + b for a, b in zip(counts, done.counts, strict=True)]
         if replaces_earlier:
             removed = _remove_withdrawn(
-                session, kind=kind, name=name, checked=check, run_id=run.id, dry=dry
+                session, kind=kind, name=name, written=done, run_id=run.id, dry=dry
             )
             if removed:
                 verb = "would remove" if dry else "removed"
@@ -759,10 +784,10 @@ def apply_file(
                     f"{verb} {removed} row(s) an earlier version of {name} had and this "
                     "one no longer has"
                 )
-        if not dry and check.touched:
+        if not dry and done.touched:
             # one refresh per part: each hands over the rows it left (_known)
-            refresh(session.connection(), touched=check.touched, known=_known(check))
-            touched |= check.touched
+            refresh(session.connection(), touched=done.touched, known=_known(done))
+            touched |= done.touched
     result.inserted, result.updated, result.unchanged = counts
     if dry:
         return
@@ -773,12 +798,12 @@ def apply_file(
     session.flush()
 
 
-def _known(checked: Checked) -> Known | None:
-    """The rows the write left, handed over (the checked table no longer holds them)."""
-    if checked.after is None:
+def _known(written: Written) -> Known | None:
+    """The rows the write left, handed over to the read model's refresh."""
+    if written.after is None:
         return None
-    known = Known(frame=checked.after, indicators=checked.after_codes)
-    checked.after = None
+    known = Known(frame=written.after, indicators=written.after_codes)
+    written.after = None
     return known
 
 

@@ -459,19 +459,13 @@ WRITTEN_COLUMNS = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """Valid rows ready to write, plus notes for the person loading them."""
+    """Valid rows ready to write, and notes for the person loading them: the check's result,
+    never changed after it (what a writer does with it comes back as loaders.store.Written)."""
 
     frame: pd.DataFrame
-    notes: list[str]
-    keys: list[tuple[object, ...]] = field(default_factory=list)  # events' identities (writer)
-    key_frames: list[pd.DataFrame] = field(default_factory=list)  # rows' identity columns
-    touched: set[tuple[str, str]] = field(default_factory=set)  # (owner, code) the write changed
-    # The observations of these indicator codes (every owner) as the write leaves them, so the
-    # read model's refresh need not read them back (None: read them from the database).
-    after: pd.DataFrame | None = None
-    after_codes: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
 
 
 def _statuses(texts: pd.Series) -> tuple[pd.Series]:
@@ -663,7 +657,7 @@ def check_observations(*, table: Table, ref: Reference) -> Checked:
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
         frame = frame[~repeats]
     written = WRITTEN_COLUMNS + (["source_url"] if frame["source_url"].ne("").any() else [])
-    return Checked(frame=frame[written], notes=notes)  # the raw texts can go
+    return Checked(frame=frame[written], notes=tuple(notes))  # the raw texts can go
 
 
 def _split_list(series: pd.Series) -> pd.Series:
@@ -761,4 +755,6 @@ def check_events(*, table: Table, ref: Reference) -> Checked:
     issues.raise_if_any()
     if repeats.any():
         notes.append(f"{int(repeats.sum())} row(s) repeat an earlier row exactly; counted once")
-    return Checked(frame=frame[~repeats].drop(columns=["_lists", "_source_key"]), notes=notes)
+    return Checked(
+        frame=frame[~repeats].drop(columns=["_lists", "_source_key"]), notes=tuple(notes)
+    )

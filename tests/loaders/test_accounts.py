@@ -87,6 +87,7 @@ def test_users_add_list_set_role_remove(
         "email",
         "name",
         "sign_in",
+        "participants",
         "active",
         "created",
     ]
