@@ -16,6 +16,7 @@ MAX_NAME_CHARS = 120  # a file name as shown (its extension is kept when it is c
 MAX_PATH_CHARS = 255  # a path as the command line gives it (its end is kept)
 MAX_ORIGINAL_BYTES = 4096  # the original kept as data
 UNNAMED = "unnamed file"
+SHOWN_FOR = "\ufffd"  # what a removed character shows as (no Markdown meaning, unlike _ or -)
 # Unicode categories nobody sees: controls, format characters (bidirectional controls,
 # zero-width ones), surrogates, private use, unassigned, line and paragraph separators.
 _HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -26,8 +27,8 @@ _MARKUP = re.compile(r'[<>\[\]{}`|*$":?\\]')
 def _clean_text(text: str) -> str:
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))  # tabs, line breaks
     text = "".join("\0" if unicodedata.category(c) in _HIDDEN else c for c in text)
-    text = re.sub("\0+", "_", _MARKUP.sub("_", text)).strip()
-    return re.sub(r"^#+", "_", text)  # a leading # would make a heading of a message
+    text = re.sub("\0+", SHOWN_FOR, _MARKUP.sub(SHOWN_FOR, text)).strip()
+    return re.sub(r"^#+", SHOWN_FOR, text)  # a leading # would make a heading of a message
 
 
 def _cut(name: str) -> str:
@@ -44,7 +45,8 @@ def display_name(name: str, *, base_only: bool = False) -> str:
     if base_only:
         parts = [p for p in re.split(r"[/\\]", name) if p.strip()]
         return _cut(_clean_text(parts[-1] if parts else "")) or UNNAMED
-    text = _clean_text(name.replace("\\", "/"))
+    folders, slash, last = _clean_text(name.replace("\\", "/")).rpartition("/")
+    text = folders + slash + _cut(last)
     if len(text) > MAX_PATH_CHARS:
         text = "…" + text[-(MAX_PATH_CHARS - 1) :]
     return text or UNNAMED

@@ -82,7 +82,7 @@ run_id = st.selectbox("Show the changes of run", runs["run"].tolist(), key="hist
 changes = history.change_table(engine=cache.engine(), run_id=int(run_id), participant=participant or None)
 row = runs.set_index("run").loc[run_id]
 total = int(row["added"] + row["changed"] + row["removed"])
-st.subheader(f"Run {run_id}: {row['file or action']}")
+st.subheader(f"Run {run_id}: {writes.inert(row['file or action'])}")
 st.caption(f"{row['when (UTC)']} UTC by {row['by'] or 'unknown'} · {row['state']} · "
            f"{row['added']} added, {row['changed']} changed, {row['removed']} removed"
            + (f" (the first {len(changes):,} shown; `rtop history --run {run_id}` lists all)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +29,19 @@ from loaders.names import display_name
 from loaders.review import decline, preview, publish
 from loaders.sample import add_sample, remove_sample
 from loaders.store import load_bytes
+
+
+def inert(name: str) -> str:
+    """A (cleaned) file name as a Markdown message quotes it, forming no markup: an entity
+    (&#x202e;), emphasis, a link. A name an autolink would take (www.example.org,
+    a@example.org: escapes do not stop those) goes in a code span (cleaned names hold no `)."""
+    if _AUTOLINK.search(name):
+        return f"`{name}`"
+    return _INERT.sub(lambda found: "\\" + found.group(), name)
+
+
+_INERT = re.compile(r"[&*~#\[\]<>$`\\|_]")
+_AUTOLINK = re.compile(r"www\.|@|://", re.IGNORECASE)
 
 
 def _empty_problems() -> pd.DataFrame:
@@ -106,8 +120,8 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
         )
         return LoadOutcome(
             ok=False,
-            message=f"{display_name(name, base_only=True)} was rejected: {len(exc.problems)} "
-            "problem(s); nothing was written.",
+            message=f"{inert(display_name(name, base_only=True))} was rejected: "
+            f"{len(exc.problems)} problem(s); nothing was written.",
             problems=problems,
         )
     except LoaderError as exc:
@@ -116,7 +130,7 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
         refresh_version()  # the rest of this run already sees the new data
     return LoadOutcome(
         ok=True,
-        message=result.summary(),
+        message=result.summary().replace(result.file_name, inert(result.file_name), 1),
         notes=result.notes,
         pending=result.pending,
         run_id=result.load_run_id,

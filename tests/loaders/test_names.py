@@ -24,15 +24,15 @@ BAD = f"{HEADER}\nVietnan,R2.2,2020,1,Names test report,\n".encode()
 LONG = "n" * 296 + ".csv"
 # What a browser (or a forged upload) may call a file, and the name shown for it.
 HOSTILE = {
-    "invoice\u202egpj.csv": "invoice_gpj.csv",  # a right-to-left override shows 'invoicevsc.jpg'
-    '<img src=x onerror="alert(1)">.csv': "_img src=x onerror=_alert(1)__.csv",
+    "invoice\u202egpj.csv": "invoice\ufffdgpj.csv",  # a right-to-left override shows 'invoicevsc.jpg'
+    '<img src=x onerror="alert(1)">.csv': "\ufffdimg src=x onerror=\ufffdalert(1)\ufffd\ufffd.csv",
     "../../../etc/passwd.csv": "passwd.csv",
     "C:\\Users\\me\\Desktop\\report.csv": "report.csv",
     "[click](https://evil.example).csv": "evil.example).csv",  # the last part of a path
-    "[click](mailto:x).csv": "_click_(mailto_x).csv",
-    "# heading\n:red[x] $x$.csv": "_ heading _red_x_ _x_.csv",
-    "bell\x07\x00\u200b.csv": "bell_.csv",
-    "half\ud800.csv": "half_.csv",
+    "[click](mailto:x).csv": "\ufffdclick\ufffd(mailto\ufffdx).csv",
+    "# heading\n:red[x] $x$.csv": "\ufffd heading \ufffdred\ufffdx\ufffd \ufffdx\ufffd.csv",
+    "bell\x07\x00\u200b.csv": "bell\ufffd.csv",
+    "half\ud800.csv": "half\ufffd.csv",
     "Việt Nam – données (2).csv": "Việt Nam – données (2).csv",
     LONG: "n" * (MAX_NAME_CHARS - 5) + "….csv",
     "/": "unnamed file",
@@ -46,7 +46,7 @@ def test_an_upload_name_is_shown_cleaned(given: str, shown: str) -> None:
 
 def test_a_command_line_path_keeps_its_folders_and_is_cleaned() -> None:
     assert display_name("../data/obs.csv") == "../data/obs.csv"
-    assert display_name("/tmp/x\u202e/o\tbs.csv") == "/tmp/x_/o bs.csv"
+    assert display_name("/tmp/x\u202e/o\tbs.csv") == "/tmp/x\ufffd/o bs.csv"
     assert display_name("/" + "d/" * 200 + "f.csv").startswith("…")
     assert len(display_name("/" + "d/" * 200 + "f.csv")) == 255
 
@@ -70,7 +70,7 @@ def test_the_log_records_the_cleaned_name_and_keeps_the_original_as_data(
     assert str(info.value.problems[0]).startswith("passwd.csv:2: participant: ")
     load_bytes(engine=ref_engine, data=GOOD, name="plain.csv", uploaded=True)
     loaded, rejected, plain = _runs(ref_engine)[before:]
-    assert loaded[:2] == ("invoice_gpj.csv", given.encode())
+    assert loaded[:2] == ("invoice\ufffdgpj.csv", given.encode())
     assert rejected[:2] == ("passwd.csv", b"../../../etc/passwd.csv")
     assert all(e.startswith("passwd.csv:2:") for e in json.loads(rejected[2]))
     assert plain[:2] == ("plain.csv", None)  # nothing to keep: the name was clean
@@ -88,8 +88,8 @@ def test_review_list_and_history_show_cleaned_names(sqlite_reference_path: Path)
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
-        assert "_img src=x onerror=_alert(1)__.csv" in out.stdout
-        assert "invoice_gpj.csv" in out.stdout and "\u202e" not in out.stdout
+        assert "\ufffdimg src=x onerror=\ufffdalert(1)\ufffd\ufffd.csv" in out.stdout
+        assert "invoice\ufffdgpj.csv" in out.stdout and "\u202e" not in out.stdout
         assert "<img" not in out.stdout and LONG not in out.stdout
         assert "n" * (MAX_NAME_CHARS - 5) + "….csv" in out.stdout
 
@@ -122,7 +122,7 @@ def test_the_upgrade_cleans_names_already_stored(sqlite_reference_path: Path) ->
         ).all()
     engine.dispose()
     assert [(r[0], None if r[1] is None else bytes(r[1])) for r in rows] == [
-        ("evil_txt.csv", "evil\u202etxt.csv".encode()),
-        ("_b_x_/b_.csv", b"<b>x</b>.csv"),  # folders are kept: a stored name may be a path
+        ("evil\ufffdtxt.csv", "evil\u202etxt.csv".encode()),
+        ("\ufffdb\ufffdx\ufffd/b\ufffd.csv", b"<b>x</b>.csv"),  # folders are kept: a stored name may be a path
         ("fine.csv", None),
     ]

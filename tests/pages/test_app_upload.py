@@ -155,11 +155,11 @@ def test_a_hostile_upload_name_is_shown_cleaned_here_and_in_the_history(
     at.button(key="upload_go").click().run()
     assert_ok(at)
     assert [s.value for s in at.success] == [
-        "invoice_gpj.csv: loaded 4 observations rows: 4 new, 0 updated, 0 unchanged"
+        "invoice\ufffdgpj.csv: loaded 4 observations rows: 4 new, 0 updated, 0 unchanged"
     ]
     at.switch_page("history.py").run()
     assert_ok(at)
     shown = set(table(at, "File or action")["File or action"])
-    assert "invoice_gpj.csv" in shown
+    assert "invoice\ufffdgpj.csv" in shown
     assert not [n for n in shown if "\u202e" in n or "etc/passwd" in n]
-    assert [s.value for s in at.subheader][-1].endswith(": invoice_gpj.csv")
+    assert [s.value for s in at.subheader][-1].endswith(": invoice\ufffdgpj.csv")

@@ -33,8 +33,8 @@ _MARKUP = re.compile(r'[<>\[\]{}`|*$":?\\]')
 def _clean(name: str) -> str:
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name))
     text = "".join("\0" if unicodedata.category(c) in _HIDDEN else c for c in text)
-    text = re.sub("\0+", "_", _MARKUP.sub("_", text)).strip()
-    text = re.sub(r"^#+", "_", text)
+    text = re.sub("\0+", "\ufffd", _MARKUP.sub("\ufffd", text)).strip()
+    text = re.sub(r"^#+", "\ufffd", text)
     if len(text) > 255:
         text = "…" + text[-254:]
     return text or "unnamed file"
