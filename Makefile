@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 ADDRESS ?= $(or $(RTOP_ADDRESS),127.0.0.1)
 
-.PHONY: run test lint setup db sample clean e2e bench
+.PHONY: run test lint setup db sample clean e2e bench screens
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/browser.py
 	$(PY) benchmarks/briefing.py
+
+# Screenshots of every page and of presentation mode at 1920x1080 and 1366x768, the briefing
+# packs' pages, and the packs and XLSX as LibreOffice prints them: test-artifacts/screens/
+screens: $(STAMP)
+	$(PY) tools/screens.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -30,13 +30,13 @@ def pillar_counts(ctx: Context, *, matrix: pd.DataFrame) -> pd.DataFrame:
         cells = matrix[matrix["recommendation"].isin(linked)]
         result = cells["result"]
         current = result.eq(scoring.RESULT_STATUS)
+        up = current & cells["status"].ge(scoring.INITIATED)
         rows.append(
             {
                 "Pillar": f"Pillar {pillar}: {names.get(int(pillar), '')}".rstrip(": "),
                 "Recommendations": " · ".join(dict.fromkeys(cells["recommendation"])) or "none",
-                "At or above Initiated": int(
-                    (current & cells["status"].ge(scoring.INITIATED)).sum()
-                ),
+                "At or above Initiated": int(up.sum()),
+                "Below Initiated": int((current & ~up).sum()),
                 "Current status": int(current.sum()),
                 "Stale evidence": int(result.eq(scoring.RESULT_STALE).sum()),
                 "Insufficient data": int(result.eq(scoring.RESULT_INSUFFICIENT).sum()),
@@ -69,7 +69,8 @@ def pillar_table(ctx: Context, *, matrix: pd.DataFrame) -> Slide:
         subtitle=ctx.subtitle,
         bullets=[explain],
         table=Table(
-            counts.drop(columns=["Current status"]), weights=(3.4, 2.6, 1.5, 1.4, 1.5, 1.1)
+            counts.drop(columns=["Current status"]),
+            weights=(3.4, 2.4, 1.4, 1.4, 1.4, 1.5, 1.1),
         ),
         notes=explain,
         source="Computed from the scorecard's cells (sources as listed there)",

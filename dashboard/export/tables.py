@@ -26,7 +26,7 @@ WIDTH_CAP = 48  # characters: longer text wraps in its column
 WIDE_CAP = 90  # ... in a column widened into a page's spare width
 PAGE_CHARS = 190  # characters across A4 landscape at a little under full size (fit to width)
 WIDTH_MIN = 6
-LINE_PT = 15.0  # a line of 11 pt Calibri in a spreadsheet row (Excel's; LibreOffice's is less)
+LINE_PT = 14.4  # a line of 11 pt Calibri in a wrapped spreadsheet row (Excel: 14.3-15)
 
 
 def neutralise(value: object) -> object:
@@ -145,7 +145,7 @@ def date_columns(frame: pd.DataFrame) -> list[str]:
 def _width(series: pd.Series, header: str, *, is_date: bool) -> float:
     """A column's width in characters: most of its values (capped at WIDTH_CAP, longer text
     wraps), at least its header's longest word (a header of several words may wrap)."""
-    head = max(len(word) for word in header.split() or [""]) * 1.1 + 2
+    head = max(len(word) for word in header.split() or [""]) * 1.2 + 2  # bold
     if is_date:
         return max(head, 12.0)
     texts = series.dropna().astype(str)
@@ -213,7 +213,7 @@ def to_xlsx(frame: pd.DataFrame, *, meta: ChartMeta) -> bytes:
     wrap_cols = {j: widths[j] for j in wanted}
     for j, width in widths.items():
         data.column_dimensions[get_column_letter(j)].width = round(width, 1)
-    if any(len(c) * 1.1 + 2 > widths[j] for j, c in enumerate(columns, start=1)):
+    if any(len(c) * 1.2 + 2 > widths[j] for j, c in enumerate(columns, start=1)):
         data.row_dimensions[1].height = 2 * LINE_PT + 2  # a header on two lines
     top_wrap = Alignment(vertical="top", wrap_text=True)
     top = Alignment(vertical="top")
