@@ -117,7 +117,7 @@ def test_errors_are_clear_and_write_nothing(
         run("users", "add", "bob", "--role", "owner", "--password-stdin", stdin=PASSWORD)
     assert usage.value.code == 2
     assert "invalid choice: 'owner'" in capsys.readouterr().err
-    with pytest.raises(AccountError, match="unknown role 'owner': use one of viewer, editor"):
+    with pytest.raises(AccountError, match="unknown role 'owner': use one of viewer, contributor, editor"):
         accounts.add_user(engine=schema_engine, username="bob", role="owner", password=PASSWORD)
     assert (
         run("users", "add", "bob", "--role", "editor", "--password-stdin", stdin=PASSWORD)[0] == 0
