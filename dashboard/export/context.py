@@ -112,8 +112,12 @@ def value_text(ds: views.Dataset, *, code: str, value: object, unit: object) -> 
         return words.split(" (", 1)[1][:-1]
     if str(unit) in ("yes/no", "binary"):
         return "yes" if number >= 1 else "no"
-    shown_unit = "" if str(unit) in ("level", "ordinal", "nan", "") else f" {unit}"
-    return f"{number:g}{shown_unit}"
+    if str(unit) in ("level", "ordinal", "nan", ""):
+        return f"{number:g}"
+    first, _, rest = str(unit).partition(" ")
+    if number == 1 and first.endswith("s"):  # '1 event per year', '2 events per year'
+        first = first[:-1]
+    return f"{number:g} {first} {rest}".rstrip()
 
 
 def dates(frame: pd.DataFrame) -> list[str]:

@@ -159,17 +159,40 @@ def _section(s: Slide, styles: dict[str, Any]) -> list[Any]:
     return head + body + tail
 
 
+def _document(buf: io.BytesIO, **kwargs: Any) -> Any:
+    """A document that heads a page continuing a section (a long table) with its title."""
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    class Document(SimpleDocTemplate):  # type: ignore[misc]
+        section = ""
+        titled: set[int] = set()
+
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's hook
+            if isinstance(flowable, Paragraph) and flowable.style.name in ("title", "cover"):
+                self.section = flowable.getPlainText()
+                self.titled = self.titled | {self.page}
+
+        def afterPage(self) -> None:  # noqa: N802 - reportlab's hook
+            if self.section and self.page not in self.titled:
+                self.canv.saveState()
+                self.canv.setFont(fonts()[1], 11)
+                self.canv.drawString(MARGIN_X, PAGE_H - 24, f"{self.section} (continued)")
+                self.canv.restoreState()
+
+    return Document(buf, **kwargs)
+
+
 def to_pdf(pack: Pack, *, progress: Progress | None = None) -> bytes:
     """A landscape A4 PDF, one section per slide, with the footer, page numbers and, on sample
     data, SAMPLE DATA on every page."""
     from reportlab.lib import colors
     from reportlab.lib.utils import simpleSplit
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    from reportlab.platypus import PageBreak
 
     step = progress or (lambda _f, _t: None)
     regular, bold, _ = fonts()
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _document(
         buf,
         pagesize=(PAGE_W, PAGE_H),
         title=pack.title,

@@ -150,11 +150,16 @@ def test_file_properties_and_thumbnail_are_the_packs(region_pack: Pack) -> None:
     assert reds > 0.05 * thumb.size[0] * thumb.size[1]  # the SAMPLE DATA band shows in a preview
 
 
-@pytest.mark.parametrize("which", ["region_pdf", "participant_pdf"])
-def test_pdf_text_at_least_9pt_and_no_page_of_a_stray_source_line(
+@pytest.mark.parametrize("which", ["region", "participant"])
+def test_pdf_text_at_least_9pt_and_every_page_headed_by_its_section(
     which: str, request: pytest.FixtureRequest
 ) -> None:
-    pages = pdf_runs(request.getfixturevalue(which))
+    """No text under 9 pt; no page that starts with a stray source line (they spilled onto
+    nearly blank pages); a page that continues a long table says whose it is."""
+    pack: Pack = request.getfixturevalue(f"{which}_pack")
+    pages = pdf_runs(request.getfixturevalue(f"{which}_pdf"))
+    titles = [" ".join(s.title.split()) for s in pack.slides]
+    continued = 0
     for n, runs in enumerate(pages, start=1):
         small = [r for r in runs if r.size < MIN_PT - 0.01]
         assert not small, (n, small[:3])
@@ -162,6 +167,12 @@ def test_pdf_text_at_least_9pt_and_no_page_of_a_stray_source_line(
         assert body, f"page {n} has nothing but its footer"
         top = max(body, key=lambda r: r.y)
         assert not top.text.startswith(("Source:", "Sources:")), f"page {n} starts with a source line"
+        if top.text.endswith("(continued)"):
+            continued += 1
+            assert top.text[: -len(" (continued)")] in titles, (n, top.text)
+        else:
+            assert any(t.startswith(top.text) for t in titles), (n, top.text)
+    assert continued >= 1  # (the sources run over more than one page)
 
 
 def test_chart_images_fit_their_room_unstretched_with_readable_labels(
