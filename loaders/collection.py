@@ -7,8 +7,7 @@ collection rounds and each participant's focal contact.
   sends is held for a reviewer (a pending load run), whatever RTOP_REVIEW says. The scope is
   checked here, where every route (the form, a file, a forged request) ends up.
 - A collection round asks every participant for evidence by a due date; its status per
-  participant is read from the load runs since it opened (nothing received, submitted, in
-  review, published).
+  participant is read from the load runs since it opened (dashboard.core.collection).
 - Focal contacts (name, e-mail) are kept per participant by admins; nothing is sent from the
   app.
 """
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import func, select, update
@@ -25,6 +23,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard.core import models
+from dashboard.core.collection import (
+    ROUND_STATES,
+    Round,
+    current_round,
+    reminder,
+    round_of,
+    round_status,
+)
 from dashboard.core.models import table
 from dashboard.core.scoring import REGION
 from loaders.errors import LoaderError, Problem, Rejected
@@ -35,7 +41,6 @@ from loaders.store import LoadResult, load_bytes
 from loaders.validate import REGION_MARKERS, Reference
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROUND_STATES = ("nothing received", "submitted", "in review", "published")
 
 
 class CollectionError(LoaderError):
@@ -178,40 +183,7 @@ def mark_opened(*, engine: Engine, run_id: int, reviewer: str) -> None:
         session.commit()
 
 
-# ---------------------------------------------------------------- rounds
-
-
-@dataclass(frozen=True)
-class Round:
-    """A collection round as the app and `rtop round` show it."""
-
-    id: int
-    name: str
-    opened_at: dt.datetime
-    due: dt.date
-    closed_at: dt.datetime | None
-    opened_by: str
-
-    @property
-    def open(self) -> bool:
-        return self.closed_at is None
-
-
-def _round(row: models.CollectionRound) -> Round:
-    assert row.id is not None
-    return Round(row.id, row.name, row.opened_at, row.due, row.closed_at, row.opened_by)
-
-
-def current_round(*, engine: Engine) -> Round | None:
-    """The open round, or else the most recent one, or None."""
-    with Session(engine) as session:
-        row = session.scalars(
-            select(models.CollectionRound).order_by(
-                models.CollectionRound.closed_at.is_(None).desc(),  # type: ignore[union-attr]
-                models.CollectionRound.opened_at.desc(),  # type: ignore[attr-defined]
-            )
-        ).first()
-        return None if row is None else _round(row)
+# ------------------------------------------- rounds (their reads: dashboard.core.collection)
 
 
 def open_round(*, engine: Engine, name: str, due: dt.date, user: str) -> Round:
@@ -233,7 +205,7 @@ def open_round(*, engine: Engine, name: str, due: dt.date, user: str) -> Round:
         session.add(row)
         session.commit()
         session.refresh(row)
-        return _round(row)
+        return round_of(row)
 
 
 def close_round(*, engine: Engine, user: str) -> Round:
@@ -249,66 +221,7 @@ def close_round(*, engine: Engine, user: str) -> Round:
         session.add(row)
         session.commit()
         session.refresh(row)
-        return _round(row)
-
-
-def round_status(*, engine: Engine, round_: Round) -> pd.DataFrame:
-    """Per participant (and the region): the furthest a round got, from the load runs since it
-    opened (until it closed): nothing received, submitted (pending, unopened), in review
-    (a reviewer opened it), published; with the runs, the focal contact and whether overdue."""
-    runs, changes = table(models.LoadRun).c, table(models.DataChange).c
-    end = round_.closed_at or now()
-    with Session(engine) as session:
-        pending = session.execute(
-            select(runs.id, runs.owners, runs.review_opened_at)
-            .where(runs.review_state == "pending", runs.started_at >= round_.opened_at)
-            .where(runs.started_at <= end)
-        ).all()
-        owner = func.coalesce(changes.participant_code, REGION)
-        joined = table(models.DataChange).join(
-            table(models.LoadRun), table(models.LoadRun).c.id == changes.load_run_id
-        )
-        published = session.execute(
-            select(owner, func.count(func.distinct(runs.id)))
-            .select_from(joined)
-            .where(runs.review_state == "published", runs.finished_at >= round_.opened_at)
-            .where(runs.finished_at <= end, runs.undone_by_run_id.is_(None))
-            .group_by(owner)
-        ).all()
-        people = session.execute(
-            select(table(models.Participant).c.code, table(models.Participant).c.name)
-            .order_by(table(models.Participant).c.name)
-        ).all()  # fmt: skip
-        contacts = {
-            c.participant_code: c for c in session.scalars(select(models.ParticipantContact))
-        }
-    state: dict[str, int] = {}
-    runs_of: dict[str, list[str]] = {}
-    for run_id, owners, opened in pending:
-        level = 2 if opened is not None else 1
-        for owner in filter(None, (owners or "").split(";")):
-            state[owner] = max(state.get(owner, 0), level)
-            runs_of.setdefault(owner, []).append(f"r{run_id} pending")
-    for who, count in published:
-        state[who] = 3
-        runs_of.setdefault(who, []).append(f"{count} published")
-    overdue = dt.date.today() > round_.due and round_.open
-    rows = []
-    for code, name in [*people, (REGION, "ARF (region)")]:
-        contact = contacts.get(code)
-        level = state.get(code, 0)
-        rows.append(
-            {
-                "participant": code,
-                "name": name,
-                "state": ROUND_STATES[level],
-                "runs": ", ".join(runs_of.get(code, [])),
-                "contact": "" if contact is None else contact.name,
-                "email": "" if contact is None else contact.email,
-                "overdue": overdue and level == 0,
-            }
-        )
-    return pd.DataFrame(rows)
+        return round_of(row)
 
 
 # ---------------------------------------------------------------- focal contacts
@@ -331,18 +244,8 @@ def set_contact(*, engine: Engine, participant: str, name: str, email: str, user
         session.commit()
 
 
-def reminder(*, status: pd.DataFrame, round_: Round) -> str:
-    """The overdue participants with their contacts, as text an organiser pastes into a
-    message (names and addresses; nothing is sent from the app)."""
-    late = status[status["overdue"].astype(bool)]
-    if late.empty:
-        return f"Round '{round_.name}': nobody is overdue."
-    lines = [f"Round '{round_.name}' was due {round_.due.isoformat()}; nothing received from:"]
-    for r in late.itertuples():
-        who = f"{r.contact} <{r.email}>" if r.email else (r.contact or "no contact on record")
-        lines.append(f"- {r.name}: {who}")
-    addresses = [str(e) for e in late["email"] if e]
-    if addresses:
-        lines.append("")
-        lines.append("To: " + "; ".join(addresses))
-    return "\n".join(lines)
+__all__ = [
+    "ROUND_STATES", "CollectionError", "Round", "close_round", "current_round", "mark_opened",
+    "mark_owners", "open_round", "owners_of", "parse_scope", "reminder", "round_status",
+    "scope_of", "set_contact", "set_scope", "submit",
+]  # fmt: skip

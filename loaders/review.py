@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import delete
@@ -24,8 +24,8 @@ from dashboard.core.models import table
 from dashboard.core.readmodel import read_cells
 from loaders.errors import LoaderError
 from loaders.locks import write_lock
-from loaders.parts import read_parts
-from loaders.readers import Format
+from loaders.parts import Parsed, read_parts
+from loaders.readers import ROW_COLUMN, Format
 from loaders.runs import now
 from loaders.store import LoadResult, apply_file
 
@@ -55,21 +55,68 @@ def _check_reviewer(run: models.LoadRun, reviewer: str) -> None:
         )
 
 
-def _apply_pending(session: Session, run: models.LoadRun) -> LoadResult:
+def pending_parts(session: Session, run: models.LoadRun) -> Parsed:
+    """A pending run's file as the parts its load checks (raises ReviewRefused without one)."""
     assert run.id is not None
     pending = session.get(models.PendingFile, run.id)
     if pending is None:
         raise ReviewRefused(f"load run {run.id} has no file kept for review")
     fmt = Format(run.file_format) if run.file_format in set(Format) else None
-    parsed = read_parts(data=pending.data, name=run.file_name, file_format=fmt, kind=run.kind)
+    return read_parts(data=pending.data, name=run.file_name, file_format=fmt, kind=run.kind)
+
+
+def submission_rows(*, engine: Engine, run_id: int) -> pd.DataFrame:
+    """A pending run's rows as a reviewer picks from them: part (observations or events), the
+    row number in the file, and the row's own columns (as text)."""
+    with Session(engine) as session:
+        run = _pending(session, run_id)
+        parsed = pending_parts(session, run)
+    frames = []
+    for part in parsed.parts:
+        frame = part.table.frame.rename(columns={ROW_COLUMN: "row"})
+        frames.append(frame.assign(part=part.kind).rename(columns=dict(part.columns)))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    first = ["part", "row"]
+    return out[[*first, *[c for c in out.columns if c not in first]]] if len(out) else out
+
+
+def _only(parsed: Parsed, rows: set[tuple[str, int]]) -> Parsed:
+    """The parts with only the chosen (part, row) rows (parts left empty are dropped)."""
+    kept = []
+    for part in parsed.parts:
+        frame = part.table.frame
+        mask = frame[ROW_COLUMN].astype(int).map(lambda r, k=part.kind: (k, int(r)) in rows)
+        if mask.astype(bool).any():
+            table_ = replace(part.table, frame=frame[mask.astype(bool)].reset_index(drop=True))
+            kept.append(replace(part, table=table_))
+    if not kept:
+        raise ReviewRefused("choose at least one row to publish (or decline the submission)")
+    return replace(parsed, parts=tuple(kept))
+
+
+def _apply_pending(
+    session: Session, run: models.LoadRun, *, rows: set[tuple[str, int]] | None = None
+) -> LoadResult:
+    parsed = pending_parts(session, run)
+    if rows is not None:
+        parsed = _only(parsed, rows)
     write_lock(session.connection())
     result = LoadResult(file_name=run.file_name, kind=run.kind, file_format=run.file_format)
     apply_file(session, run=run, parsed=parsed, replaces_earlier=False, result=result, dry=False)
     return result
 
 
-def publish(*, engine: Engine, run_id: int, reviewer: str, comment: str = "") -> LoadResult:
-    """Write a pending load run's file now (checked again) and make it public.
+def publish(
+    *,
+    engine: Engine,
+    run_id: int,
+    reviewer: str,
+    comment: str = "",
+    rows: set[tuple[str, int]] | None = None,
+) -> LoadResult:
+    """Write a pending load run's file now (checked again) and make it public; with ``rows``
+    ((part, row number) pairs, as submission_rows lists them) only those rows: the others are
+    declined, and the review comment names them.
 
     Raises Rejected when the file no longer checks against the current data (the run stays
     pending, so it can be declined), ReviewRefused for the reviewer's own run or a run that is
@@ -78,8 +125,17 @@ def publish(*, engine: Engine, run_id: int, reviewer: str, comment: str = "") ->
     with Session(engine) as session:
         run = _pending(session, run_id)
         _check_reviewer(run, reviewer)
-        result = _apply_pending(session, run)
+        left_out: list[str] = []
+        if rows is not None:
+            every = {(p.kind, int(r)) for p in pending_parts(session, run).parts
+                     for r in p.table.frame[ROW_COLUMN]}  # fmt: skip
+            left_out = [f"{k} row {r}" for k, r in sorted(every - rows)]
+        result = _apply_pending(session, run, rows=rows)
         run.review_state = "published"
+        if left_out:
+            declined = f"published in part; not published: {', '.join(left_out)}"
+            comment = f"{comment.strip()} ({declined})" if comment.strip() else declined
+            result.notes.append(declined)
         run.reviewed_by, run.reviewed_at, run.review_comment = reviewer, now(), comment
         session.add(run)
         session.execute(

@@ -28,6 +28,7 @@ EDIT = [  # editors and above
     st.Page("upload.py", title="Load data", url_path="upload"),
     st.Page("history.py", title="Load history", url_path="history"),
 ]
+SUBMIT = [st.Page("submit.py", title="Submit evidence", url_path="submit")]  # contributors
 ABOUT = [st.Page("methodology.py", title="Methodology", url_path="methodology")]
 
 with failure.shown_plainly():  # an error below: a plain message, its details in the server log
@@ -36,7 +37,8 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
     if auth.login_wall(identity):
         st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
     else:
-        pages = READ + (EDIT if auth.allows(identity, "editor") else []) + ABOUT
+        pages = READ + (EDIT if auth.allows(identity, "editor") else []) + (
+            SUBMIT if identity.role == "contributor" else []) + ABOUT
         if identity.signed_in or auth.sign_in_offered():
             pages.append(SIGN_IN)
         presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py

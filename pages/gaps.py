@@ -3,7 +3,7 @@ questionnaire to ask for it."""
 
 import streamlit as st
 
-from dashboard.ui import cache, downloads, state, widgets
+from dashboard.ui import auth, cache, downloads, state, why, widgets, writes
 from dashboard.views import gaps
 
 filters = state.current_filters()
@@ -50,3 +50,44 @@ else:
                                   "indicator_name": "Measures", "gap": "Gap", "detail": "Detail",
                                   "moves_cell": "Moves the cell", "last_date": "Last record",
                                   "source": "Source"})
+
+st.subheader("Collection round")
+identity = auth.current_identity()
+now = gaps.collection_round(ds=ds)  # read afresh: rounds and submissions change between reruns
+if now.round is None:
+    st.caption("No collection round yet. An admin opens one here or with `rtop round open NAME --due DATE`.")
+else:
+    r = now.round
+    st.markdown(f"**{why.md_escape(r.name)}** · due {r.due:%d %b %Y} · "
+                + ("open" if r.open else f"closed {r.closed_at:%d %b %Y}"))
+    counts = now.status["state"].value_counts()
+    st.caption(" · ".join(f"{int(counts.get(s, 0))} {s}" for s in ("published", "in review", "submitted",
+                                                                    "nothing received")))
+    columns = {"name": "Participant", "state": "State", "runs": "Submissions"}
+    if auth.allows(identity, "editor"):  # contacts are people's addresses: not for every viewer
+        columns |= {"contact": "Focal contact", "email": "E-mail", "overdue": "Overdue"}
+    widgets.status_table(now.status, key="gaps_round", columns=columns, height=360,
+                         title=f"Collection round {r.name}")
+    if auth.allows(identity, "editor") and now.status["overdue"].any():
+        st.caption("Overdue, with their contacts, to paste into a message (nothing is sent from here):")
+        st.code(now.reminder, language=None)
+if auth.allows(identity, "admin"):
+    with st.expander("Organise the collection (admins)"):
+        if now.round is None or not now.round.open:
+            with st.form("gaps_round_open"):
+                name = st.text_input("Round name", placeholder="ARF ISM 2027", key="gaps_round_name")
+                due = st.date_input("Due", value=None, key="gaps_round_due")
+                if st.form_submit_button("Open the round"):
+                    said = writes.round_action(action="open", name=name, due=due)
+                    (st.success if said.ok else st.error)(said.message)
+        elif st.button(f"Close round {now.round.name}", key="gaps_round_close"):
+            said = writes.round_action(action="close")
+            (st.success if said.ok else st.error)(said.message)
+        with st.form("gaps_contact"):
+            code = st.selectbox("Participant", list(ds.participants["code"]), key="gaps_contact_who",
+                                format_func=lambda c: names.get(c, c))
+            person = st.text_input("Focal contact's name", key="gaps_contact_name")
+            address = st.text_input("E-mail", key="gaps_contact_email")
+            if st.form_submit_button("Save the contact"):
+                said = writes.save_contact(participant=code, name=person, email=address)
+                (st.success if said.ok else st.error)(said.message)

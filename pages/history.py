@@ -56,10 +56,20 @@ else:
                 "participant_code": "Participant", "recommendation": "Recommendation",
                 "before": "Status now", "after": "Status once published"})
     if auth.allows(identity, "reviewer"):
+        rows = writes.submission_rows(run_id=int(chosen))
+        picked: list[str] = []
+        if not rows.empty:
+            st.markdown("**What it holds** (who submitted it and for whom are in the list above)")
+            widgets.status_table(rows, key="history_rows", columns={c: c for c in rows.columns}, height=240)
+            labels = [f"{p} row {r}" for p, r in zip(rows["part"], rows["row"], strict=True)]
+            picked = st.multiselect("Publish only these rows (the others are declined); none chosen: all",
+                                    labels, key="history_rows_pick")
         comment = st.text_input("Comment for the author (required to decline)", key="history_comment")
         publish_col, decline_col = st.columns(2)
-        if publish_col.button("Publish", type="primary", key="history_publish"):
-            _said(writes.review_run(run_id=int(chosen), publish_it=True, comment=comment))
+        chosen_rows = {(label.split(" row ")[0], int(label.split(" row ")[1])) for label in picked} or None
+        if publish_col.button("Publish the chosen rows" if picked else "Publish", type="primary",
+                              key="history_publish"):
+            _said(writes.review_run(run_id=int(chosen), publish_it=True, comment=comment, rows=chosen_rows))
         if decline_col.button("Decline", key="history_decline"):
             _said(writes.review_run(run_id=int(chosen), publish_it=False, comment=comment))
     else:

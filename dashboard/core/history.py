@@ -145,6 +145,8 @@ RUN_COLUMNS = [
     "review_comment",
     "undoes_run_id",
     "undone_by_run_id",
+    "owners",
+    "review_opened_by",
 ]
 
 

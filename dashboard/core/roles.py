@@ -157,6 +157,20 @@ def role_for_email(*, engine: Engine, email: str) -> str | None:
     return None if role is None else str(role)
 
 
+def scope_of(*, engine: Engine, username: str = "", email: str = "") -> frozenset[str]:
+    """The participants an account may submit for (a contributor's scope; empty otherwise),
+    found by user name or, for the identity provider's users, by e-mail."""
+    column = USERS.c.username if username else USERS.c.email
+    key = (username or email).strip().lower()
+    if not key:
+        return frozenset()
+    with Session(engine) as session:
+        found = session.scalar(
+            select(USERS.c.participants).where(func.lower(column) == key, USERS.c.active.is_(True))
+        )
+    return frozenset(p for p in str(found or "").split(";") if p)
+
+
 def review_required(*, engine: Engine) -> bool:
     """RTOP_REVIEW: 'required' -> True, 'off' -> False, unset -> True once any account exists."""
     setting = get_settings().review

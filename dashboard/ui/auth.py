@@ -60,6 +60,7 @@ class Identity:
     display: str
     role: str
     via: str  # "oidc" | "local" | "anonymous"
+    scope: frozenset[str] = frozenset()  # a contributor's participants (issue 18)
 
     @property
     def signed_in(self) -> bool:
@@ -202,11 +203,13 @@ def current_identity() -> Identity:
         except Exception:  # noqa: BLE001 - an unreachable database: a viewer this run
             role = None
         name = str(claims.get("name") or email or claims.get("sub") or "signed-in user")
+        scope = roles.scope_of(engine=engine(), email=email) if role == "contributor" else None
         return Identity(
             username=email or str(claims.get("sub") or ""),
             display=name,
             role=role or "viewer",
             via="oidc",
+            scope=scope or frozenset(),
         )
     local = _local_sign_in()
     if local:
@@ -220,6 +223,7 @@ def current_identity() -> Identity:
                 display=user.display_name or user.username,
                 role=user.role,
                 via="local",
+                scope=frozenset(p for p in (user.participants or "").split(";") if p),
             )
         st.session_state.pop(LOCAL_KEY, None)  # removed or deactivated since: signed out
     return Identity(

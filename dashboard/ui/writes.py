@@ -18,15 +18,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from dashboard.core import models, roles
+from dashboard.core import questionnaire as q
 from dashboard.core.config import get_settings
 from dashboard.core.roles import SignInThrottle
 from dashboard.ui import auth
 from dashboard.ui.cache import engine, refresh_version
+from loaders import collection
 from loaders.accounts import review_required, verify_password
 from loaders.errors import LoaderError, Rejected
 from loaders.history import undo
 from loaders.names import display_name
 from loaders.review import decline, preview, publish
+from loaders.review import submission_rows as review_rows
 from loaders.sample import add_sample, remove_sample
 from loaders.store import load_bytes
 
@@ -86,6 +89,62 @@ def demo_sample(*, add: bool) -> LoadOutcome:
     return LoadOutcome(ok=True, message=message)
 
 
+def _rejected(name: str, exc: Rejected) -> LoadOutcome:
+    """A rejected file as the page shows it: every problem, and that nothing was written."""
+    problems = pd.DataFrame(
+        [
+            {"row": "-" if p.row is None else str(p.row), "column": p.column or "",
+             "reason": p.reason}
+            for p in exc.problems
+        ]
+    )  # fmt: skip
+    return LoadOutcome(
+        ok=False,
+        message=f"{inert(display_name(name, base_only=True))} was rejected: "
+        f"{len(exc.problems)} problem(s); nothing was written.",
+        problems=problems,
+    )
+
+
+def submit_evidence(*, data: bytes, name: str, dry_run: bool = False) -> LoadOutcome:
+    """A contributor's file (a filled questionnaire, or any file of observations and events):
+    checked against their scope on the server (loaders.collection.submit: a row for anyone
+    else refuses the file, naming it) and held for a reviewer, whatever RTOP_REVIEW says."""
+    try:
+        identity = auth.require_role("contributor", doing="Submitting evidence")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    if identity.role != "contributor":
+        return LoadOutcome(ok=False, message="Editors and above load files on the Load data page.")
+    try:
+        result = collection.submit(
+            engine=engine(), data=data, name=display_name(name, base_only=True),
+            user=identity.username, scope=identity.scope, dry_run=dry_run,
+        )  # fmt: skip
+    except Rejected as exc:
+        return _rejected(name, exc)
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    return LoadOutcome(
+        ok=True, message=result.summary(), notes=result.notes, pending=result.pending,
+        run_id=result.load_run_id,
+    )  # fmt: skip
+
+
+def submit_record(*, fields: dict[str, str]) -> LoadOutcome:
+    """One record from the form: the questionnaire's columns (participant, indicator,
+    new_value, date, date_precision, source_title, source_url, excerpt, comment) as a one-row
+    file, submitted like any file (the same checks and messages)."""
+    columns = ["participant", *q.FILL_COLUMNS]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerow([fields.get(c, "") for c in columns])
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"form-{fields.get('participant', '')}-{fields.get('indicator', '')}-{stamp}.csv"
+    return submit_evidence(data=buffer.getvalue().encode(), name=name)
+
+
 def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcome:
     """Check (dry run) or load an uploaded file through the loaders; never raises to the page.
 
@@ -108,22 +167,7 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
             uploaded=True,  # the browser chose the name: shown cleaned, its last part only
         )
     except Rejected as exc:
-        problems = pd.DataFrame(
-            [
-                {
-                    "row": "-" if p.row is None else str(p.row),
-                    "column": p.column or "",
-                    "reason": p.reason,
-                }
-                for p in exc.problems
-            ]
-        )
-        return LoadOutcome(
-            ok=False,
-            message=f"{inert(display_name(name, base_only=True))} was rejected: "
-            f"{len(exc.problems)} problem(s); nothing was written.",
-            problems=problems,
-        )
+        return _rejected(name, exc)
     except LoaderError as exc:
         return LoadOutcome(ok=False, message=str(exc))
     if not dry_run:
@@ -173,8 +217,15 @@ def undo_run(*, run_id: int) -> LoadOutcome:
     return LoadOutcome(ok=True, message=done.summary())
 
 
-def review_run(*, run_id: int, publish_it: bool, comment: str) -> LoadOutcome:
-    """Publish or decline a pending load run (reviewers, never the author's own)."""
+def review_run(
+    *,
+    run_id: int,
+    publish_it: bool,
+    comment: str,
+    rows: set[tuple[str, int]] | None = None,
+) -> LoadOutcome:
+    """Publish (all of it, or only ``rows``: (part, row number) pairs) or decline a pending
+    load run (reviewers, never the author's own)."""
     try:
         identity = auth.require_role("reviewer", doing="Reviewing a load")
     except auth.Forbidden as exc:
@@ -182,7 +233,9 @@ def review_run(*, run_id: int, publish_it: bool, comment: str) -> LoadOutcome:
     reviewer = identity.username or get_settings().user
     try:
         if publish_it:
-            result = publish(engine=engine(), run_id=run_id, reviewer=reviewer, comment=comment)
+            result = publish(
+                engine=engine(), run_id=run_id, reviewer=reviewer, comment=comment, rows=rows
+            )
             message = f"Published run {run_id}: {result.summary()}"
         else:
             decline(engine=engine(), run_id=run_id, reviewer=reviewer, comment=comment)
@@ -216,6 +269,8 @@ def preview_run(*, run_id: int) -> tuple[LoadOutcome, pd.DataFrame]:
     if not roles.may_preview(role=identity.role, user=identity.username, author=author):
         message = "Only its author and reviewers preview a pending load."
         return LoadOutcome(ok=False, message=message), empty
+    if roles.allows(role=identity.role, needed="reviewer") and identity.username:
+        collection.mark_opened(engine=engine(), run_id=run_id, reviewer=identity.username)
     try:
         shown = preview(engine=engine(), run_id=run_id)
     except Rejected as exc:
@@ -247,3 +302,47 @@ def record_assessment(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"assessment-{participant or 'ARF'}-{recommendation}-{stamp}.csv"
     return load_file(data=buffer.getvalue().encode(), name=name, kind="observations", dry_run=False)
+
+
+def submission_rows(*, run_id: int) -> pd.DataFrame:
+    """A pending run's rows for a reviewer to pick from (reviewers only; empty otherwise)."""
+    identity = auth.current_identity()
+    if not auth.allows(identity, "reviewer"):
+        return pd.DataFrame()
+    try:
+        return review_rows(engine=engine(), run_id=run_id)
+    except LoaderError:
+        return pd.DataFrame()
+
+
+def round_action(*, action: str, name: str = "", due: dt.date | None = None) -> LoadOutcome:
+    """Open or close a collection round (admins)."""
+    try:
+        identity = auth.require_role("admin", doing="Opening or closing a collection round")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    who = identity.username or get_settings().user
+    try:
+        if action == "open":
+            if due is None:
+                return LoadOutcome(ok=False, message="A round needs a due date.")
+            opened = collection.open_round(engine=engine(), name=name, due=due, user=who)
+            return LoadOutcome(ok=True, message=f"Round '{opened.name}' is open, due {due}.")
+        closed = collection.close_round(engine=engine(), user=who)
+        return LoadOutcome(ok=True, message=f"Round '{closed.name}' is closed.")
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+
+
+def save_contact(*, participant: str, name: str, email: str) -> LoadOutcome:
+    """Keep a participant's focal contact (admins)."""
+    try:
+        identity = auth.require_role("admin", doing="Changing a focal contact")
+    except auth.Forbidden as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    try:
+        collection.set_contact(engine=engine(), participant=participant, name=name, email=email,
+                               user=identity.username or get_settings().user)  # fmt: skip
+    except LoaderError as exc:
+        return LoadOutcome(ok=False, message=str(exc))
+    return LoadOutcome(ok=True, message=f"Focal contact of {participant} saved.")

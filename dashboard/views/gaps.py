@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.core import scoring
+from dashboard.core.collection import Round, current_round, reminder, round_status
 from dashboard.filters import Filters
 from dashboard.views.common import (
     cell_label,
@@ -265,3 +266,21 @@ def as_json(gaps: Gaps, *, year: int, data_version: str) -> dict[str, object]:
         "gaps": rows.to_dict("records"),
         "by_indicator": by_indicator(gaps).to_dict("records"),
     }
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """The open (or latest) collection round and each participant's progress in it."""
+
+    round: Round | None
+    status: pd.DataFrame  # dashboard.core.collection.round_status's columns
+    reminder: str
+
+
+def collection_round(*, ds: Dataset) -> RoundView:
+    """What /gaps shows of the collection round (none yet: an empty view)."""
+    found = current_round(engine=ds.engine)
+    if found is None:
+        return RoundView(round=None, status=pd.DataFrame(), reminder="")
+    status = round_status(engine=ds.engine, round_=found)
+    return RoundView(round=found, status=status, reminder=reminder(status=status, round_=found))

@@ -55,6 +55,8 @@ def pending_table(*, engine: Engine) -> pd.DataFrame:
             "by": waiting["user"].fillna(""),
             "file": waiting["file_name"],
             "kind": waiting["kind"],
+            "for": waiting["owners"].fillna("").str.replace(";", ", "),
+            "opened by": waiting["review_opened_by"].fillna(""),
             "rows": waiting["rows_read"].astype(int),
             "new": waiting["inserted"].astype(int),
             "updated": waiting["updated"].astype(int),
