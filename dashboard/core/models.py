@@ -259,9 +259,7 @@ class AppUser(SQLModel, table=True):
     active: bool = True
     created_at: dt.datetime
     # A contributor's scope: participant codes ("VNM;THA"; "ARF" for the region's own).
-    participants: str = Field(
-        default="", sa_column=Column(Text, nullable=False, server_default="")
-    )
+    participants: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class CollectionRound(SQLModel, table=True):
