@@ -7,8 +7,12 @@ import io
 import json
 import random
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +22,25 @@ from sqlalchemy.engine import Engine
 
 from loaders import readers
 from loaders.errors import Rejected
-from loaders.store import load_bytes
+from loaders.store import LoadResult, load_bytes
 
 COUNTED = ("observation", "assessment", "event", "source")
 HEADER = "participant,indicator,date,value,source,note"
+# Every hostile file handed over, by database and outcome; written to test-artifacts/ when the
+# module ends (the README's reliability section quotes a whole run's numbers).
+TALLY: dict[str, Counter[str]] = defaultdict(Counter)
+TALLY_FILE = Path(__file__).resolve().parents[2] / "test-artifacts" / "hostile-inputs.json"
+
+
+def tally(engine: Engine, outcome: str, n: int = 1) -> None:
+    TALLY[engine.dialect.name][outcome] += n
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_tally() -> Iterator[None]:
+    yield
+    TALLY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    TALLY_FILE.write_text(json.dumps({k: dict(v) for k, v in sorted(TALLY.items())}, indent=2))
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -53,6 +72,7 @@ def refused(engine: Engine, data: bytes, name: str = "bad.csv", **kw: object) ->
     assert len(errors) < 120_000
     problems = [str(p) for p in info.value.problems]
     assert all(p.startswith(f"{name}:") for p in problems), problems
+    tally(engine, "refused")
     return problems
 
 
@@ -60,8 +80,14 @@ def csv_bytes(*lines: str, end: str = "\n") -> bytes:
     return (end.join(lines) + end).encode()
 
 
+def accepted(engine: Engine, data: bytes, name: str, **kw: object) -> LoadResult:
+    result = load_bytes(engine=engine, data=data, name=name, **kw)  # type: ignore[arg-type]
+    tally(engine, "accepted")
+    return result
+
+
 def loaded(engine: Engine, data: bytes, name: str = "ok.csv", **kw: object) -> list[float]:
-    load_bytes(engine=engine, data=data, name=name, **kw)  # type: ignore[arg-type]
+    accepted(engine, data, name, **kw)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -355,7 +381,7 @@ def test_sources_differing_only_in_case(ref_engine: Engine) -> None:
     same = csv_bytes(HEADER, "VNM,R1.1,2019,2,Case Report,", "VNM,R1.1,2019,2,CASE REPORT,")
     assert loaded(ref_engine, same, name="case.csv") == [2.0]
     again = csv_bytes(HEADER, "VNM,R1.1,2019,4,case REPORT,")
-    result = load_bytes(engine=ref_engine, data=again, name="case2.csv")
+    result = accepted(ref_engine, again, "case2.csv")
     assert (result.inserted, result.updated) == (0, 1)
 
 
@@ -526,7 +552,13 @@ def test_xlsx_that_unpacks_too_far_is_refused(
 
 
 def _json_row(**cells: object) -> dict[str, object]:
-    return {"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, "source": "s"} | cells
+    return {
+        "participant": "VNM",
+        "indicator": "R1.1",
+        "date": "2019",
+        "value": 2,
+        "source": "s",
+    } | cells
 
 
 def test_a_lone_surrogate_is_refused_like_any_bad_character(ref_engine: Engine) -> None:
@@ -636,7 +668,7 @@ def test_web_and_mail_links_load(ref_engine: Engine) -> None:
         "2020-01-03,Letter,src,mailto:office@example.org",
         "2020-01-04,No link,src,",
     )
-    result = load_bytes(engine=ref_engine, data=events, name="links.csv", kind="events")
+    result = accepted(ref_engine, events, "links.csv", kind="events")
     assert result.inserted == 4
 
 
@@ -656,6 +688,7 @@ def test_a_reference_source_link_must_be_a_web_or_mail_address(
     sources.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", "utf-8")
     with pytest.raises(Rejected) as info:
         load_reference(engine=schema_engine, data_dir=data_dir)
+    tally(schema_engine, "refused")
     assert [str(p) for p in info.value.problems] == [
         f"{sources}:2: url: 'javascript:alert(1)' is not a web link: write an address that "
         "starts with https://, http:// or mailto:"
@@ -664,13 +697,13 @@ def test_a_reference_source_link_must_be_a_web_or_mail_address(
 
 def test_unknown_columns_are_named_in_a_note(ref_engine: Engine) -> None:
     data = csv_bytes(HEADER + ",comments,rationle", "VNM,R1.1,2019,2,src,,a remark,why")
-    result = load_bytes(engine=ref_engine, data=data, name="extra.csv", dry_run=True)
+    result = accepted(ref_engine, data, "extra.csv", dry_run=True)
     assert (
         "ignored 2 column(s) RtoP Monitor does not read: 'comments', 'rationle' (did you mean "
         "'rationale'?)" in result.notes
     )
     events = csv_bytes("date,title,source,venue", "2020-01-01,Meeting,src,Manila")
-    result = load_bytes(engine=ref_engine, data=events, name="ev.csv", dry_run=True)
+    result = accepted(ref_engine, events, "ev.csv", dry_run=True)
     assert "ignored 1 column(s) RtoP Monitor does not read: 'venue'" in result.notes
     known = load_bytes(engine=ref_engine, data=csv_bytes(HEADER, "VNM,R1.1,2019,2,src,"),
                        name="k.csv", dry_run=True)  # fmt: skip
@@ -730,6 +763,8 @@ def test_random_bytes_are_called_binary_not_a_header(ref_engine: Engine) -> None
                 continue  # could be a one-line table
             with pytest.raises(Rejected) as info:
                 readers.read_table(data=data, name="r.bin")
+            tally(ref_engine, "refused")
+            tally(ref_engine, "of which random bytes")
             message = str(info.value.problems[0])
             assert "header but no data rows" not in message, (data, message)
 
@@ -740,3 +775,24 @@ def test_a_control_character_in_a_header_is_refused_by_position(ref_engine: Engi
         "h.json:1: column 6: U+202E (right-to-left override) in the cell: remove it (it makes "
         "the text display otherwise than it reads)"
     ]
+
+
+def test_every_hostile_input_test_runs_on_both_databases() -> None:
+    """The suite and its browser counterpart run on SQLite and PostgreSQL (CI provides both; a
+    laptop without PostgreSQL skips those cases): pytest collects every test of the two
+    modules once per database."""
+    root = Path(__file__).resolve().parents[2]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "tests/loaders/test_hostile.py", "tests/e2e/test_hostile_upload.py"],
+        cwd=root, capture_output=True, text=True, timeout=300, check=True,
+    ).stdout.split()  # fmt: skip
+    ids = [i for i in listed if "::test_" in i and "runs_on_both_databases" not in i]
+    by_test: dict[str, set[str]] = defaultdict(set)
+    for test_id in ids:
+        name, _, params = test_id.partition("[")
+        db = params.split("-", 1)[0].rstrip("]")
+        by_test[f"{name}[{params.partition('-')[2]}"].add(db)
+    assert len(by_test) > 50 and any("test_hostile_upload" in k for k in by_test)
+    one_db = {k: v for k, v in by_test.items() if v != {"sqlite", "postgres"}}
+    assert not one_db, one_db

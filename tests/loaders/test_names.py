@@ -116,13 +116,14 @@ def test_the_upgrade_cleans_names_already_stored(sqlite_reference_path: Path) ->
     migrate(engine=engine)
     with engine.connect() as conn:
         rows = conn.execute(
-            text(
-                "SELECT file_name, original_name FROM load_run WHERE user = 'old' ORDER BY id"
-            )
+            text("SELECT file_name, original_name FROM load_run WHERE user = 'old' ORDER BY id")
         ).all()
     engine.dispose()
     assert [(r[0], None if r[1] is None else bytes(r[1])) for r in rows] == [
         ("evil\ufffdtxt.csv", "evil\u202etxt.csv".encode()),
-        ("\ufffdb\ufffdx\ufffd/b\ufffd.csv", b"<b>x</b>.csv"),  # folders are kept: a stored name may be a path
+        (
+            "\ufffdb\ufffdx\ufffd/b\ufffd.csv",
+            b"<b>x</b>.csv",
+        ),  # folders are kept: a stored name may be a path
         ("fine.csv", None),
     ]
