@@ -235,3 +235,27 @@ def test_output_cut_short_by_its_reader_ends_quietly(sqlite_reference_path: Path
             os.close(write_end)
         assert done.stderr == "", (command, done.stderr)
         assert done.returncode == 0, command
+
+
+def test_a_lone_surrogate_and_an_undecodable_path_are_refused_plainly(
+    sqlite_reference_path: Path, tmp_path: Path
+) -> None:
+    """Both used to end in a traceback (pyarrow's UnicodeEncodeError; the database's, for a
+    name no text column takes) with no rejected run recorded."""
+    note = tmp_path / "surrogate.json"
+    note.write_bytes(
+        b'[{"participant": "VNM", "indicator": "R1.1", "date": "2019", "value": 2, '
+        b'"source": "s", "note": "a\\ud800b"}]'
+    )
+    odd = tmp_path / os.fsdecode(b"odd\xff.csv")
+    odd.write_bytes(b"participant,indicator,date,value,source\nVietnan,R1.1,2019,2,s\n")
+    out = run(sqlite_reference_path, "load", str(note), str(odd))
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert f"{note}:1: note: U+D800 (unpaired surrogate) in the cell" in out.stderr
+    assert f"{tmp_path}/odd\ufffd.csv:2: participant: unknown participant 'Vietnan'" in out.stderr
+    history = run(sqlite_reference_path, "history", "--json", "--limit", "0")
+    runs = json.loads(history.stdout)[:2]
+    assert [(r["status"], r["file_name"]) for r in runs] == [
+        ("rejected", f"{tmp_path}/odd\ufffd.csv"),
+        ("rejected", str(note)),
+    ]
