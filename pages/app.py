@@ -21,9 +21,9 @@ READ = [
     st.Page("timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pillars.py", title="Pillar coverage", url_path="pillars"),
     st.Page("changes.py", title="What changed", url_path="changes"),
-    st.Page("gaps.py", title="Gaps", url_path="gaps"),
     st.Page("exports.py", title="Exports", url_path="exports"),
 ]
+GAPS = st.Page("gaps.py", title="Gaps and collection", url_path="gaps")  # everyone
 EDIT = [  # editors and above
     st.Page("upload.py", title="Load data", url_path="upload"),
     st.Page("history.py", title="Load history", url_path="history"),
@@ -37,12 +37,13 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
     if auth.login_wall(identity):
         st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
     else:
-        pages = READ + (EDIT if auth.allows(identity, "editor") else []) + (
-            SUBMIT if identity.role == "contributor" else []) + ABOUT
-        if identity.signed_in or auth.sign_in_offered():
-            pages.append(SIGN_IN)
+        evidence = [GAPS, *(SUBMIT if identity.role == "contributor" else []),
+                    *(EDIT if auth.allows(identity, "editor") else [])]
+        about = ABOUT + ([SIGN_IN] if identity.signed_in or auth.sign_in_offered() else [])
         presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
-        navigation = st.navigation(pages, position="hidden" if presenting else "sidebar")
+        # In sections, every page in sight (a collapsed menu would hide Load history behind "View more")
+        navigation = st.navigation({"Dashboard": READ, "Evidence": evidence, "About": about},
+                                   position="hidden" if presenting else "sidebar", expanded=True)
         cache.require_data()
         cache.refresh_version()
         preview.check(identity)  # a pending run's author or reviewer may preview it on every page

@@ -46,15 +46,15 @@ UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 # Papua New Guinea has one treaty record and no observation of any recommendation in the
 # reference data: its profile says so until the load below is published.
 CODE = "PNG"
-NO_OBSERVATIONS = "No observations for this participant in this period yet."
+NO_OBSERVATIONS = "no national recommendation has a current status"
 CSV = (
     "participant,indicator,date,value,source,note\n"
-    "PNG,R1.1,2019,1,PNG stewardship test report 2019,focal point designated\n"
+    "PNG,R1.1,2025,1,PNG stewardship test report 2025,focal point designated\n"
 )
 FILE_NAME = "png_focal_point.csv"
 OWN_CSV = (
     "participant,indicator,date,value,source,note\n"
-    "PNG,R2.1,2020,2,PNG stewardship test report 2020,awareness events\n"
+    "PNG,R2.1,2025,2,PNG stewardship test report 2025,awareness events\n"
 )
 OWN_FILE_NAME = "png_awareness.csv"
 

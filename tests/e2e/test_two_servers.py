@@ -42,11 +42,11 @@ NAV = '[data-testid="stSidebarNav"]'
 MAIN = '[data-testid="stMain"]'
 # Papua New Guinea has no observation of any recommendation in the reference data.
 CODE = "PNG"
-NO_OBSERVATIONS = "No observations for this participant in this period yet."
+NO_OBSERVATIONS = "no national recommendation has a current status"
 FILE_NAME = "png_two_servers.csv"
 CSV = (
     "participant,indicator,date,value,source,note\n"
-    "PNG,R1.1,2019,1,PNG two-server test report 2019,focal point designated\n"
+    "PNG,R1.1,2025,1,PNG two-server test report 2025,focal point designated\n"
 )
 # What the test process may carry that would change the roles or the review rule.
 DROPPED = ("RTOP_REVIEW", "RTOP_REQUIRE_LOGIN", "RTOP_DATABASE_URL")
