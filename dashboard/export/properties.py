@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from dashboard.charts import SAMPLE_TEXT
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.export.pack import PUBLISHER, Pack
+from dashboard.export.words import day_text
 
 MAX_PROPERTY = 255  # characters in a core property (the format's limit, as python-pptx keeps)
 THUMBNAIL = (256, 144)  # 16:9, as the slides
@@ -81,7 +82,7 @@ def thumbnail(pack: Pack) -> bytes:
         y += 19
     draw.text(
         (16, y + 6),
-        f"Briefing pack · {pack.created}",
+        f"Briefing pack · {day_text(pack.created)}",
         fill=(68, 68, 68),
         font=_font(11, bold=False),
     )
