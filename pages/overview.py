@@ -59,6 +59,10 @@ with right:
         st.markdown("\n".join(f"- {why.md_escape(line)}" for line in lines))
     else:
         st.info("No regional recommendations in this selection.")
+    st.subheader(f"Treaty commitments, {filters.to_year}")
+    parties = cache.compute(overview.treaty_lines, filters=filters, year=filters.to_year)
+    st.markdown("\n".join(f"- {why.md_escape(line)}" for line in parties) or "No States in this selection.")
+    st.caption("Of the selected States; a track of its own (the tracker has each participant's).")
     st.subheader("Latest events")
     events = cache.compute(overview.latest_events, filters=filters)
     if events.empty:

@@ -38,6 +38,13 @@ if regional:
                         format_func=lambda c: f"{c} {dict(zip(track['code'], track['name']))[c]}")
     why.why_panel(ds=ds, participant="ARF", recommendation=pick, year=year, key="regional")
 
+st.subheader(f"Treaty commitments, {year}")
+st.caption("A track of its own: treaty status scores none of the twelve recommendations, but it is the one "
+           "commitment on record for nearly every participant (Methodology).")
+treaties = cache.compute(tracker.treaty_track, filters=filters, year=year)
+widgets.status_table(widgets.treaty_grid(treaties), key="treaty_track", title=f"Treaty commitments, {year}",
+                     columns={c: c for c in widgets.treaty_grid(treaties).columns}, height=360)
+
 st.subheader("Why this status? The evidence behind a cell")
 clicked = widgets.clicked_cell(event)
 names = widgets.names(ds)

@@ -141,6 +141,15 @@ def summary_caption(data: pd.DataFrame | None, *, title: str, what: str = "Chart
     st.caption(f"{what} summary: {summarise(data, title=title)}")
 
 
+def treaty_grid(track: pd.DataFrame) -> pd.DataFrame:
+    """The treaty track as a table: a row per participant, a column per treaty."""
+    if track.empty:
+        return pd.DataFrame(columns=["Participant"])
+    grid = track.pivot(index="name", columns="treaty_name", values="text")
+    order = list(dict.fromkeys(track["name"]))
+    return grid.reindex(order).reset_index().rename(columns={"name": "Participant"})
+
+
 def no_status_note(national: pd.DataFrame, *, evidence: int, year: int) -> str:
     """What a profile says when none of its national recommendations has a current status:
     whether there is evidence at all (stale or too little), never 'no observations' above the

@@ -27,7 +27,7 @@ from dashboard.views.common import (
 )
 from dashboard.views.dataset import Dataset
 from dashboard.views.timeline import timeline_events
-from dashboard.views.tracker import regional_track, tracker_matrix
+from dashboard.views.tracker import regional_track, tracker_matrix, treaty_summary, treaty_track
 
 
 @dataclass(frozen=True)
@@ -403,3 +403,19 @@ def regional_standing(*, ds: Dataset, filters: Filters, year: int) -> list[str]:
             track["code"], track["name"], track["status_label"], strict=True
         )
     ]
+
+
+def treaty_lines(*, ds: Dataset, filters: Filters, year: int) -> list[str]:
+    """One line per treaty: 'Genocide Convention: 21 parties, 5 not a party (of 26 States)'."""
+    summary = treaty_summary(treaty_track(ds=ds, filters=filters, year=year))
+    lines = []
+    for row in summary.itertuples(index=False):
+        parts = [f"{row.parties} parties"]
+        if row.signed:
+            parts.append(f"{row.signed} signed only")
+        if row.not_party:
+            parts.append(f"{row.not_party} not a party")
+        if row.no_record:
+            parts.append(f"{row.no_record} no record")
+        lines.append(f"{row.treaty_name}: {', '.join(parts)} (of {row.of} States)")
+    return lines

@@ -113,3 +113,69 @@ def regional_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+TREATY_SHORT = {2: "party", 1: "signed", 0: "not a party"}
+
+
+def treaty_track(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
+    """Participants x the four treaties at ``year``: a track of its own beside the
+    recommendations (treaty status scores none of the twelve), one short text per cell
+    ('party since 1981', 'signed 2013', 'not a party', 'not open to it' for the EU, 'no record')
+    with the status value (2, 1, 0; NaN) for ordering and counting."""
+    people = selected_participants(ds=ds, filters=filters)
+    treaties = ds.indicators[ds.indicators["code"].str.startswith("TR.")]
+    names = dict(zip(treaties["code"], treaties["name"], strict=True))
+    p = ds.indicators_at(year)
+    p = p[p["indicator_code"].isin(list(names)) & p["participant_code"].isin(people)]
+    hit = p.set_index(["participant_code", "indicator_code"])
+    info = ds.participants.set_index("code")
+    rows = []
+    for code in people:
+        organisation = str(info.loc[code, "kind"]) != "State" if "kind" in info else False
+        for treaty, name in names.items():
+            found = hit.loc[(code, treaty)] if (code, treaty) in hit.index else None
+            value = None if found is None else float(found["value"])
+            if organisation:
+                text = "not open to it"
+            elif value is None:
+                text = "no record"
+            else:
+                level = int(value)
+                since = pd.Timestamp(found["date"]).year  # type: ignore[index]
+                text = {2: f"party since {since}", 1: f"signed {since}"}.get(
+                    level, f"not a party as of {since}"
+                )
+            rows.append(
+                {
+                    "participant_code": code,
+                    "name": str(info.loc[code, "name"]),
+                    "treaty": treaty,
+                    "treaty_name": name,
+                    "value": value,
+                    "text": text,
+                    "source": "" if found is None else str(found["source"]),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["participant_code", "name", "treaty", "treaty_name", "value", "text", "source"],
+    )
+
+
+def treaty_summary(track: pd.DataFrame) -> pd.DataFrame:
+    """Per treaty: how many of the selected States are parties, signatories, not parties, or
+    have no record (the EU, not a State, apart)."""
+    if track.empty:
+        return pd.DataFrame(
+            columns=["treaty_name", "parties", "signed", "not_party", "no_record", "of"]
+        )
+    states = track[track["text"] != "not open to it"]
+    out = states.groupby("treaty_name", sort=False).agg(
+        parties=("value", lambda v: int((v == 2).sum())),
+        signed=("value", lambda v: int((v == 1).sum())),
+        not_party=("value", lambda v: int((v == 0).sum())),
+        no_record=("value", lambda v: int(v.isna().sum())),
+        of=("participant_code", "nunique"),
+    )
+    return out.reset_index()

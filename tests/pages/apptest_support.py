@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.failure import MESSAGE
+
+# The app's real entry point, and what the open_page fixture (tests/pages/conftest.py) gives.
+# Here, not in conftest.py: another test folder's conftest.py would shadow a bare
+# `from conftest import ...`.
+APP = str(Path(__file__).resolve().parents[2] / "pages" / "app.py")
+OpenPage = Callable[..., AppTest]
 
 SAMPLE = "SAMPLE DATA"
 FAILED = MESSAGE.split("{", 1)[0]  # how the entry point tells a page that failed

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from apptest_support import APP, OpenPage  # noqa: E402,F401 - shared with the test modules
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.db import make_engine, migrate
-
-APP = str(Path(__file__).resolve().parents[2] / "pages" / "app.py")
-
-OpenPage = Callable[..., AppTest]
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from apptest_support import PAGES, assert_ok, titles
-from conftest import APP, OpenPage
+from apptest_support import APP, PAGES, OpenPage, assert_ok, titles
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.db import make_engine

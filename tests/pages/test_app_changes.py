@@ -6,8 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from apptest_support import assert_ok, titles
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, titles
 
 from dashboard.core.db import make_engine
 from loaders.store import load_bytes

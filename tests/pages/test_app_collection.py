@@ -8,8 +8,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from apptest_support import assert_ok, metrics, table, titles
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, metrics, table, titles
 from test_app_auth import PASSWORD, add, can_open, sign_in
 
 from dashboard import views

@@ -6,8 +6,7 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, plotly_figures, query, table, titles, warnings
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, plotly_figures, query, table, titles, warnings
 from sqlalchemy import text
 
 from dashboard import views

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import PAGES, assert_ok, decks, plotly_figures, titles
-from conftest import OpenPage
+from apptest_support import PAGES, OpenPage, assert_ok, decks, plotly_figures, titles
 
 
 @pytest.mark.parametrize("kind", ["blank", "migrated"])

@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
-from apptest_support import assert_ok, plotly_figures, titles
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, plotly_figures, titles
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager

@@ -9,8 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from apptest_support import PAGES
-from conftest import OpenPage
+from apptest_support import PAGES, OpenPage
 
 from dashboard.ui.failure import MESSAGE
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apptest_support import (
+    OpenPage,
     assert_ok,
     banner_shown,
     figure_marked,
@@ -17,7 +18,6 @@ from apptest_support import (
     titles,
     warnings,
 )
-from conftest import OpenPage
 
 from dashboard.core.db import make_engine
 from dashboard.filters import this_year

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_support import assert_ok, table, warnings
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, table, warnings
 from streamlit.testing.v1 import AppTest
 from test_app_auth import add, sign_in
 

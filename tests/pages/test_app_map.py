@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apptest_support import (
+    OpenPage,
     assert_ok,
     decks,
     query,
@@ -16,7 +17,6 @@ from apptest_support import (
     titles,
     warnings,
 )
-from conftest import OpenPage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import this_year

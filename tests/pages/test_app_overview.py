@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, decks, metrics, plotly_figures
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, decks, metrics, plotly_figures
 
 from dashboard import views
 from dashboard.core.config import DATA_DIR

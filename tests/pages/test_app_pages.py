@@ -10,6 +10,7 @@ import pytest
 from apptest_support import (
     DATA_PAGES,
     PAGES,
+    OpenPage,
     assert_ok,
     banner_shown,
     deck_marked,
@@ -22,7 +23,6 @@ from apptest_support import (
     table,
     titles,
 )
-from conftest import OpenPage
 
 from dashboard.core.db import make_engine
 from dashboard.core.inputs import counts

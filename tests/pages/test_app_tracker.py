@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from apptest_support import (
+    OpenPage,
     assert_ok,
     heatmap_cells,
     heatmap_labels,
@@ -14,7 +15,6 @@ from apptest_support import (
     run_with_widget_value,
     table,
 )
-from conftest import OpenPage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.config import DATA_DIR

@@ -6,8 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
-from apptest_support import assert_ok, table, titles
-from conftest import OpenPage
+from apptest_support import OpenPage, assert_ok, table, titles
 
 from dashboard.core.config import DATA_DIR
 
