@@ -153,3 +153,22 @@ def test_participant_without_evidence_and_regional_only(
     assert_ok(at)
     assert "No national recommendations in this selection." in [i.value for i in at.info]
     assert list(table(at, "Item", "Kind")["Item"])[:2] == ["R4", "R5"]
+
+
+def test_treaty_commitments_are_a_track_of_their_own(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    """Issue 17: every State has a record for each of the four treaties (party, signed, or not
+    a party as of a date), the EU says it is not open to it, and the Overview counts them."""
+    at = open_page(sqlite_reference_path, "recommendations.py")
+    assert_ok(at)
+    grid = table(at, "Participant", "Genocide Convention", "Arms Trade Treaty").set_index("Participant")
+    assert len(grid) == 27
+    assert grid.loc["Viet Nam", "Genocide Convention"] == "party since 1981"
+    assert set(grid.loc["European Union"]) == {"not open to it"}
+    states = grid.drop(index="European Union")
+    assert not (states == "no record").any().any()  # every State, every treaty, on record
+    assert all(t.split(" ")[0] in ("party", "signed", "not") for t in states.to_numpy().ravel())
+    overview = open_page(sqlite_reference_path)
+    said = " ".join(m.value for m in overview.markdown)
+    assert "Genocide Convention: 21 parties, 5 not a party (of 26 States)" in said
