@@ -79,6 +79,12 @@ else:
         "date": "Date", "recommendation": "Rec.", "indicator": "Indicator", "indicator_name": "Measures",
         "value": "Value", "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
 
+st.subheader("Ask for newer evidence")
+st.caption(f"A questionnaire for {names[code]}'s focal point or a research institute: every indicator, what is "
+           "recorded now, and the columns to fill; the answer loads on the Load data page (the Gaps page lists "
+           "what is missing).")
+downloads.questionnaire_button(ds=ds, owner=code, year=year, key="profile")
+
 st.subheader("Briefing pack")
 st.caption(f"A pack for {names[code]} under the current filters: key figures, map, tracker, pillar "
            "coverage, events, scorecard, evidence, methodology and sources.")
