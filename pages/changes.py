@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.ui import cache, downloads, state, widgets
 from dashboard.views import changes
+from dashboard.views import happened as happened_view
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -32,20 +33,40 @@ else:
                                 max_value=today, key="changes_date")
 state.sync_param("since", since.isoformat())
 
+happened = cache.compute(happened_view.happened_since, filters=filters, since=since)
+st.header(f"What happened since {since:%d %b %Y}")
+st.caption(f"By the evidence's own dates: each status then, on the evidence dated up to {since:%d %b %Y}, "
+           f"against its status now ({happened.year}), for the cells with evidence dated since. A status "
+           "that only aged (a record past its age limit) is not an event.")
+if happened.statuses.empty:
+    st.info("No status moved on evidence dated since then in this selection.")
+else:
+    widgets.status_table(happened.statuses, key="happened_statuses", title=f"What happened since {since}",
+                         columns={"name": "Participant", "recommendation": "Recommendation", "then": "Then",
+                                  "now": "Now", "direction": "Change", "evidence": "Evidence dated since"})
+if not happened.evidence.empty:
+    st.markdown(f"**Evidence dated since {since:%d %b %Y}** ({len(happened.evidence)} records)")
+    widgets.status_table(happened.evidence, key="happened_evidence", height=280,
+                         title=f"Evidence dated since {since}",
+                         columns={"date": "Dated", "name": "Participant", "indicator_name": "Indicator",
+                                  "value": "Value", "source": "Source"})
+
 found = cache.compute(changes.changes_for, filters=filters, since=since)
-st.markdown(f"**{changes.summary_sentence(found)}** Statuses are for {found.year} (the period's "
-            "last year) on the evidence as it stood then and as it stands now; documented data only"
+st.header(f"New in our records since {since:%d %b %Y}")
+st.markdown(f"**{changes.summary_sentence(found)}** What was loaded, published or undone since then, "
+            "whatever the evidence's own dates (the load history): statuses for "
+            f"{found.year} on the evidence as it stood then and as it stands now; documented data only"
             + (", and the synthetic sample." if filters.sample else "."))
 s = found.summary
 cols = st.columns(5)
-cols[0].metric("Status changes", s["statuses changed"])
+cols[0].metric("Status changes (records)", s["statuses changed"])
 cols[1].metric("Up / new", s["up"])
 cols[2].metric("Down / lost", s["down"])
 cols[3].metric("Evidence added · changed · removed",
                f"{s['evidence added']} · {s['evidence changed']} · {s['evidence removed']}")
 cols[4].metric("Events", s["events"])
 
-st.header("Status changes")
+st.subheader("Statuses moved by new records")
 if found.statuses.empty:
     st.info("No status changed in this selection since then.")
 else:
@@ -53,7 +74,7 @@ else:
                          columns={"name": "Participant", "recommendation": "Rec.", "before": "Then",
                                   "after": "Now", "direction": "Change", "evidence": "Evidence that moved it",
                                   "loads": "Load runs"})
-st.header("New and changed evidence")
+st.subheader("Evidence added, changed or removed")
 if found.evidence.empty:
     st.info("No observation or assessment was added, changed or removed since then.")
 else:
@@ -61,7 +82,7 @@ else:
                          height=320, columns={"when": "Recorded", "change": "Change", "participant": "Participant",
                                               "code": "Indicator", "date": "Dated", "before": "Before",
                                               "after": "After", "load": "Load run", "by": "By"})
-st.header("Events since then")
+st.subheader("Events since then")
 if found.events.empty:
     st.info("No event dated or recorded since then in this selection.")
 else:

@@ -282,3 +282,22 @@ def test_the_regions_status_per_recommendation_is_the_trackers_cells_summed_up(
         assert row.with_data == len(cells)
         enough = len(cells) > 0 and len(cells) >= scoring.MIN_DATA_SHARE * people
         assert pd.isna(row.status) if not enough else row.status == float(cells.median())
+
+
+def test_what_happened_is_by_the_evidences_own_dates(ds: views.Dataset) -> None:
+    """Issue 19 item 2: since 2020, Australia's R1 has not changed (its 2021 record keeps it at
+    Substantial progress), whatever was loaded when; a status whose newer evidence has aged is
+    said to have lapsed, never to have fallen."""
+    import datetime as dt
+
+    from dashboard.views.happened import happened_since
+
+    found = happened_since(ds=ds, filters=Filters(), since=dt.date(2020, 1, 1))
+    rows = found.statuses
+    assert not len(rows[(rows["participant"] == "AUS") & rows["recommendation"].str.startswith("R1 ")])
+    assert not rows["direction"].eq("status lost").any()  # a lost status is said to have lapsed
+    lapsed = rows[rows["direction"].str.startswith("lapsed")]
+    assert len(lapsed) and set(lapsed["now"].str[0]) <= {"–", "◌", "◷"}  # no current status
+    assert (found.evidence["date"] > "2020-01-01").all() and len(found.evidence) > 50
+    canada = rows[(rows["participant"] == "CAN") & rows["recommendation"].str.startswith("R6")]
+    assert list(canada["direction"]) == ["new status"]  # exercises since 2022
