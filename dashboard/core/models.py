@@ -262,6 +262,24 @@ class AppUser(SQLModel, table=True):
     participants: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+class SignInAttempt(SQLModel, table=True):
+    """One sign-in with a local password: who (user name as typed, lower-cased), from where (the
+    browser's address as the server saw it), when, and whether it succeeded. Read by every app
+    process to slow down guessing (dashboard.core.roles.sign_in_wait); listed for admins."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_user_at", "username", "at"),
+        Index("ix_sign_in_attempt_client_at", "client", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    client: str = Field(default="", max_length=64)
+    at: dt.datetime
+    ok: bool
+
+
 class CollectionRound(SQLModel, table=True):
     """A collection round: evidence asked of every participant by a due date (issue 18)."""
 
