@@ -34,6 +34,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.presentation import DEFAULT_VIEWS  # noqa: E402
+
 OUT = ROOT / "test-artifacts" / "screens"
 CHROMIUM = os.environ.get("RTOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -63,7 +67,7 @@ PAGES = (
     ("signin", "signin"),
 )
 PRESENT = "?present=1"
-PRESENT_VIEWS = 6  # DEFAULT_VIEWS in dashboard/presentation.py
+PRESENT_VIEWS = DEFAULT_VIEWS.split("|")  # "" is the Overview
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 60_000
 DEBIAN = {  # command or file -> the Debian package that brings it
@@ -176,20 +180,13 @@ def shoot_app(url: str, written: list[Path]) -> None:
                     print(f"  {target.relative_to(ROOT)}", flush=True)
                 folder = OUT / f"present-{size}"
                 folder.mkdir(parents=True, exist_ok=True)
-                page.goto(f"{url}/{PRESENT}", wait_until="domcontentloaded")
-                for n in range(1, PRESENT_VIEWS + 1):
+                for n, view in enumerate(PRESENT_VIEWS, start=1):  # each view by its own link
+                    page.goto(f"{url}/{view}{PRESENT}", wait_until="domcontentloaded")
                     _settle(page)
-                    view = page.url.split("/")[-1].split("?")[0] or "overview"
-                    target = folder / f"{n}-{view}.png"
+                    target = folder / f"{n}-{view or 'overview'}.png"
                     page.screenshot(path=str(target))  # the screen, as the room sees it
                     written.append(target)
                     print(f"  {target.relative_to(ROOT)}", flush=True)
-                    if n < PRESENT_VIEWS:  # the next view is another page (its own path)
-                        before = page.evaluate("() => location.pathname")
-                        page.keyboard.press("ArrowRight")
-                        page.wait_for_function(
-                            "(p) => location.pathname !== p", arg=before, timeout=TIMEOUT_MS
-                        )
                 context.close()
         finally:
             browser.close()
