@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "pages" / "app.py"
+SERVER_SCRIPT = Path(__file__).resolve().parent / "ui" / "server.py"  # the st.App around it
 DESCRIPTION = (
     "RtoP Monitor: load progress indicators, explain a status, export data and briefing packs, "
     "serve the dashboard (database: RTOP_DATABASE_URL, default a SQLite file under var/)."
@@ -141,12 +142,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "rtop") -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """`serve`: `streamlit run pages/app.py` in this process, warming up as it starts
+    """`serve`: `streamlit run dashboard/ui/server.py` (pages/app.py as an st.App with our routes
+    and middleware) in this process, warming up as it starts
     (dashboard/ui/warm.py). Blocks until the server stops."""
     from dashboard.ui import warm
 
     warm.serve(
-        script=APP_SCRIPT,
+        script=SERVER_SCRIPT,
         port=args.port,
         address=args.address,
         options=[o for o in args.streamlit_options if o != "--"],

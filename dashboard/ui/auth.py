@@ -27,6 +27,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from dashboard.core import roles
 from dashboard.core.config import get_settings
+from dashboard.serving import uploads
 from dashboard.ui.cache import engine
 
 LOCAL_KEY = "_auth_local_user"  # holds a LocalSignIn, which no browser message can make
@@ -193,7 +194,31 @@ def open_install_elsewhere() -> bool:
 
 
 def current_identity() -> Identity:
-    """The identity of this session now (read afresh: roles can change between runs)."""
+    """The identity of this session now (read afresh: roles can change between runs), and
+    with it whether this session may upload files (dashboard/serving/uploads.py: the server
+    refuses uploads from a session whose last run found a viewer or guest)."""
+    identity = _identity()
+    record_upload_right(identity)
+    return identity
+
+
+def may_upload(identity: Identity) -> bool:
+    """True when this identity may send files to the server: an editor or above (Load data),
+    or a contributor (Submit evidence). Viewers and guests may not."""
+    return roles.allows(role=identity.role, needed="contributor")
+
+
+def record_upload_right(identity: Identity) -> None:
+    """Tell the upload guard what this session may do (by its id, on the server only)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        uploads.RIGHTS.record(session_id=ctx.session_id, may_upload=may_upload(identity))
+
+
+def _identity() -> Identity:
+    """Who this session is: the identity provider's user, a local account, or a guest."""
     claims = _oidc_user()
     if claims is not None:
         email = str(claims.get("email") or "")

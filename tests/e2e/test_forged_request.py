@@ -484,10 +484,10 @@ def _forgeries(app: App, db: Path, t: Targets) -> None:
     assert _counts(db) == counts
     assert _dump(db) == before, "a forged request by a viewer or a guest wrote to the database"
     assert _tracebacks(app.log.read_text(errors="replace")) == [], app.log_tail()
-    # Streamlit stores an uploaded file for any live session without asking the app (it is
-    # only read when the page's uploader asks for it): the refusal above is the app's.
+    # The upload itself is refused too: the server takes files only from sessions that may
+    # load (dashboard/serving/uploads.py; tests/e2e/test_upload_guard.py).
     uploads = {s.upload_status for s in refused + refused_guest if s.upload_status is not None}
-    assert uploads == {204}, uploads
+    assert uploads == {403}, uploads
 
     # The key that holds a local sign-in is no widget: a widget state of that name does not
     # sign anyone in (the key holds a LocalSignIn, which no browser message can make). For a
@@ -502,7 +502,7 @@ def _forgeries(app: App, db: Path, t: Targets) -> None:
             else:
                 forger.rerun()
             status, uploaded = forger.upload(data)
-            assert status == 204, status
+            assert status == 403, status  # the guard; the app refuses the rerun below too
             answer = forger.rerun(
                 page_hash=t.upload_page,
                 widgets=[
