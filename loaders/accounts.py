@@ -34,6 +34,7 @@ from loaders.runs import now
 
 __all__ = [
     "add_user",
+    "record_sign_in",
     "allows",
     "any_accounts",
     "list_users",
@@ -260,3 +261,15 @@ def verify_password(*, engine: Engine, username: str, password: str) -> models.A
             )
             session.commit()
     return user
+
+
+def record_sign_in(*, engine: Engine, username: str, client: str, ok: bool) -> None:
+    """Keep one sign-in attempt (the user name as typed, lower-cased and cut to 64 characters;
+    the client's address): the throttle every app process reads, and the failures admins list."""
+    with Session(engine) as session:
+        session.add(
+            models.SignInAttempt(
+                username=username.strip().lower()[:64], client=client[:64], at=now(), ok=ok
+            )
+        )
+        session.commit()

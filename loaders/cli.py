@@ -7,6 +7,7 @@ also what `python -m loaders` runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -222,6 +223,9 @@ def add_users_command(sub: Any) -> None:
     sr = how.add_parser("set-role", help="change an account's role")
     sr.add_argument("username")
     sr.add_argument("role", choices=ROLES)
+    fs = how.add_parser("failed-sign-ins", help="failed sign-ins: when, what user name, from where")
+    fs.add_argument("--since", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    fs.add_argument("--json", action="store_true")
     sc = how.add_parser("set-scope", help="the participants a contributor may submit for")
     sc.add_argument("username")
     sc.add_argument("participants", help="e.g. VNM,THA (ARF for the region's own)")
@@ -251,6 +255,20 @@ def users_command(args: argparse.Namespace, *, engine: Engine) -> int:
     from loaders import accounts
 
     what = args.users_command
+    if what == "failed-sign-ins":
+        from dashboard.core.roles import failed_sign_ins
+
+        since = args.since or (dt.date.today() - dt.timedelta(days=30))
+        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+        failed = failed_sign_ins(engine=engine, since=start)
+        shown = [{**f, "at": f["at"].isoformat(timespec="seconds")} for f in failed]  # type: ignore[attr-defined]
+        if args.json:
+            print(json.dumps(shown, indent=2))
+        elif shown:
+            _print_table(shown, ["at", "username", "client"])
+        else:
+            print(f"no failed sign-ins since {since.isoformat()}")
+        return 0
     if what == "set-scope":
         from loaders import collection
 

@@ -2,13 +2,21 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, writes
+from dashboard.ui import auth, widgets, writes
 
 st.title("Sign in")
 identity = auth.current_identity()
 if identity.signed_in:
     st.success(f"You are signed in as {identity.display} (role: {identity.role}).")
     st.button("Sign out", key="signin_sign_out", on_click=auth.sign_out)
+    if auth.allows(identity, "admin"):
+        st.subheader("Failed sign-ins, last 30 days")
+        failed = writes.failed_sign_ins(days=30)
+        if failed.empty:
+            st.caption("None.")
+        else:
+            widgets.status_table(failed, key="signin_failed", height=240,
+                                 columns={"at": "When (UTC)", "username": "User name tried", "client": "From"})
 else:
     if auth.login_wall(identity):
         st.info("This dashboard is open to signed-in users only.")

@@ -7,6 +7,7 @@ loaders/accounts.py; the app reads them here, as it reads everything else, from 
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from collections.abc import Iterable
 
@@ -181,31 +182,67 @@ def review_required(*, engine: Engine) -> bool:
     return any_accounts(engine=engine)
 
 
-class SignInThrottle:
-    """Refuse password checks for a user name after ``limit`` failures within ``window``
-    seconds (per process), so a password cannot be guessed at the speed of the server."""
+# Sign-in throttling (issue 20 item 4): failures are counted per (user name, client address)
+# and per client address alone, since the last success, within WINDOW; each pair waits longer
+# after every failure past the first few, and so does a client trying many user names. The
+# right password from another address is never held back by someone else's failures.
+WINDOW = dt.timedelta(minutes=30)
+PAIR_FREE, PAIR_MAX_WAIT = 3, 300.0  # free failures per user name and client; longest wait (s)
+CLIENT_FREE, CLIENT_MAX_WAIT = 10, 900.0  # free failures per client, any user name; longest wait
+ATTEMPTS = models.table(models.SignInAttempt)
 
-    def __init__(self, *, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
 
-    def _recent(self, name: str, now: float) -> list[float]:
-        kept = [t for t in self._failures.get(name, []) if now - t < self.window]
-        if kept:
-            self._failures[name] = kept
-        else:
-            self._failures.pop(name, None)
-        return kept
+def _wait(failures: list[dt.datetime], *, free: int, cap: float, now: dt.datetime) -> float:
+    """Seconds still to wait: none for the first ``free`` failures, then 1, 2, 4 … seconds
+    (at most ``cap``) after the latest one."""
+    if len(failures) < free:
+        return 0.0
+    delay = min(2.0 ** (len(failures) - free), cap)
+    return max(0.0, delay - (now - max(failures)).total_seconds())
 
-    def blocked(self, *, username: str, now: float) -> bool:
-        """True while this user name has had too many recent failures."""
-        return len(self._recent(username.strip().lower(), now)) >= self.limit
 
-    def failed(self, *, username: str, now: float) -> None:
-        """Count one failed sign-in."""
-        name = username.strip().lower()
-        self._failures[name] = [*self._recent(name, now), now]
+def _failures_since_success(rows: list[tuple[dt.datetime, bool]]) -> list[dt.datetime]:
+    last_ok = max((at for at, ok in rows if ok), default=None)
+    return [at for at, ok in rows if not ok and (last_ok is None or at > last_ok)]
 
-    def succeeded(self, *, username: str) -> None:
-        """Forget the failures of a user name that signed in."""
-        self._failures.pop(username.strip().lower(), None)
+
+def sign_in_wait(*, engine: Engine, username: str, client: str, now: dt.datetime) -> float:
+    """Seconds before this user name may be tried again from this client (0: go ahead)."""
+    since = now - WINDOW
+    name = username.strip().lower()
+    try:
+        with Session(engine) as session:
+            pair = session.execute(
+                select(ATTEMPTS.c.at, ATTEMPTS.c.ok).where(
+                    ATTEMPTS.c.username == name, ATTEMPTS.c.client == client,
+                    ATTEMPTS.c.at >= since,
+                )
+            ).all()  # fmt: skip
+            spread = session.execute(
+                select(ATTEMPTS.c.at, ATTEMPTS.c.ok).where(
+                    ATTEMPTS.c.client == client, ATTEMPTS.c.at >= since
+                )
+            ).all()
+    except SQLAlchemyError:
+        return 0.0  # a database without the table: nothing recorded, nothing to wait for
+    stamp = [(_utc(at), bool(ok)) for at, ok in pair]
+    by_client = [(_utc(at), bool(ok)) for at, ok in spread]
+    return max(
+        _wait(_failures_since_success(stamp), free=PAIR_FREE, cap=PAIR_MAX_WAIT, now=now),
+        _wait(_failures_since_success(by_client), free=CLIENT_FREE, cap=CLIENT_MAX_WAIT, now=now),
+    )
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def failed_sign_ins(*, engine: Engine, since: dt.datetime) -> list[dict[str, object]]:
+    """Failed sign-ins since a time, newest first (what an admin reads)."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(ATTEMPTS.c.at, ATTEMPTS.c.username, ATTEMPTS.c.client)
+            .where(ATTEMPTS.c.ok.is_(False), ATTEMPTS.c.at >= since)
+            .order_by(ATTEMPTS.c.at.desc())
+        ).all()
+    return [{"at": _utc(at), "username": u, "client": c} for at, u, c in rows]

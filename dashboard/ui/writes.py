@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import re
-import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,11 +19,10 @@ from sqlmodel import Session
 from dashboard.core import models, roles
 from dashboard.core import questionnaire as q
 from dashboard.core.config import get_settings
-from dashboard.core.roles import SignInThrottle
 from dashboard.ui import auth
 from dashboard.ui.cache import engine, refresh_version
 from loaders import collection
-from loaders.accounts import review_required, verify_password
+from loaders.accounts import record_sign_in, review_required, verify_password
 from loaders.errors import LoaderError, Rejected
 from loaders.history import undo
 from loaders.names import display_name
@@ -181,24 +179,31 @@ def load_file(*, data: bytes, name: str, kind: str, dry_run: bool) -> LoadOutcom
     )
 
 
-THROTTLE = SignInThrottle()  # per server process
-
-
 def sign_in(*, username: str, password: str) -> str | None:
     """Check a local account's password (the loaders may rehash it); keep the identity in this
-    session. None when signed in, else the message to show (the same for every failure)."""
+    session. None when signed in, else the message to show (the same for every wrong user name
+    or password). Guessing is slowed down per user name and client address together, in the
+    database every app process reads: someone else's failures never hold back the right
+    password from another address. Every attempt is recorded; admins can list the failures."""
     if not username.strip() or not password:
         return "Enter your user name and password."
-    if THROTTLE.blocked(username=username, now=time.monotonic()):
-        return "Too many failed sign-ins for this user name: try again in a few minutes."
+    where = auth.connection()
+    client = "this machine" if where.in_process else roles.plain_address(where.peer or "unknown")
+    wait = roles.sign_in_wait(
+        engine=engine(), username=username, client=client, now=dt.datetime.now(dt.UTC)
+    )
+    if wait > 0:
+        return f"Too many failed sign-ins from here: try again in {max(1, round(wait))} seconds."
     try:
         user = verify_password(engine=engine(), username=username, password=password)
     except SQLAlchemyError:
         return "The accounts cannot be read: is the database initialised (`make db`)?"
+    try:
+        record_sign_in(engine=engine(), username=username, client=client, ok=user is not None)
+    except SQLAlchemyError:
+        pass  # a read-only database: the sign-in itself still works
     if user is None:
-        THROTTLE.failed(username=username, now=time.monotonic())
         return "Unknown user name or wrong password."
-    THROTTLE.succeeded(username=username)
     auth.remember_local(username=user.username)
     return None
 
@@ -346,3 +351,14 @@ def save_contact(*, participant: str, name: str, email: str) -> LoadOutcome:
     except LoaderError as exc:
         return LoadOutcome(ok=False, message=str(exc))
     return LoadOutcome(ok=True, message=f"Focal contact of {participant} saved.")
+
+
+def failed_sign_ins(*, days: int) -> pd.DataFrame:
+    """Failed sign-ins of the last ``days`` days, newest first (admins only; empty otherwise)."""
+    if not auth.allows(auth.current_identity(), "admin"):
+        return pd.DataFrame(columns=["at", "username", "client"])
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    rows = roles.failed_sign_ins(engine=engine(), since=since)
+    frame = pd.DataFrame(rows, columns=["at", "username", "client"])
+    frame["at"] = frame["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S"))
+    return frame

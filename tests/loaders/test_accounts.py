@@ -325,16 +325,40 @@ def test_plain_address() -> None:
     assert roles.plain_address("not an address") == "not an address"
 
 
-def test_sign_in_throttle() -> None:
-    throttle = roles.SignInThrottle(limit=3, window=60.0)
-    for t in (0.0, 1.0):
-        throttle.failed(username="Ann", now=t)
-    assert not throttle.blocked(username="ann", now=2.0)
-    throttle.failed(username="ann ", now=2.0)
-    assert throttle.blocked(username="ANN", now=3.0)
-    assert not throttle.blocked(username="bob", now=3.0)  # per user name
-    assert not throttle.blocked(username="ann", now=60.5)  # the first failure has aged out
-    throttle.failed(username="ann", now=60.6)  # with the failures at 1.0 and 2.0: three
-    assert throttle.blocked(username="ann", now=60.7)
-    throttle.succeeded(username="ann")
-    assert not throttle.blocked(username="ann", now=60.7)
+def test_sign_in_waits_grow_per_user_and_client_and_never_lock_out_another_address(
+    schema_engine: Engine,
+) -> None:
+    """Issue 20 item 4: failures slow down the same user name from the same client (1, 2, 4 …
+    seconds after the first few), and a client trying many user names; the right password from
+    another address is never held back, and the counters live in the database."""
+    import datetime as dt
+
+    from dashboard.core.roles import CLIENT_FREE, PAIR_FREE
+
+    t0 = dt.datetime.now(dt.UTC)
+
+    def wait(user: str, client: str, at: dt.datetime) -> float:
+        return roles.sign_in_wait(engine=schema_engine, username=user, client=client, now=at)
+
+    for _ in range(PAIR_FREE - 1):
+        accounts.record_sign_in(engine=schema_engine, username="Ann", client="10.0.0.9", ok=False)
+    assert wait("ann", "10.0.0.9", t0) == 0.0  # the first few are free
+    accounts.record_sign_in(engine=schema_engine, username="ann", client="10.0.0.9", ok=False)
+    first = wait("ANN ", "10.0.0.9", dt.datetime.now(dt.UTC))
+    assert 0 < first <= 1.0
+    accounts.record_sign_in(engine=schema_engine, username="ann", client="10.0.0.9", ok=False)
+    assert 1.0 < wait("ann", "10.0.0.9", dt.datetime.now(dt.UTC)) <= 2.0  # it grows
+    assert wait("ann", "127.0.0.1", dt.datetime.now(dt.UTC)) == 0.0  # not for another address
+    assert wait("ann", "10.0.0.9", dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)) == 0.0
+    accounts.record_sign_in(engine=schema_engine, username="ann", client="10.0.0.9", ok=True)
+    assert wait("ann", "10.0.0.9", dt.datetime.now(dt.UTC)) == 0.0  # a success starts afresh
+    # one password tried across many user names from one client
+    for i in range(CLIENT_FREE + 2):
+        accounts.record_sign_in(engine=schema_engine, username=f"user{i}", client="10.0.0.7", ok=False)
+    assert wait("someone-new", "10.0.0.7", dt.datetime.now(dt.UTC)) > 0
+    assert wait("someone-new", "10.0.0.8", dt.datetime.now(dt.UTC)) == 0.0
+    failed = roles.failed_sign_ins(engine=schema_engine, since=t0 - dt.timedelta(minutes=1))
+    assert len(failed) == PAIR_FREE + 1 + CLIENT_FREE + 2
+    assert {f["client"] for f in failed} == {"10.0.0.9", "10.0.0.7"}
+
+
