@@ -142,3 +142,77 @@ def _visit_from(there: OtherHost, port: int) -> dict[str, Any]:
         return worker.submit(
             _what_a_browser_sees, str(there.chromium), f"http://{there.host_address}:{port}"
         ).result()
+
+
+def _sign_in_attempts(
+    chromium_path: str, url: str, *, username: str, passwords: list[str]
+) -> list[str]:
+    """Sign in through the form once per password, as a person would; what the page said each
+    time (an error, or the signed-in line)."""
+    from playwright.sync_api import sync_playwright
+
+    said: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{url}/signin", wait_until="domcontentloaded")
+            page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+            for password in passwords:
+                page.get_by_label("User name").fill(username)
+                page.get_by_label("Password", exact=True).fill(password)
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_selector(
+                    '[data-testid="stAlertContentError"], [data-testid="stAlertContentSuccess"]',
+                    timeout=RENDER_TIMEOUT_MS,
+                )
+                page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+                alert = page.locator(
+                    '[data-testid="stAlertContentError"], [data-testid="stAlertContentSuccess"]'
+                ).last
+                said.append(alert.inner_text())
+            return said
+        finally:
+            browser.close()
+
+
+def test_guessing_from_another_machine_never_locks_out_the_admin(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 20 item 4: a stranger on the network tries the admin's name with wrong passwords
+    until the server makes them wait; the admin, on this machine, signs in at once."""
+    from dashboard.core.db import make_engine
+    from loaders import accounts
+
+    need("Playwright (pip install playwright)", HAVE_PLAYWRIGHT)
+    need(f"Chromium at {CHROMIUM} (apt-get install chromium)", Path(CHROMIUM).exists())
+    db = tmp_path / "accounts.sqlite"
+    shutil.copy(template_dir / "reference.sqlite", db)
+    engine = make_engine(url=f"sqlite:///{db}")
+    accounts.add_user(engine=engine, username="ann", role="admin", password="ann's long password")
+    engine.dispose()
+    port = _free_port()
+    log = tmp_path / "server.log"
+    with (
+        other_host(workdir=tmp_path) as there,
+        _server(STARTS["rtop serve --address 0.0.0.0"](port), db=db, log=log),
+    ):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            guessed = worker.submit(
+                _sign_in_attempts, str(there.chromium), f"http://{there.host_address}:{port}",
+                username="ann", passwords=[f"guess {i}" for i in range(6)],
+            ).result()  # fmt: skip
+            admin = worker.submit(
+                _sign_in_attempts, CHROMIUM, f"http://127.0.0.1:{port}",
+                username="ann", passwords=["ann's long password"],
+            ).result()  # fmt: skip
+    assert guessed[0] == "Unknown user name or wrong password."
+    assert any(s.startswith("Too many failed sign-ins from here: try again in") for s in guessed)
+    assert admin == ["You are signed in as ann (role: admin)."]
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        clients = {c for (c,) in conn.execute("SELECT client FROM sign_in_attempt WHERE ok = 0")}
+    assert clients == {there.address}  # recorded with where they came from
