@@ -192,6 +192,7 @@ def test_every_evidence_row_cites_a_source_with_a_link_or_seed_a_read_date_and_p
         for number, row in enumerate(_csv(path), start=2):
             where = f"{path.name}:{number}"
             assert row["source_url"].startswith("http"), where
+            assert row["source_title"].strip() and row["excerpt"].strip(), where
             assert row["accessed"] and row["precision"] in ("day", "month", "year"), where
             assert date_formats[len(row["date"])] == row["precision"], where
 
