@@ -64,6 +64,7 @@ def build_pack(
         step(0.3, "Pillar coverage")
         out.append(region.pillar_chart(ctx, matrix=matrix))
         out.append(slides.recent_events(ctx))
+        out.append(region.collection_round(ctx))
     else:
         step(0.15, "National recommendations")
         out.append(participant_slides.scorecard(ctx))

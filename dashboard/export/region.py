@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dashboard import charts, maps, views
 from dashboard.charts.overview import standing_bars
 from dashboard.export.context import Context, chart, split_sources
-from dashboard.export.pack import Slide, source_line
+from dashboard.export.pack import Slide, Table, source_line
 from dashboard.export.participant import pillar_counts, pillar_table
 from dashboard.views.overview import regional_standing, standing_of
 
@@ -118,4 +118,31 @@ def pillar_chart(ctx: Context, *, matrix: pd.DataFrame) -> Slide:
             for r in counts.to_dict("records")
         ),
         source="Computed from the recommendation tracker's cells (sources as listed there)",
+    )
+
+
+def collection_round(ctx: Context) -> Slide | None:
+    """The open (or latest) collection round: how many participants sent nothing, submitted,
+    are in review or published, and who (no contacts: a pack travels)."""
+    from dashboard.views.gaps import collection_round as round_view  # noqa: PLC0415
+
+    found = round_view(ds=ctx.ds)
+    if found.round is None:
+        return None
+    r = found.round
+    status = found.status
+    order = ["published", "in review", "submitted", "nothing received"]
+    frame = pd.DataFrame(
+        {
+            "State": order,
+            "Participants": [int((status["state"] == s).sum()) for s in order],
+            "Who": [", ".join(status.loc[status["state"] == s, "name"]) for s in order],
+        }
+    )
+    state = "open" if r.open else f"closed {r.closed_at:%d %b %Y}"
+    return Slide(
+        title=f"Collection round: {r.name}",
+        subtitle=f"Due {r.due:%d %b %Y} · {state} · evidence asked of every participant",
+        table=Table(frame, weights=(1.6, 1.2, 7.0)),
+        notes="From the load runs since the round opened (RtoP Monitor, Gaps and collection).",
     )

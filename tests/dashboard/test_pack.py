@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -330,3 +331,35 @@ def test_pack_slide_text_is_the_same_in_both_formats(participant_pack: Pack, par
     frame = pd.concat([s.table.frame for s in participant_pack.slides if s.table is not None and "Treaty" in s.table.frame])
     for record in frame["Record"]:
         assert record in text
+
+
+def test_the_region_pack_says_where_the_collection_round_stands(
+    template_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 18: an open round's progress per participant is a slide of the region's pack
+    (who sent nothing, submitted, is in review or published), without anyone's contacts."""
+    import shutil
+
+    from dashboard.core.db import make_engine
+    from loaders import collection
+
+    path = tmp_path / "round.sqlite"
+    shutil.copy(template_dir / "reference.sqlite", path)
+    engine = make_engine(url=f"sqlite:///{path}")
+    collection.open_round(engine=engine, name="ARF ISM 2027", due=dt.date(2027, 3, 1), user="org")
+    collection.set_contact(engine=engine, participant="THA", name="Somchai", email="s@mfa.go.th",
+                           user="org")  # fmt: skip
+    collection.submit(
+        engine=engine, data=b"participant,indicator,date,value,source\nVNM,R2.1,2025,1,Src\n",
+        name="vnm.csv", user="vnmfp", scope=frozenset({"VNM"}),
+    )  # fmt: skip
+    ds = views.load_dataset(engine=engine, include_sample=False)
+    pack = briefing.build_pack(ds=ds, filters=FILTERS)
+    found = [s for s in pack.slides if s.title == "Collection round: ARF ISM 2027"]
+    assert len(found) == 1 and found[0].table is not None
+    table = found[0].table.frame.set_index("State")
+    assert table.loc["submitted", "Participants"] == 1 and table.loc["submitted", "Who"] == "Viet Nam"
+    assert table.loc["nothing received", "Participants"] == 27  # 26 others and the region
+    assert "s@mfa.go.th" not in " ".join(map(str, table.to_numpy().ravel()))
+    alone = briefing.build_pack(ds=ds, filters=FILTERS, participant="VNM")
+    assert not [s for s in alone.slides if s.title.startswith("Collection round")]
