@@ -15,7 +15,6 @@ from dashboard.export.context import (
     RECENT_EVENTS,
     Context,
     dates,
-    rec_title,
     split_sources,
 )
 from dashboard.export.pack import Slide, Table, source_line
@@ -64,41 +63,45 @@ def key_figures(ctx: Context) -> Slide:
 
 
 def what_changed(ctx: Context, *, since: dt.date) -> Slide:
-    moved = changes.changes_for(ds=ctx.ds, filters=ctx.scoped, since=since)
-    top = moved.statuses.head(12)
-    ctx.cite(split_sources(moved.events["source"]) if len(moved.events) else [])
-    sentence = changes.summary_sentence(moved)
+    """What happened since a date by the evidence's own dates (as the page leads with), and
+    in one line what was newly recorded since (the load history)."""
+    from dashboard.views.happened import happened_since  # noqa: PLC0415
+
+    happened = happened_since(ds=ctx.ds, filters=ctx.scoped, since=since)
+    recorded = changes.changes_for(ds=ctx.ds, filters=ctx.scoped, since=since)
+    top = happened.statuses.head(12)
+    ctx.cite(split_sources(happened.evidence["source"]) if len(happened.evidence) else [])
+    moved = len(happened.statuses)
+    sentence = (
+        f"By the evidence's own dates: {moved} status change(s) since {day_text(since)} "
+        f"({len(happened.evidence)} record(s) dated since); statuses then on the evidence "
+        f"dated up to {day_text(since)}, now in {happened.year}."
+    )
     table = None
     if not top.empty:
         table = Table(
             pd.DataFrame(
                 {
                     "Participant": top["name"],
-                    "Recommendation": [rec_title(ctx.ds, r) for r in top["recommendation"]],
-                    "Then": top["before"],
-                    "Now": top["after"],
+                    "Recommendation": top["recommendation"],
+                    "Then": top["then"],
+                    "Now": top["now"],
                     "Change": top["direction"],
                 }
             ),
-            weights=(2.2, 3.4, 2.4, 2.4, 1.3),
+            weights=(2.2, 3.4, 2.4, 2.4, 1.6),
         )
-    shown = (
-        f" The {len(top)} first of {len(moved.statuses)} status changes are shown."
-        if len(moved.statuses) > len(top)
-        else ""
-    )
+    shown = f" The {len(top)} first of {moved} are shown." if moved > len(top) else ""
     return Slide(
-        title=f"What changed since {day_text(since)}",
+        title=f"What happened since {day_text(since)}",
         subtitle=ctx.subtitle,
-        bullets=[sentence],
+        bullets=[sentence, f"New in our records since then: {changes.summary_sentence(recorded)}"],
         table=table,
         notes=sentence
         + shown
-        + "\nEvidence behind each change:\n"
-        + "\n".join(
-            f"- {r.name} {r.recommendation}: {r.evidence} ({r.loads})" for r in top.itertuples()
-        ),
-        source=f"Source: RtoP Monitor change history (load runs since {day_text(since)})",
+        + "\nEvidence dated since, behind each change:\n"
+        + "\n".join(f"- {r.name}, {r.recommendation}: {r.evidence}" for r in top.itertuples()),
+        source=f"Source: RtoP Monitor evidence dated since {day_text(since)}",
     )
 
 

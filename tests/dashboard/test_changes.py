@@ -109,17 +109,22 @@ def test_meetings_are_the_recorded_meeting_events(ref_engine: Engine) -> None:
     assert found["date"].is_monotonic_decreasing
 
 
-def test_the_briefing_pack_has_the_what_changed_slide(ref_engine: Engine) -> None:
-    load(ref_engine, f"KHM,R1.1,{YEAR},1,Meeting source,")
+def test_the_briefing_pack_has_the_what_happened_slide(ref_engine: Engine) -> None:
+    """The pack's slide leads, as the page does, with what happened by the evidence's own dates
+    (Cambodia's focal point, dated three days ago), and says in one line what was newly
+    recorded."""
+    dated = (TODAY - dt.timedelta(days=3)).isoformat()
+    load(ref_engine, f"KHM,R1.1,{dated},1,Meeting source,")
     backdate(ref_engine, 30)
-    load(ref_engine, f"KHM,R1.1,{YEAR},4,Meeting source,")
+    load(ref_engine, f"KHM,R1.1,{dated},4,Meeting source,")
     ds = load_dataset(engine=ref_engine, include_sample=False)
     since = TODAY - dt.timedelta(days=7)
     pack = export.briefing.build_pack(ds=ds, filters=Filters(), since=since)
-    slide = next(s for s in pack.slides if s.title.startswith("What changed"))
-    assert slide.title == f"What changed since {since.isoformat()}"
-    assert slide.table is not None and list(slide.table["Participant"]) == ["Cambodia"]
-    assert "1 status change(s)" in slide.subtitle
+    slide = next(s for s in pack.slides if s.title.startswith("What happened"))
+    assert slide.title == f"What happened since {since.day} {since:%b %Y}"
+    assert slide.table is not None and list(slide.table.frame["Participant"]) == ["Cambodia"]
+    assert slide.bullets[0].startswith("By the evidence's own dates: 1 status change(s)")
+    assert slide.bullets[1].startswith("New in our records since then:")
     data = export.briefing.to_pptx(pack)
     texts = [
         shape.text_frame.text
@@ -127,9 +132,9 @@ def test_the_briefing_pack_has_the_what_changed_slide(ref_engine: Engine) -> Non
         for shape in s.shapes
         if shape.has_text_frame
     ]
-    assert any(t.startswith("What changed since") for t in texts)
+    assert any(t.startswith("What happened since") for t in texts)
     plain = export.briefing.build_pack(ds=ds, filters=Filters())
-    assert not any(s.title.startswith("What changed") for s in plain.slides)
+    assert not any(s.title.startswith("What happened") for s in plain.slides)
 
 
 def test_a_regional_change_is_taken_back_for_the_region(ref_engine: Engine) -> None:
