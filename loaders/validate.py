@@ -414,6 +414,12 @@ def _values(
     return number, error
 
 
+# The checker's own columns as a file names them, for messages (a conflict says "value", not
+# "value_number": the person loading wrote "value").
+SHOWN_AS = {"value_number": "value", "status_number": "status", "date_value": "date",
+            "participant_code": "participant", "indicator_code": "indicator"}  # fmt: skip
+
+
 def _duplicates(issues: Issues, frame: pd.DataFrame, key: list[str], what: list[str]) -> pd.Series:
     """Flag rows with the same key but different content; return a mask of exact repeats."""
     repeated = frame.duplicated(key, keep=False)
@@ -434,11 +440,11 @@ def _duplicates(issues: Issues, frame: pd.DataFrame, key: list[str], what: list[
     issues.add_rows(
         frame,
         conflict,
-        what[0],
+        SHOWN_AS.get(what[0], what[0]),
         "conflicts with row "
         + first_row[conflict[part.index]].astype(str)
-        + ": same key, different "
-        + "/".join(what),
+        + ": same participant, indicator, date and source, different "
+        + "/".join(SHOWN_AS.get(w, w) for w in what),
     )
     return frame.duplicated(key + what, keep="first")
 

@@ -375,7 +375,8 @@ def test_texts_longer_than_their_columns(ref_engine: Engine) -> None:
 def test_sources_differing_only_in_case(ref_engine: Engine) -> None:
     conflict = csv_bytes(HEADER, "VNM,R1.1,2019,2,Case Report,", "VNM,R1.1,2019,3,case report,")
     assert refused(ref_engine, conflict) == [
-        f"bad.csv:{n}: value_number: conflicts with row 2: same key, different value_number/status_number"
+        f"bad.csv:{n}: value: conflicts with row 2: same participant, indicator, date and source, "
+        "different value/status"
         for n in (2, 3)
     ]
     same = csv_bytes(HEADER, "VNM,R1.1,2019,2,Case Report,", "VNM,R1.1,2019,2,CASE REPORT,")

@@ -306,7 +306,7 @@ def test_conflicting_duplicates_in_one_file(ref_engine: Engine) -> None:
     problems = rejected(
         ref_engine, csv_bytes(HEADER, "VNM,R1.1,2019,2,src,", "Viet Nam,R1.1,2019,3,src,")
     )
-    assert "bad.csv:3: value_number: conflicts with row 2" in problems[-1]
+    assert "bad.csv:3: value: conflicts with row 2" in problems[-1]
 
 
 def test_exact_duplicates_counted_once(ref_engine: Engine) -> None:
