@@ -1,5 +1,9 @@
-"""Streamlit caches: the engine, the data version, the Dataset, view results and figures.
+"""The pages' caches: the engine, the data version, the Dataset, view results and figures.
 
+The engine and the Dataset of a data version come from the core's store
+(dashboard/core/store.py), which the data routes (dashboard/api) read too: this module is the
+pages' thin adapter over it, reading the version token once per script run (with the pending
+run a session previews) and keeping view results and figures in Streamlit's caches under it.
 Everything a page reads goes through here, keyed by the data version (which changes on every
 load), so a load is seen by the next run. RTOP_NO_CACHE=1 is the benchmarks' honest naive
 baseline: the Dataset is read once per script run and nothing is kept between runs.
@@ -21,14 +25,9 @@ from sqlalchemy.engine import Engine
 
 from dashboard.charts.common import for_projector
 from dashboard.charts.steady import steady
+from dashboard.core import store
 from dashboard.core.config import get_settings
-from dashboard.core.db import (
-    data_version,
-    head_revision,
-    is_initialised,
-    make_engine,
-    schema_revision,
-)
+from dashboard.core.db import data_version, head_revision, is_initialised, schema_revision
 from dashboard.filters import Filters
 from dashboard.views.dataset import Dataset, load_dataset
 
@@ -38,9 +37,8 @@ PREVIEWING = "_previewing"  # the pending run this session previews (set by dash
 PREVIEW_MARK = "|preview="  # in a version token: the pending run applied on top of that version
 
 
-@st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return make_engine(url=url)
+    return store.engine_for(url)
 
 
 def engine() -> Engine:
@@ -69,20 +67,34 @@ def version() -> str:
     return token if isinstance(token, str) else refresh_version()
 
 
+def read_key(url: str, token: str, include_sample: bool) -> store.ReadKey:
+    """The store's key for a version token of this module (with its preview mark, if any)."""
+    published, _, run = token.partition(PREVIEW_MARK)
+    return store.ReadKey(
+        url=url, version=published, sample=include_sample, preview=int(run) if run else None
+    )
+
+
 def _read_dataset(url: str, token: str, include_sample: bool) -> Dataset:
-    _, _, run = token.partition(PREVIEW_MARK)
-    if run:
+    key = read_key(url, token, include_sample)
+    if key.preview is not None:
         from dashboard.ui.preview import preview_dataset  # noqa: PLC0415 (it imports this module)
 
-        return preview_dataset(engine=_engine(url), run_id=int(run), include_sample=include_sample)
+        return preview_dataset(
+            engine=_engine(url), run_id=key.preview, include_sample=include_sample
+        )
     return load_dataset(engine=_engine(url), include_sample=include_sample)
 
 
-@st.cache_resource(show_spinner="Reading the database…", max_entries=4)
 def dataset_at(url: str, data_version_: str, include_sample: bool) -> Dataset:
-    """The Dataset of one database and data version (cached; for other cached functions);
-    a token with a preview mark gives the Dataset with that pending run applied."""
-    return _read_dataset(url, data_version_, include_sample)
+    """The Dataset of one database and data version, from the core's store (read once per
+    process and version; for other cached functions); a token with a preview mark gives the
+    Dataset with that pending run applied."""
+    found: Dataset = store.DATASETS.get(
+        read_key(url, data_version_, include_sample),
+        load=lambda: _read_dataset(url, data_version_, include_sample),
+    )
+    return found
 
 
 def dataset(*, include_sample: bool) -> Dataset:
@@ -95,7 +107,11 @@ def dataset(*, include_sample: bool) -> Dataset:
             )
         found: Dataset = memo[include_sample]
         return found
-    return dataset_at(get_settings().database_url, version(), include_sample)
+    url, token = get_settings().database_url, version()
+    if store.DATASETS.has(read_key(url, token, include_sample)):
+        return dataset_at(url, token, include_sample)
+    with st.spinner("Reading the database…"):
+        return dataset_at(url, token, include_sample)
 
 
 def _resolve(path: str) -> Callable[..., Any]:

@@ -11,17 +11,21 @@ import streamlit as st
 from apptest_support import APP, OpenPage  # noqa: E402,F401 - shared with the test modules
 from streamlit.testing.v1 import AppTest
 
+from dashboard.core import store
 from dashboard.core.db import make_engine, migrate
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """st.cache_data / st.cache_resource outlive an AppTest: start and end every test clean."""
+    """st.cache_data / st.cache_resource and the core's store (dashboard/core/store.py)
+    outlive an AppTest: start and end every test clean."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    store.reset()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    store.reset()
 
 
 def sample_db(db: Path | str) -> bool:
