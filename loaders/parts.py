@@ -72,8 +72,10 @@ def read_parts(
 
     fmt = file_format or sniff_format(data=data, name=name)
     reply = None
+    # a workbook with a questionnaire sheet is a questionnaire, whatever kind was chosen for it
+    # (the Load data page's "observations" included); only "events" reads its events sheet
     if (
-        kind in (None, "questionnaire")
+        kind != "events"
         and fmt is Format.XLSX
         and q.SHEET in {s.lower() for s in questionnaire.sheet_names(data=data, name=name)}
     ):

@@ -231,13 +231,16 @@ def changed_since(
     from current_records): flagged for the reviewer, never silently overwritten (this file's
     rows are added beside theirs)."""
     changed = [code for code in dict.fromkeys(answered) if now.get(code)]
+    made = meta.get("data_version", "an earlier release")
     if not changed:
-        return []
+        return [
+            f"made from data {made}: none of the {len(set(answered))} answered indicator(s) "
+            "changed since"
+        ]
     try:
         then: dict[str, dict[str, str]] = json.loads(meta.get("current", "") or "{}")
     except json.JSONDecodeError:
         then = {}
-    made = meta.get("data_version", "an earlier release")
     notes = [
         f"CHANGED SINCE THE FORM WAS MADE (from data {made}): {len(changed)} answered "
         f"indicator(s) changed since: {', '.join(changed)}. Check them before publishing; this "
