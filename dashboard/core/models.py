@@ -262,6 +262,23 @@ class AppUser(SQLModel, table=True):
     participants: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+class ReadToken(SQLModel, table=True):
+    """A read token for the open-data routes (/api/v1/, needed when RTOP_REQUIRE_LOGIN=1): its
+    name, the SHA-256 of the token (the token is shown once, when issued, and never stored),
+    who issued it and when, when it was revoked, and its use (the one thing a route writes)."""
+
+    __tablename__ = "read_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)  # one active token per name (loaders/tokens.py)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime
+    created_by: str = Field(default="", max_length=120)
+    revoked_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
+    uses: int = 0
+
+
 class SignInAttempt(SQLModel, table=True):
     """One sign-in with a local password: who (user name as typed, lower-cased), from where (the
     browser's address as the server saw it), when, and whether it succeeded. Read by every app
