@@ -9,7 +9,16 @@ from dashboard.core.models import FIRST_YEAR, PILLARS, RECOMMENDATIONS, this_yea
 
 DEFAULT_FROM = 2011
 FILTER_KEYS = ("participants", "pillars", "recommendations", "from", "to", "sample")
-__all__ = ["FIRST_YEAR", "PILLARS", "RECOMMENDATIONS", "Filters", "parse_query", "this_year"]
+__all__ = [
+    "FIRST_YEAR",
+    "PILLARS",
+    "RECOMMENDATIONS",
+    "Filters",
+    "Problem",
+    "parse_query",
+    "parse_query_strict",
+    "this_year",
+]
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,47 @@ def parse_query(
 
     ``known_participants`` maps every accepted spelling (code, upper-cased) to the code.
     """
-    notices: list[str] = []
+    filters, found = read_query(query=query, known_participants=known_participants)
+    return filters, [f.notice for f in found]
+
+
+def parse_query_strict(
+    *, query: Mapping[str, str | list[str]], known_participants: Mapping[str, str]
+) -> tuple[Filters, list[Problem]]:
+    """The same grammar for a data route: each value a page would ignore is a problem that
+    names its parameter (the route answers 400 with them)."""
+    return read_query(query=query, known_participants=known_participants)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value a link or a route's query cannot use: the parameter, what is wrong with it in
+    a route's words, and the notice a page shows when it ignores it."""
+
+    parameter: str
+    reason: str
+    notice: str
+
+    def __str__(self) -> str:
+        return f"{self.parameter}: {self.reason}"
+
+
+def read_query(
+    *, query: Mapping[str, str | list[str]], known_participants: Mapping[str, str]
+) -> tuple[Filters, list[Problem]]:
+    """Filters from a query string, and a Problem for every value that could not be used."""
+    found: list[Problem] = []
     participants: list[str] = []
     for raw in _split(query.get("participants")):
         code = known_participants.get(raw.upper())
         if code is None:
-            notices.append(f"Ignored unknown participant '{raw}' in the link.")
+            found.append(
+                Problem(
+                    "participants",
+                    f"unknown participant '{raw}' (use a code such as VNM or a name)",
+                    f"Ignored unknown participant '{raw}' in the link.",
+                )
+            )
         elif code not in participants:
             participants.append(code)
     pillars: list[int] = []
@@ -86,13 +130,25 @@ def parse_query(
         if raw.isdigit() and int(raw) in PILLARS:
             pillars.append(int(raw))
         else:
-            notices.append(f"Ignored unknown pillar '{raw}' in the link (use 1, 2 or 3).")
+            found.append(
+                Problem(
+                    "pillars",
+                    f"unknown pillar '{raw}' (use 1, 2 or 3)",
+                    f"Ignored unknown pillar '{raw}' in the link (use 1, 2 or 3).",
+                )
+            )
     recs: list[str] = []
     for raw in _split(query.get("recommendations")):
         if raw.upper() in RECOMMENDATIONS:
             recs.append(raw.upper())
         else:
-            notices.append(f"Ignored unknown recommendation '{raw}' in the link (use R1–R12).")
+            found.append(
+                Problem(
+                    "recommendations",
+                    f"unknown recommendation '{raw}' (use R1–R12)",
+                    f"Ignored unknown recommendation '{raw}' in the link (use R1–R12).",
+                )
+            )
     years = {}
     for key, default in (("from", DEFAULT_FROM), ("to", this_year())):
         raw_values = _split(query.get(key))
@@ -102,11 +158,22 @@ def parse_query(
             if raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year():
                 years[key] = int(raw)
             else:
-                notices.append(
-                    f"Ignored '{key}={raw}' in the link (use a year {FIRST_YEAR}–{this_year()})."
+                found.append(
+                    Problem(
+                        key,
+                        f"'{raw}' is not a year {FIRST_YEAR}–{this_year()}",
+                        f"Ignored '{key}={raw}' in the link "
+                        f"(use a year {FIRST_YEAR}–{this_year()}).",
+                    )
                 )
     if years["from"] > years["to"]:
-        notices.append("The link's period was reversed; swapped 'from' and 'to'.")
+        found.append(
+            Problem(
+                "from",
+                f"{years['from']} is after to={years['to']}",
+                "The link's period was reversed; swapped 'from' and 'to'.",
+            )
+        )
         years["from"], years["to"] = years["to"], years["from"]
     sample_raw = _split(query.get("sample"))
     sample = False
@@ -114,7 +181,13 @@ def parse_query(
         if sample_raw[-1] in ("0", "1", "false", "true"):
             sample = sample_raw[-1] in ("1", "true")
         else:
-            notices.append(f"Ignored 'sample={sample_raw[-1]}' in the link (use 0 or 1).")
+            found.append(
+                Problem(
+                    "sample",
+                    f"'{sample_raw[-1]}' is not 0 or 1",
+                    f"Ignored 'sample={sample_raw[-1]}' in the link (use 0 or 1).",
+                )
+            )
     filters = Filters(
         participants=tuple(participants),
         pillars=tuple(sorted(set(pillars))),
@@ -123,7 +196,7 @@ def parse_query(
         to_year=years["to"],
         sample=sample,
     )
-    return filters, notices
+    return filters, found
 
 
 def with_participants(filters: Filters, *, codes: tuple[str, ...]) -> Filters:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -12,6 +11,7 @@ import streamlit as st
 
 from dashboard import export
 from dashboard.charts.common import ChartMeta
+from dashboard.charts.meta import file_stem
 from dashboard.core.config import get_settings
 from dashboard.filters import Filters
 from dashboard.ui.cache import NO_CACHE, dataset, dataset_at, version
@@ -21,22 +21,6 @@ ABOUT_HELP = (
     "What the CSV beside it is: title, filters, every source, export date, method and data "
     "version (the XLSX has the same on its About sheet)."
 )
-
-
-def who_part(participants: tuple[str, ...]) -> str:
-    """The participants part of a file name: 'VNM-THA', '5-participants', or '' for all."""
-    if not participants:
-        return ""
-    return "-".join(participants) if len(participants) <= 3 else f"{len(participants)}-participants"
-
-
-def file_stem(meta: ChartMeta, *, filters: Filters) -> str:
-    """'rtop-tracker-VNM-THA-2011-2026-sample' (safe characters only): the chart, whom it is
-    about (set by widgets.meta), the period, and 'sample' when it includes the sample."""
-    stem = f"{meta.file_stem}-{filters.from_year}-{filters.to_year}"
-    if meta.synthetic:
-        stem += "-sample"
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
 
 
 def downloads(

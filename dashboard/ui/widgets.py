@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,12 +12,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS, ChartMeta
+from dashboard.charts.meta import chart_meta, with_who
+from dashboard.charts.meta import event_rows as event_rows  # pages draw with these
+from dashboard.charts.meta import tracker_rows as tracker_rows
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
 from dashboard.ui import present
 from dashboard.ui.cache import dataset, projected
-from dashboard.ui.downloads import downloads, file_stem, who_part
+from dashboard.ui.downloads import downloads, file_stem
 from dashboard.ui.state import current_filters, show_notices
 from dashboard.ui.why import md_escape
 from dashboard.views.common import (
@@ -34,12 +36,6 @@ from dashboard.views.common import (
 from dashboard.views.dataset import Dataset
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
-
-
-def _with_who(stem: str, participants: tuple[str, ...]) -> str:
-    """A file stem that names the participants it is about (unless the stem already does)."""
-    who = who_part(participants)
-    return stem if not who or who in stem.split("-") else f"{stem}-{who}"
 
 
 def notices(ds: Dataset | None = None) -> None:
@@ -72,21 +68,17 @@ def meta(
     stem: str = "rtop-chart",
     participant: str | None = None,
 ) -> ChartMeta:
-    """ChartMeta for a chart drawn under the current filters (about one participant, if given)."""
-    if participant is not None:
-        filters = replace(filters, participants=(participant,))
-    srcs: list[str] = []
-    for s in list(sources if sources is not None else []):
-        for part in str(s).split("; "):
-            if part and part not in srcs:
-                srcs.append(part)
-    return ChartMeta(
-        title=title,
-        subtitle=filters.describe(names=ds.names),
-        sources=tuple(srcs),
-        synthetic=synthetic and filters.sample,
-        file_stem=_with_who(stem, filters.participants),
+    """ChartMeta for a chart drawn under the current filters (about one participant, if given;
+    dashboard/charts/meta.py, which the data routes use too)."""
+    return chart_meta(
+        title,
+        filters=filters,
+        names=ds.names,
         data_version=ds.version,
+        sources=sources,
+        synthetic=synthetic,
+        stem=stem,
+        participant=participant,
     )
 
 
@@ -98,12 +90,17 @@ def plot(
     on_select: str = "ignore",
     data: pd.DataFrame | None = None,
     filters: Filters | None = None,
+    summary: str | None = None,
+    widget_key: str | None = None,
 ) -> Any:
     """Draw a Plotly figure (its toolbar PNG named and print-sized like the server's), with
     PNG/SVG downloads rendered on the server and CSV/XLSX of ``data``, the rows behind it.
 
     With ``data`` and no rows in it, a notice says so instead: no empty chart, no downloads of
-    nothing. ``filters``: the period the chart shows, when not the sidebar's (file names)."""
+    nothing. ``filters``: the period the chart shows, when not the sidebar's (file names).
+    ``summary``: the chart's text alternative when the view has its own sentence (else one is
+    made from ``data``). ``widget_key``: the chart's own key when it differs from ``key`` (the
+    downloads'), e.g. a chart mounted afresh after each click."""
     if data is not None and data.empty:
         st.info(f"{chart_meta.title}: nothing to show for this selection.")
         return None
@@ -123,22 +120,40 @@ def plot(
     }
     event = st.plotly_chart(
         shown,
-        key=key,
+        key=widget_key or key,
         config=config,
         on_select=on_select,  # type: ignore[call-overload]
         selection_mode="points",
         width="stretch",
         theme=None,  # what is on screen is what the PNG/SVG export shows
     )
-    summary_caption(data, title=chart_meta.title)
+    summary_caption(data, title=chart_meta.title, sentence=summary)
     downloads(fig=fig, meta=chart_meta, data=data, filters=filters, key=key)
     return event
 
 
-def summary_caption(data: pd.DataFrame | None, *, title: str, what: str = "Chart") -> None:
+def summary_caption(
+    data: pd.DataFrame | None, *, title: str, what: str = "Chart", sentence: str | None = None
+) -> None:
     """A chart's or map's text alternative: one sentence of what it shows (its rows are
-    downloadable beside it)."""
-    st.caption(f"{what} summary: {summarise(data, title=title)}")
+    downloadable beside it); ``sentence`` when the view says it better than the rows can."""
+    st.caption(f"{what} summary: {sentence or summarise(data, title=title)}")
+
+
+EVIDENCE_COLUMNS = {  # the evidence tables: names and words first, the indicator's code last
+    "when": "When",
+    "indicator_name": "Indicator",
+    "value_text": "Value",
+    "source": "Source",
+    "note": "Note",
+    "synthetic": "Sample",
+    "indicator": "Code",
+}
+
+
+def evidence_rows(evidence: pd.DataFrame) -> pd.DataFrame:
+    """An evidence frame (views.profile.evidence) as the tables show it."""
+    return evidence[list(EVIDENCE_COLUMNS)].rename(columns=EVIDENCE_COLUMNS)
 
 
 def treaty_grid(track: pd.DataFrame) -> pd.DataFrame:
@@ -228,7 +243,7 @@ def _table_downloads(frame: pd.DataFrame, *, shown: pd.DataFrame, key: str, titl
         subtitle=filters.describe(names=ds.names),
         sources=_sources_of(frame),
         synthetic=synthetic and filters.sample,
-        file_stem=_with_who(f"rtop-{key}", filters.participants),
+        file_stem=with_who(f"rtop-{key}", filters.participants),
         data_version=ds.version,
     )
     downloads(fig=None, meta=table_meta, data=shown, filters=filters, key=key)
@@ -250,7 +265,21 @@ def names(ds: Dataset) -> dict[str, str]:
     return ds.names
 
 
-def clicked_cell(event: Any) -> tuple[str, str] | None:
+def fresh_key(chart: str) -> str:
+    """The widget key of a chart that is mounted afresh after each click it answers (see
+    ``remount``): ``chart`` at first, then ``chart_1``, ``chart_2`` ..."""
+    generation = int(st.session_state.get(f"{chart}_generation", 0))
+    return f"{chart}_{generation}" if generation else chart
+
+
+def remount(chart: str) -> None:
+    """From the next run on, the chart is a new widget with no selection: a click on the cell
+    it answered selects it anew (Plotly would take a second click on a selected point for
+    'deselect')."""
+    st.session_state[f"{chart}_generation"] = int(st.session_state.get(f"{chart}_generation", 0)) + 1
+
+
+def clicked_cell(event: Any, *, chart: str = "tracker_heatmap") -> tuple[str, str] | None:
     """(participant, recommendation) of a newly clicked heatmap cell, once per click."""
     try:
         points = event["selection"]["points"]
@@ -260,8 +289,9 @@ def clicked_cell(event: Any) -> tuple[str, str] | None:
         data = point.get("customdata")
         if isinstance(data, list | tuple) and len(data) == 2:
             cell = (str(data[0]), str(data[1]))
-            if st.session_state.get("cell_last_click") != cell:
-                st.session_state["cell_last_click"] = cell
+            seen = (fresh_key(chart), cell)
+            if st.session_state.get("cell_last_click") != seen:
+                st.session_state["cell_last_click"] = seen
                 return cell
     return None
 
@@ -296,44 +326,6 @@ def rule_text(doc: str) -> str:
         for line in lines
         if line.strip()
     )
-
-
-def event_rows(events: pd.DataFrame) -> pd.DataFrame:
-    """The plain columns of an events frame, for its CSV/XLSX download."""
-    columns = [
-        "date",
-        "when",
-        "title",
-        "kind_label",
-        "scope",
-        "participants",
-        "items",
-        "pillars",
-        "source",
-        "synthetic",
-    ]
-    return events[[c for c in columns if c in events]].rename(columns={"kind_label": "kind"})
-
-
-def tracker_rows(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The plain columns behind the tracker heatmap, for its CSV/XLSX download."""
-    columns = [
-        "participant_code",
-        "name",
-        "grouping",
-        "recommendation",
-        "status",
-        "status_label",
-        "basis",
-        "last_date",
-        "indicators",
-        "sources",
-        "synthetic",
-    ]
-    rows = matrix[[c for c in columns if c in matrix]].copy()
-    if "indicators" in rows:
-        rows["indicators"] = rows["indicators"].map(lambda t: str(t).replace("<br>", "; "))
-    return rows
 
 
 def status_legend() -> None:
