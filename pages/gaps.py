@@ -12,19 +12,21 @@ st.title("Gaps: the evidence that would change the picture")
 widgets.notices(ds)
 year = filters.to_year
 work = cache.compute(gaps.work_list, filters=filters, year=year)
-c = work.counts
-st.markdown(
-    f"**{c['current']} of {c['cells']}** national cells (participants × national recommendations "
-    f"in this selection) have a current status in {year}; **{c['stale']}** rest on stale "
-    f"evidence only, **{c['insufficient']}** have too few indicators observed and **{c['none']}** "
-    "have no evidence at all. Each row below is one piece of evidence that is missing, stale or "
-    "about to lapse; first those that would give a cell with no current status one."
-)
 owners = ["all", *ds.participants["code"], "ARF"]
 names = {"all": "All selected participants and the region", "ARF": "The region (ARF)", **ds.names}
 who = state.page_param("participant", options=owners, default="all", label=names.get)
 who = st.selectbox("Whose gaps", owners, format_func=lambda o: names.get(o, o), key="p_participant")
 state.sync_param("participant", who)
+c = gaps.counts_for(work, owner=who)
+whose = {"all": "national cells (participants × national recommendations in this selection)",
+         "ARF": "of the region's own cells (its recommendations and the ARF next steps)"}.get(
+    who, f"of {names.get(who, who)}'s national cells")
+st.markdown(
+    f"**{c['current']} of {c['cells']}** {whose} have a current status in {year}; **{c['stale']}** rest "
+    f"on stale evidence only, **{c['insufficient']}** have too few indicators observed and "
+    f"**{c['none']}** have no evidence at all. Each row below is one piece of evidence that is missing, "
+    "stale or about to lapse; first those that would give a cell with no current status one."
+)
 rows = work.rows if who == "all" else work.rows[work.rows["owner"] == who]
 
 if who != "all":

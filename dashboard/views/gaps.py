@@ -226,6 +226,15 @@ def work_list(*, ds: Dataset, filters: Filters, year: int, include_region: bool 
     return Gaps(rows=frame, cells=cells, counts=counts)
 
 
+def counts_for(gaps: Gaps, *, owner: str) -> dict[str, int]:
+    """The cells of one owner (a participant, or the region) by what is known of them, or the
+    national ones of the whole selection for 'all'."""
+    cells = gaps.cells
+    if owner == "all":
+        return _count(cells[cells["owner"] != scoring.REGION]["result"])
+    return _count(cells[cells["owner"] == owner]["result"])
+
+
 def _count(result: pd.Series) -> dict[str, int]:
     return {
         "cells": len(result),

@@ -58,6 +58,9 @@ def test_gaps_counts_agree_with_the_overview_and_the_tracker(
     assert_ok(at)
     mine = table(at, "Participant", "Rec.", "Indicator", "Gap")
     assert set(mine["Participant"]) == {"Viet Nam"}
+    own = gaps.counts_for(work, owner="VNM")
+    said = " ".join(m.value for m in at.markdown)
+    assert f"**{own['current']} of 7** of Viet Nam's national cells" in said  # its own counts
     assert any(b.label.startswith("⬇ Questionnaire for Viet Nam") for b in at.get("download_button"))
 
 
