@@ -26,6 +26,8 @@ from loaders.cli_collection import COMMANDS as COLLECTION_COMMANDS
 from loaders.cli_collection import add_collection_commands, collection_command
 from loaders.cli_history import COMMANDS as HISTORY_COMMANDS
 from loaders.cli_history import add_history_commands, history_command
+from loaders.cli_tokens import COMMANDS as TOKEN_COMMANDS
+from loaders.cli_tokens import add_tokens_command, tokens_command
 from loaders.errors import LoaderError, Rejected
 from loaders.readmodel import rebuild
 from loaders.reference import init
@@ -34,7 +36,7 @@ from loaders.store import KINDS, load_path
 
 COMMANDS = (
     "init", "load", "sample", "refresh", "status", "indicators", "users", *HISTORY_COMMANDS,
-    *COLLECTION_COMMANDS,
+    *COLLECTION_COMMANDS, *TOKEN_COMMANDS,
 )  # fmt: skip
 
 
@@ -60,6 +62,7 @@ def add_commands(sub: Any) -> None:
     )
     add_users_command(sub)
     add_history_commands(sub)
+    add_tokens_command(sub)
     add_collection_commands(sub)
 
 
@@ -184,6 +187,8 @@ def _run(args: argparse.Namespace, *, engine: Engine) -> int:
         return history_command(args, engine=engine)
     if args.command in COLLECTION_COMMANDS:
         return collection_command(args, engine=engine)
+    if args.command in TOKEN_COMMANDS:
+        return tokens_command(args, engine=engine)
     return 2
 
 
