@@ -131,45 +131,24 @@ def work_list(*, ds: Dataset, filters: Filters, year: int, include_region: bool 
                 current += 1
                 sources.add(str(hit["source"]))
                 if spec.measure == "flow" and int(hit["age"]) == int(spec.window_years) - 1:
-                    gaps.append(
-                        base
-                        | {
-                            "gap": "lapses",
-                            "detail": f"the {pd.Timestamp(hit['date']).year} record stops "
-                            f"counting after {year}",
-                            "last_value": float(hit["value"]),
-                            "last_date": pd.Timestamp(hit["date"]).date().isoformat(),
-                            "source": str(hit["source"]),
-                        }
-                    )
+                    when = pd.Timestamp(hit["date"]).year
+                    detail = f"the {when} record stops counting after {year}"
+                    gaps.append(base | _record("lapses", detail, hit["date"], hit))
                 continue
             if hit is not None:  # a stale stock
-                since = int(pd.Timestamp(hit["date"]).year + int(spec.stale_after_years) + 1)
-                gaps.append(
-                    base
-                    | {
-                        "gap": "stale",
-                        "detail": f"stale since {since} (evidence of "
-                        f"{pd.Timestamp(hit['date']).year})",
-                        "last_value": float(hit["value"]),
-                        "last_date": pd.Timestamp(hit["date"]).date().isoformat(),
-                        "source": str(hit["source"]),
-                    }
+                when = pd.Timestamp(hit["date"]).year
+                detail = (
+                    f"stale since {when + int(spec.stale_after_years) + 1} (evidence of {when})"
                 )
+                gaps.append(base | _record("stale", detail, hit["date"], hit))
                 continue
             last = seen.loc[(owner, code)] if (owner, code) in seen.index else None
             if last is not None and pd.Timestamp(last["last_date"]).year <= year:
-                gaps.append(
-                    base
-                    | {
-                        "gap": "lapsed",
-                        "detail": f"last recorded {pd.Timestamp(last['last_date']).year}; a "
-                        f"flow counts for {int(spec.window_years)} years",
-                        "last_value": float(last["value"]),
-                        "last_date": pd.Timestamp(last["last_date"]).date().isoformat(),
-                        "source": str(last["source"]),
-                    }
+                detail = (
+                    f"last recorded {pd.Timestamp(last['last_date']).year}; a flow counts for "
+                    f"{int(spec.window_years)} years"
                 )
+                gaps.append(base | _record("lapsed", detail, last["last_date"], last))
             else:
                 gaps.append(
                     base
@@ -224,6 +203,17 @@ def work_list(*, ds: Dataset, filters: Filters, year: int, include_region: bool 
     region = _count(cells[cells["owner"] == scoring.REGION]["result"])
     counts |= {f"regional_{k}": v for k, v in region.items()}
     return Gaps(rows=frame, cells=cells, counts=counts)
+
+
+def _record(kind: str, detail: str, date: object, row: pd.Series) -> dict[str, object]:
+    """A gap's own columns: what it is, in words, and the record it is about."""
+    return {
+        "gap": kind,
+        "detail": detail,
+        "last_value": float(row["value"]),
+        "last_date": pd.Timestamp(date).date().isoformat(),  # type: ignore[arg-type]
+        "source": str(row["source"]),
+    }
 
 
 def counts_for(gaps: Gaps, *, owner: str) -> dict[str, int]:
