@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.core import scoring
 from dashboard.core.models import STATUS_LABELS
 from dashboard.views import REGION_NAME, Dataset, level_words, rec_levels, rec_names
+from dashboard.views.words import counted, value_text
 
 SCHEMA_VERSION = 1
 
@@ -29,9 +30,15 @@ def _threshold_text(thresholds: list[float]) -> list[float | None]:
 
 
 def _value_text(ds: Dataset, code: str, value: float, unit: str) -> str:
-    """'3 (appointed)' for a named level, else the value and its unit ('42.5 percent')."""
+    """'3 (appointed)' for a named level, else the value and its unit in words ('42.5 percent',
+    '1 event per year')."""
     named = level_words(ds, code)(value)
-    return named if named != f"{value:g}" else f"{value:g} {unit}".strip()
+    return named if named != f"{value:g}" else value_text(ds, code=code, value=value, unit=unit)
+
+
+def _named(entries: list[dict[str, Any]]) -> str:
+    """'Joint peace-operations training (2019-06-01)' for each indicator: names, not codes."""
+    return ", ".join(f"{e['name']} ({e['date']})" for e in entries)
 
 
 def owner_of(*, ds: Dataset, participant: str, recommendation: str) -> str:
@@ -135,8 +142,9 @@ def explain(
             age = year - int(latest["date"].year)
             entry |= {
                 "counted": False,
-                "reason": f"outside its window: a flow counts for {entry['window_years']} "
-                f"year(s) from its date; this one is {age} year(s) old",
+                "reason": "outside its window: an event counts for "
+                f"{counted(entry['window_years'], 'year')} from its date; this one is "
+                f"{counted(age, 'year')} old",
                 "value": float(latest["value"]),
                 "value_text": _value_text(ds, code, float(latest["value"]), str(spec.unit)),
                 "date": as_precision(latest["date"], str(latest["precision"])),
@@ -240,24 +248,21 @@ def explain(
     if stale_ones and result == scoring.RESULT_STALE:
         limits.append(
             "every observation is past its age limit: no current status; the last known one, "
-            f"{_label(last_known) or 'none'}, rests on evidence of "
-            + ", ".join(f"{e['code']} ({e['date']})" for e in stale_ones)
+            f"{_label(last_known) or 'none'}, rests on evidence of " + _named(stale_ones)
         )
     elif stale_ones:
-        limits.append(
-            "not counted because stale (past the age limit): "
-            + ", ".join(f"{e['code']} ({e['date']})" for e in stale_ones)
-        )
+        limits.append("not counted because stale (past the age limit): " + _named(stale_ones))
     lapsed = [
         e for e in indicators if not e["counted"] and e["value"] is not None and not e["stale"]
     ]
     if not observed and lapsed and expert is None:
         limits.append(
             f"none of its observations counts in {year}: "
-            + ", ".join(f"{e['code']} ({e['date']})" for e in lapsed)
+            + _named(lapsed)
             + " "
             + ("is" if len(lapsed) == 1 else "are")
-            + " outside the window in which a flow counts, so there is no current data"
+            + " too old to count (an event counts for its year and the next), so there is no "
+            "current data"
         )
     if rec_ceiling and rec_ceiling < 4:
         limits.append(

@@ -75,9 +75,8 @@ st.subheader("Evidence")
 if ev.empty:
     st.info("No observations recorded for this participant in this period.")
 else:
-    widgets.status_table(ev, key="evidence", title=f"{names[code]}: evidence", columns={
-        "date": "Date", "recommendation": "Rec.", "indicator": "Indicator", "indicator_name": "Measures",
-        "value": "Value", "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
+    widgets.status_table(ev, key="evidence", title=f"{names[code]}: evidence",
+                         columns={"recommendation": "Rec.", **widgets.EVIDENCE_COLUMNS})
 
 st.subheader("Ask for newer evidence")
 st.caption(f"A questionnaire for {names[code]}'s focal point or a research institute: every indicator, what is "

@@ -23,9 +23,17 @@ m = widgets.meta(f"Status by participant and recommendation, {year}", filters=fi
             synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
 event = widgets.plot(cache.figure("tracker", lambda: tracker_charts.status_heatmap(matrix=matrix, meta=m), filters=filters,
                           extra=(year, sort)), chart_meta=m, key="tracker_heatmap", data=widgets.tracker_rows(matrix),
-                on_select="rerun")
+                on_select="rerun", widget_key=widgets.fresh_key("tracker_heatmap"))
 st.caption("Symbols: ○ Not started · ◔ Under consideration · ◑ Initiated · ◕ Substantial progress · "
-           "● Implemented · – No data. Hover a cell for the indicator values; click it for the evidence.")
+           "● Implemented · ◷ Stale evidence · ◌ Insufficient data · – No data. Hover a cell for the "
+           "indicator values; click it for why it has its status and its evidence.")
+clicked = widgets.clicked_cell(event)
+if clicked:  # the answer opens beside the chart, where the eye is
+    widgets.remount("tracker_heatmap")
+    cell_ev = cache.compute(profile.evidence, filters=filters, participant=clicked[0], recommendation=clicked[1],
+                            from_year=filters.from_year, to_year=year)
+    why.why_dialog(ds=ds, participant=clicked[0], recommendation=clicked[1], year=year, key="tracker_click",
+                   evidence=widgets.evidence_rows(cell_ev))
 
 st.subheader(f"Regional progress track, {year}")
 track = cache.compute(tracker.regional_track, filters=filters, year=year)
@@ -46,7 +54,6 @@ widgets.status_table(widgets.treaty_grid(treaties), key="treaty_track", title=f"
                      columns={c: c for c in widgets.treaty_grid(treaties).columns}, height=360)
 
 st.subheader("Why this status? The evidence behind a cell")
-clicked = widgets.clicked_cell(event)
 names = widgets.names(ds)
 people = list(matrix["participant_code"].drop_duplicates()) if len(matrix) else []
 recs = list(matrix["recommendation"].drop_duplicates()) if len(matrix) else []
@@ -64,8 +71,7 @@ if people and recs:
     if ev.empty:
         st.info(f"No observations for {names.get(who, who)} on {rec} up to {year}.")
     else:
-        widgets.status_table(ev, key="cell_evidence", title=f"Evidence: {names.get(who, who)}, {rec}", columns={
-            "date": "Date", "indicator": "Indicator", "indicator_name": "Measures", "value": "Value",
-            "unit": "Unit", "source": "Source", "note": "Note", "synthetic": "Sample"})
+        widgets.status_table(ev, key="cell_evidence", title=f"Evidence: {names.get(who, who)}, {rec}",
+                             columns=widgets.EVIDENCE_COLUMNS)
 else:
     st.info("No national recommendations in this selection.")

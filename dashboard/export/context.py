@@ -13,7 +13,8 @@ from dashboard.charts import SAMPLE_TEXT, ChartMeta
 from dashboard.export.pack import Chart
 from dashboard.export.words import when_text
 from dashboard.filters import Filters
-from dashboard.views.common import level_words, rec_names, summarise
+from dashboard.views.common import rec_names
+from dashboard.views.words import summarise
 
 RECENT_EVENTS = 12
 EVIDENCE_ROWS = 30
@@ -99,25 +100,6 @@ def chart(
     if meta.synthetic:
         alt += f" {SAMPLE_TEXT}: includes synthetic values, not real assessments."
     return Chart(figure=figure, meta=meta, alt=alt, build=build)
-
-
-def value_text(ds: views.Dataset, *, code: str, value: object, unit: object) -> str:
-    """An observed value as words: its level's name ('party (ratification, …)'), 'yes' or
-    'no', or the number with its unit ('2 events per year')."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return ""
-    number = float(value)  # type: ignore[arg-type]
-    words = level_words(ds, code)(number)
-    if "(" in words:
-        return words.split(" (", 1)[1][:-1]
-    if str(unit) in ("yes/no", "binary"):
-        return "yes" if number >= 1 else "no"
-    if str(unit) in ("level", "ordinal", "nan", ""):
-        return f"{number:g}"
-    first, _, rest = str(unit).partition(" ")
-    if number == 1 and first.endswith("s"):  # '1 event per year', '2 events per year'
-        first = first[:-1]
-    return f"{number:g} {first} {rest}".rstrip()
 
 
 def dates(frame: pd.DataFrame) -> list[str]:

@@ -13,10 +13,9 @@ from dashboard.export.context import (
     dates,
     rec_title,
     split_sources,
-    value_text,
 )
 from dashboard.export.pack import Slide, Table, source_line
-from dashboard.export.words import day_text
+from dashboard.export.words import day_text, value_text
 from dashboard.views.common import rec_names_all
 
 

@@ -47,15 +47,18 @@ def explanation(
     )
 
 
+MEASURES = {"stock": "a lasting state", "flow": "an event in a year"}
+
+
 def indicator_rows(answer: dict[str, Any]) -> pd.DataFrame:
-    """The indicators of an explanation as a table (what the panel shows and downloads)."""
+    """The indicators of an explanation as a table (what the panel shows and downloads): the
+    indicator by its name, its value in words; the code last, for files and `rtop explain`."""
     rows = []
     for i in answer["indicators"]:
         rows.append(
             {
-                "indicator": i["code"],
-                "measures": i["name"],
-                "kind": i["measure"],
+                "indicator": i["name"],
+                "records": MEASURES.get(i["measure"], i["measure"]),
                 "value": "" if i["value"] is None else i["value_text"],
                 "date": i["date"] or "",
                 "status reached": i["status_label"] or "",
@@ -66,6 +69,7 @@ def indicator_rows(answer: dict[str, Any]) -> pd.DataFrame:
                 "stale": "stale" if i["stale"] else "",
                 "source": i["source"] or "",
                 "link": i["source_url"] or "",
+                "code": i["code"],
                 "synthetic": bool(i["synthetic"]),
             }
         )
@@ -75,7 +79,8 @@ def indicator_rows(answer: dict[str, Any]) -> pd.DataFrame:
 def why_panel(
     *, ds: views.Dataset, participant: str, recommendation: str, year: int, key: str
 ) -> None:
-    """Draw the explanation of one cell: status, basis, coverage, limits, each indicator."""
+    """Draw the explanation of one cell: status, how it was reached, coverage, limits, each
+    indicator."""
     a = explanation(ds=ds, participant=participant, recommendation=recommendation, year=year)
     owner = a["owner"]
     rec = a["recommendation"]
@@ -86,7 +91,8 @@ def why_panel(
     }.get(a["result"], NO_DATA)
     st.markdown(
         f"**Why this status?** {who}, {md_escape(rec['code'])} {md_escape(rec['name'])}, "
-        f"{a['year']}: **{md_escape(status)}**" + (f" (basis: {a['basis']})" if a["basis"] else "")
+        f"{a['year']}: **{md_escape(status)}**"
+        + (" (an expert assessment)" if a["basis"] == "expert" else "")
     )
     if owner["level"] == "region" and participant != owner["code"]:
         st.caption(f"{rec['code']} is an act of the region: this is the region's status.")
@@ -96,7 +102,7 @@ def why_panel(
         f"- Computed by the rule (version {a['rule_version']}): "
         f"**{md_escape(computed['label'] or computed['result'])}**",
         f"- Coverage: {cov['observed']} of {cov['expected']} indicators with current data "
-        f"(minimum {cov['minimum']:.0%})",
+        f"(at least {cov['minimum']:.0%} needed for a status)",
     ]
     expert = a["expert"]
     if expert:
@@ -126,3 +132,39 @@ def why_panel(
         f"{owner['code']} {rec['code']} --year {a['year']}`. "
         "The rule: Methodology page."
     )
+
+
+def why_dialog(
+    *,
+    ds: views.Dataset,
+    participant: str,
+    recommendation: str,
+    year: int,
+    key: str,
+    evidence: pd.DataFrame | None = None,
+    link: tuple[str, str, dict[str, str]] | None = None,
+) -> None:
+    """The answer to a click where the eye is: "Why this status?" in a drawer beside what was
+    clicked (the page behind it stays in sight), with the cell's evidence and, optionally, a
+    link (page, label, query). Dismissing it (×, Esc, a click outside) reruns the page, so the same
+    cell can be clicked again."""
+    a = explanation(ds=ds, participant=participant, recommendation=recommendation, year=year)
+    title = f"Why this status? {a['owner']['name']}, {recommendation}"
+
+    @st.dialog(title, width="large", position="right", on_dismiss="rerun")
+    def _show() -> None:
+        why_panel(
+            ds=ds, participant=participant, recommendation=recommendation, year=year,
+            key=f"{key}_dialog",
+        )  # fmt: skip
+        if evidence is not None:
+            st.markdown("**The evidence on record**")
+            if evidence.empty:
+                st.caption("No observations on record for this cell in the period.")
+            else:
+                st.dataframe(evidence, hide_index=True, width="stretch", key=f"{key}_dialog_ev")
+        if link is not None:
+            st.page_link(link[0], label=link[1], query_params=link[2],
+                         icon=":material/arrow_forward:")  # fmt: skip
+
+    _show()

@@ -31,9 +31,9 @@ from dashboard.views.common import (
     STALE_SYMBOL,
     SYMBOLS,
     citation,
-    summarise,
 )
 from dashboard.views.dataset import Dataset
+from dashboard.views.words import summarise
 
 PLOTLY_CONFIG_BASE = {"displaylogo": False, "responsive": True}
 
@@ -276,7 +276,9 @@ def remount(chart: str) -> None:
     """From the next run on, the chart is a new widget with no selection: a click on the cell
     it answered selects it anew (Plotly would take a second click on a selected point for
     'deselect')."""
-    st.session_state[f"{chart}_generation"] = int(st.session_state.get(f"{chart}_generation", 0)) + 1
+    st.session_state[f"{chart}_generation"] = (
+        int(st.session_state.get(f"{chart}_generation", 0)) + 1
+    )
 
 
 def clicked_cell(event: Any, *, chart: str = "tracker_heatmap") -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ from dashboard.views.common import (
 from dashboard.views.dataset import Dataset
 from dashboard.views.overview import pillar_summary
 from dashboard.views.timeline import timeline_events
+from dashboard.views.words import value_text, when_text
 
 
 def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
@@ -64,16 +65,6 @@ def scorecard(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
 
 
 TREATY_PREFIX = "TR."
-
-
-def when_text(date: object, precision: str) -> str:
-    """A date as people write it, to its precision: '9 Jun 1981', 'Jun 2015', '2015'."""
-    stamp = pd.Timestamp(date)
-    if precision == "year":
-        return stamp.strftime("%Y")
-    if precision == "month":
-        return stamp.strftime("%b %Y")
-    return f"{stamp.day} {stamp.strftime('%b %Y')}"
 
 
 # Why a regional organisation cannot be a party: each treaty's own final clauses.
@@ -192,7 +183,8 @@ def evidence(
     from_year: int = FIRST_YEAR,
     to_year: int | None = None,
 ) -> pd.DataFrame:
-    """The observations behind a participant (and optionally a recommendation), with sources."""
+    """The observations behind a participant (and optionally a recommendation), with sources;
+    ``when`` is the date as precise as recorded and ``value_text`` the value in words."""
     ind = ds.indicators.set_index("code")
     codes = None
     if recommendation:
@@ -207,16 +199,24 @@ def evidence(
     years = frame["date"].dt.year
     frame = frame[(years >= from_year) & (years <= (to_year or this_year()))]
     frame = frame.sort_values("date", ascending=False)
+    units = frame["indicator_code"].map(ind["unit"])
     return pd.DataFrame(
         {
             "date": frame["date"].dt.date.astype(str),
+            "when": [
+                when_text(d, p) for d, p in zip(frame["date"], frame["precision"], strict=True)
+            ],
             "precision": frame["precision"],
             "participant": frame["participant_code"].map(ds.names),
             "recommendation": frame["recommendation"],
             "indicator": frame["indicator_code"],
             "indicator_name": frame["indicator_code"].map(ind["name"]),
             "value": frame["value"],
-            "unit": frame["indicator_code"].map(ind["unit"]),
+            "unit": units,
+            "value_text": [
+                value_text(ds, code=c, value=v, unit=u)
+                for c, v, u in zip(frame["indicator_code"], frame["value"], units, strict=True)
+            ],
             "source": frame["source"],
             "note": frame["note"],
             "synthetic": frame["synthetic"],

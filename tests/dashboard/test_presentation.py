@@ -79,113 +79,69 @@ def test_interval() -> None:
 
 
 def test_chart_summaries_say_what_the_rows_show() -> None:
+    """Issue 19 item 9: a summary is a sentence a person can say: names not codes, words not
+    column names, kinds as names, no 'ranges from 2 (x) to 2 (x)'."""
     import pandas as pd
 
-    from dashboard.views.common import summarise
+    from dashboard.views.words import summarise
 
     cells = pd.DataFrame(
         {
-            "participant_code": ["VNM", "THA", "LAO"],
-            "recommendation": ["R1", "R1", "R1"],
+            "participant_code": ["VNM", "THA", "LAO", "KHM"],
+            "recommendation": ["R1", "R1", "R1", "R1"],
             "status_label": [
                 "◑ Initiated",
                 "◑ Initiated",
                 "◌ Insufficient data (1 of 3 indicators)",
+                "◷ Stale evidence: last known Initiated (2015)",
             ],
         }
     )
-    assert (
-        summarise(cells, title="Tracker") == "Tracker: 3 cells — 2 Initiated, 1 Insufficient data."
+    assert summarise(cells, title="Tracker") == (
+        "Tracker: 4 cells — 2 Initiated, 1 Insufficient data, 1 Stale evidence."
     )
     events = pd.DataFrame(
         {
             "date": ["2014-02-17", "2009-12-01"],
             "when": ["17 Feb 2014", "Dec 2009"],
             "title": ["a", "b"],
-            "kind": ["arf meeting", "arf meeting"],
+            "kind": ["arf_meeting", "arf meeting"],
         }
     )
     assert summarise(events, title="Events") == (
-        "Events: 2 events from 2009-12-01 to 2014-02-17; most often arf meeting (2)."
+        "Events: 2 events from 1 Dec 2009 to 17 Feb 2014; most often ARF meeting (2)."
+    )
+    assert summarise(events.iloc[:1], title="Events") == (
+        "Events: 1 event on 17 Feb 2014; most often ARF meeting (1)."
     )
     shares = pd.DataFrame({"name": ["Viet Nam", "Japan"], "share_initiated": [0.25, 0.75]})
     assert summarise(shares, title="Coverage") == (
-        "Coverage: 2 rows; share initiated ranges from 0.25 (Viet Nam) to 0.75 (Japan)."
+        "Coverage: 2 rows; share at or above Initiated from 25% (Viet Nam) to 75% (Japan)."
+    )
+    same = pd.DataFrame({"name": ["Viet Nam", "Japan"], "average_status": [2.0, 2.0]})
+    assert summarise(same, title="Average") == (
+        "Average: 2 rows, average status 2 for every one with a value."
     )
     assert (
         summarise(shares.iloc[:0], title="Coverage")
         == "Coverage: nothing to show for this selection."
     )
-
-
-def _font_sizes(node: object, *, in_font: bool = False, path: str = "") -> dict[str, float]:
-    """Every font size of a figure's JSON, by its path."""
-    found: dict[str, float] = {}
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = f"{path}.{key}"
-            if in_font and key == "size" and isinstance(value, int | float):
-                found[here] = float(value)
-            else:
-                found |= _font_sizes(value, in_font=key.endswith("font"), path=here)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            found |= _font_sizes(item, in_font=in_font, path=f"{path}[{i}]")
-    return found
-
-
-def test_charts_on_the_projector_have_every_font_half_as_large_again() -> None:
-    """Presentation mode's charts: titles, ticks, the colour bar, the symbols in the cells, the
-    source line and the SAMPLE DATA mark all 1.5x, the layout's pixel sizes with them; the
-    cached figure (what the downloads render) is left as it was."""
-    import plotly.graph_objects as go
-
-    from dashboard.charts.common import ChartMeta, colorbar, for_projector, layout
-
-    meta = ChartMeta(title="Status by participant", sources=("A source",), synthetic=True)
-    cells = go.Heatmap(
-        z=[[2, 4]],
-        text=[["◑", "●"]],
-        texttemplate="%{text}",
-        textfont={"size": 22},
-        colorbar=colorbar("Status", tickvals=[2, 4], ticktext=["Initiated", "Implemented"]),
+    # the SG report's roles: counted, never "from 0 (SG1.01) to 0 (SG1.01)"
+    roles = pd.DataFrame(
+        {"pillar": [1, 1, 3], "role": ["SG1.01", "SG1.02", "SG3.01"], "name": ["a", "b", "c"],
+         "covered": [False, True, False]}
+    )  # fmt: skip
+    said = summarise(roles, title="Roles")
+    assert said == (
+        "Roles: 1 of 3 regional roles addressed by a recommendation at or above Initiated "
+        "(Pillar 1: 1 of 2; Pillar 3: 0 of 1)."
     )
-    fig = layout(go.Figure(cells), meta, height=400)
-    before = fig.to_plotly_json()
-    sizes = _font_sizes(before)
-    big = for_projector(fig).to_plotly_json()
-    assert fig.to_plotly_json() == before  # not changed in place
-    grown = _font_sizes(big)
-    assert grown.keys() == sizes.keys() and len(sizes) >= 8
-    assert all(grown[k] == round(v * 1.5, 1) for k, v in sizes.items())
-    assert max(sizes.values()) == 60 and min(sizes.values()) >= 13  # watermark .. source line
-    assert big["layout"]["height"] == round(before["layout"]["height"] * 1.5)
-    assert big["layout"]["margin"]["t"] == round(before["layout"]["margin"]["t"] * 1.5)
-    assert big["layout"]["margin"]["b"] == round(before["layout"]["margin"]["b"] * 1.5)
-    source = [a for a in big["layout"]["annotations"] if "yshift" in a]
-    assert source and all(a["yshift"] < 0 for a in source)
-
-
-def test_the_projector_copy_is_made_once_per_figure_and_let_go_with_it() -> None:
-    import gc
-
-    import plotly.graph_objects as go
-
-    from dashboard.charts.common import ChartMeta, for_projector, layout
-    from dashboard.ui import cache
-
-    meta = ChartMeta(title="Status by participant", sources=("A source",))
-    fig = layout(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), meta, height=400)
-    other = layout(go.Figure(go.Bar(x=["a"], y=[3])), meta, height=400)
-    first = cache.projected(fig)
-    assert cache.projected(fig) is first  # the same copy on the next rerun
-    assert cache.projected(other) is not first
-    want = for_projector(fig).to_plotly_json()
-    got = first.to_plotly_json()
-    assert got["layout"]["height"] == want["layout"]["height"] == 600
-    assert got["layout"]["title"]["font"] == want["layout"]["title"]["font"]
-    assert "datarevision" in got["layout"]  # made steady: drawn once on mount
-    held = len(cache._PROJECTED)
-    del fig, first
-    gc.collect()
-    assert len(cache._PROJECTED) == held - 1  # gone with its figure
+    # a profile's pillar averages: each pillar by name, unknown said as such
+    pillars = pd.DataFrame(
+        {"pillar": [1, 3], "name": ["Protection", "Response"], "recommendations": [4, 1],
+         "pairs": [4, 1], "with_data": [1, 1], "average_status": [float("nan"), 2.0]}
+    )  # fmt: skip
+    assert summarise(pillars, title="Viet Nam") == (
+        "Viet Nam: Pillar 1 (Protection) not enough data (1 of 4 known); "
+        "Pillar 3 (Response) 2.0 of 4 (1 of 1 known)."
+    )

@@ -163,7 +163,8 @@ def test_explain_says_when_only_lapsed_flows_are_behind_no_data(sqlite_reference
     assert [i["code"] for i in lapsed] == ["R12.1"]
     assert all(not i["counted"] and i["reason"].startswith("outside its window") for i in lapsed)
     said = [x for x in later["limits"] if x.startswith("none of its observations counts in 2026")]
-    assert len(said) == 1 and "R12.1 (2016-11-07) is outside" in said[0]
+    # the indicator by its name (issue 19 item 9), not its code
+    assert len(said) == 1 and "RtoP best-practice dialogues (2016-11-07) is too old" in said[0]
     text = run(sqlite_reference_path, "explain", "CHN", "R12", "--year", "2026").stdout
     assert "Limit: none of its observations counts in 2026" in text
 

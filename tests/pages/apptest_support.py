@@ -167,3 +167,20 @@ def heatmap_symbols(fig: dict[str, Any]) -> list[list[str]]:
     columns, rows = heatmap_labels(fig)
     cells = heatmap_cells(fig)
     return [[cells[(y, x)]["symbol"] for x in columns] for y in rows]
+
+
+def dialogs(at: AppTest) -> list[Any]:
+    """The dialogs (st.dialog) open after the last run, as blocks: ``.proto.dialog.title`` is
+    the title, ``.get("markdown")`` and ``.get("dataframe")`` what is in it."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if getattr(node, "type", None) == "dialog":
+            found.append(node)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return found

@@ -135,15 +135,16 @@ def test_australia_documented_scorecard(open_page: OpenPage, sqlite_reference_pa
     assert region.loc["R8", "The region's status"] == "◷ Stale evidence: last known Initiated (2005)"
     # why this status? (R1 by default): one row per indicator, both counted
     assert at.selectbox(key="scorecard_pick").value == "R1"
-    why = table(at, "indicator", "counted", "status reached").set_index("indicator")
+    why = table(at, "indicator", "counted", "status reached").set_index("code")
     assert list(why.index) == ["R1.1", "R1.2"]
+    assert list(why["indicator"]) == ["National RtoP focal point", "Focal point engaged in RtoP dialogue"]
     assert list(why["counted"]) == ["yes", "yes"]
-    assert (why.loc["R1.1", "kind"], why.loc["R1.2", "kind"]) == ("stock", "flow")
-    evidence = table(at, "Date", "Rec.", "Indicator", "Value")
+    assert (why.loc["R1.1", "records"], why.loc["R1.2", "records"]) == ("a lasting state", "an event in a year")
+    evidence = table(at, "When", "Rec.", "Indicator", "Value", "Code")
     assert len(evidence) == _evidence_rows("AUS", 2011, 2015)
-    assert list(evidence["Date"]) == sorted(evidence["Date"], reverse=True)
-    r11 = evidence[evidence["Indicator"] == "R1.1"]
-    assert list(r11["Date"]) == ["2015-11-01", "2013-09-11"]  # 2016 and later: after the period
+    r11 = evidence[evidence["Code"] == "R1.1"]
+    assert list(r11["When"]) == ["Nov 2015", "11 Sep 2013"]  # 2016 and later: after the period
+    assert set(r11["Indicator"]) == {"National RtoP focal point"}
     # treaty commitments in words, with their dates
     treaties = table(at, "Treaty", "Record").set_index("Treaty")
     assert treaties.loc["Arms Trade Treaty", "Record"] == "party since 3 Jun 2014"
@@ -177,8 +178,12 @@ def test_viet_nam_profile_does_not_contradict_itself(
     ARF-wide and ASEAN-wide events a member shares."""
     at = open_page(sqlite_reference_path, "country.py", query={"participant": "VNM"})
     assert_ok(at)
-    evidence = table(at, "Date", "Rec.", "Indicator", "Value")
+    evidence = table(at, "When", "Rec.", "Indicator", "Value")
     notes = [i.value for i in at.info]
+    # the pillar chart's summary reads as a sentence: each pillar by name, what is known
+    (summary,) = [c.value for c in at.caption if c.value.startswith("Chart summary: Viet Nam: average status")]
+    assert "ranges from" not in summary and "Pillar 1 (Protection responsibilities of the State)" in summary
+    assert "not enough data" in summary or " of 4 (" in summary
     assert len(evidence) > 0
     assert not any(n.startswith("No evidence recorded") or "No observations" in n for n in notes)
     treaties = table(at, "Treaty", "Record").set_index("Treaty")

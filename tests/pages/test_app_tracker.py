@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from apptest_support import (
     OpenPage,
     assert_ok,
+    dialogs,
     heatmap_cells,
     heatmap_labels,
     heatmap_symbols,
@@ -35,17 +37,17 @@ def _shipped(participant: str, prefix: str) -> pd.DataFrame:
     return obs.sort_values("when", ascending=False, kind="stable")
 
 
-def _why(at: AppTest, recommendation: str) -> pd.DataFrame:
-    """The "Why this status?" indicator table for one recommendation (there is one for the
-    regional track as well)."""
+def _why(at: AppTest, recommendation: str, *, inside: Any = None) -> pd.DataFrame:
+    """The "Why this status?" indicator table for one recommendation on the page (there is one
+    for the regional track as well), or in a dialog (``inside``), by indicator code."""
     found = [
         d.value
-        for d in at.dataframe
-        if {"indicator", "counted", "status reached"} <= set(d.value.columns)
-        and d.value["indicator"].str.startswith(recommendation + ".").all()
+        for d in (inside or at.main).get("dataframe")
+        if {"indicator", "counted", "status reached", "code"} <= set(d.value.columns)
+        and d.value["code"].str.startswith(recommendation + ".").all()
     ]
     assert len(found) == 1, f"{len(found)} why tables for {recommendation}"
-    return found[0].set_index("indicator")
+    return found[0].set_index("code")
 
 
 def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: Path) -> None:
@@ -87,20 +89,27 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     at.selectbox(key="cell_participant").set_value("AUS")
     at.selectbox(key="cell_rec").set_value("R1").run()
     assert_ok(at)
-    ev = table(at, "Date", "Indicator", "Value", "Source")
+    ev = table(at, "When", "Indicator", "Value", "Source", "Code")
     shipped = _shipped("AUS", "R1.")
-    assert list(ev["Indicator"]) == list(shipped["indicator"])
-    assert list(ev["Value"]) == [float(v) for v in shipped["value"]]
-    assert list(ev["Date"])[:2] == ["2021-09-09", "2021-09-09"]
+    assert list(ev["Code"]) == list(shipped["indicator"])
+    # names and values in words (issue 19 item 9): no codes but the last column's
+    names = {"R1.1": "National RtoP focal point", "R1.2": "Focal point engaged in RtoP dialogue"}
+    assert list(ev["Indicator"]) == [names[c] for c in shipped["indicator"]]
+    levels = {"3": "appointed", "4": "appointed and a member of the Global Network of R2P Focal Points"}
+    words = [levels[v] if c == "R1.1" else "yes" for c, v in zip(shipped["indicator"], shipped["value"])]
+    assert list(ev["Value"]) == words
+    assert list(ev["When"])[:2] == ["9 Sep 2021", "9 Sep 2021"]
     # why this status: R1.1 (3, 2021: its focal point named at the APPAP meeting, a stock)
     # counts; the 2021 R1.2 (a flow) has lapsed, so 1 of 2 indicators: at most Substantial
     why = _why(at, "R1")
     assert why.loc["R1.1", "counted"] == "yes"
+    assert why.loc["R1.1", "indicator"] == "National RtoP focal point"
     assert (why.loc["R1.1", "value"], why.loc["R1.1", "date"]) == ("3 (appointed)", "2021-09-09")
     assert why.loc["R1.2", "counted"].startswith("no: outside its window")
     said = " ".join(m.value for m in at.markdown)
     assert f"Australia, R1 National focal point, {this_year()}: **Substantial progress**" in said
     assert "Coverage: 1 of 2 indicators with current data" in said
+    assert "basis:" not in said  # no internal words: "computed" is said by the next line
 
     # a click on the cell (China, R12) selects it for the evidence
     run_with_widget_value(
@@ -125,13 +134,22 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
         },
     )
     assert_ok(at)
+    # the answer opens where the eye is: a drawer beside the chart, with the evidence
+    (drawer,) = dialogs(at)
+    assert drawer.proto.dialog.title == "Why this status? China, R12"
+    assert drawer.proto.dialog.position  # a side drawer, not a box over the chart's centre
+    in_drawer = " ".join(m.value for m in drawer.get("markdown"))
+    assert f"China, R12 Region\\-to\\-region dialogue, {this_year()}: **No data**" in in_drawer
+    assert set(_why(at, "R12", inside=drawer)["counted"].str[:3]) == {"no:"}
+    drawn = [d.value for d in drawer.get("dataframe") if "When" in d.value.columns]
+    assert list(drawn[0]["When"]) == ["7 Nov 2016", "4 Nov 2015", "28 Oct 2014"]
     assert at.selectbox(key="cell_participant_1").value == "CHN"  # new boxes on the clicked cell
     assert at.selectbox(key="cell_rec_1").value == "R12"
-    ev = table(at, "Date", "Indicator", "Value", "Source")
+    (ev,) = [d.value for d in at.main.get("dataframe") if "Code" in d.value.columns]
     # China on R12 within 2011-now: Track Two regional dialogues (the CIIS-APR2P dialogues of
     # 2014 and 2015, the 2016 APPAP meeting); its UN debate statements are events, not R12
-    assert list(ev["Date"]) == ["2016-11-07", "2015-11-04", "2014-10-28"]
-    assert set(ev["Indicator"]) == {"R12.1"}
+    assert list(ev["When"]) == ["7 Nov 2016", "4 Nov 2015", "28 Oct 2014"]
+    assert set(ev["Code"]) == {"R12.1"} and set(ev["Value"]) == {"1 event per year"}
     said = " ".join(m.value for m in at.markdown)
     assert f"China, R12 Region\\-to\\-region dialogue, {this_year()}: **No data**" in said
     why = _why(at, "R12")  # the dialogues are flows that have lapsed
