@@ -7,6 +7,11 @@
 - the readers never import loaders, except the two places that compose both sides: the `rtop`
   command (dashboard/cli.py) and the app's writes (dashboard/ui/writes.py);
 - only dashboard/ui knows Streamlit; pages hold no SQL and call no loader;
+- the open-data routes (dashboard/api) and the server's middleware (dashboard/serving) know
+  no Streamlit and no loader; only the server (dashboard/ui/server.py) puts them on the app;
+  the routes write nothing (no insert, update or delete, no transaction: the one write, a
+  read token's use, is the core's, dashboard/core/tokens.py); the middleware imports nothing
+  heavy (the server starts before pandas or the database layer is imported);
 - no module-level import cycles inside dashboard.
 """
 
@@ -121,3 +126,40 @@ def test_no_import_cycles_in_dashboard() -> None:
     for mod in sorted(graph):
         if mod not in state:
             visit(mod, [])
+
+
+def test_the_routes_and_the_middleware_stand_apart() -> None:
+    api, serving = modules("dashboard/api"), modules("dashboard/serving")
+    assert api and serving
+    for path in [*api, *serving]:
+        for name in imports(path):
+            root = name.split(".")[0]
+            assert root not in {"streamlit", "loaders"}, (rel(path), name)
+            assert not name.startswith("dashboard.ui"), (rel(path), name)
+    for path in serving:
+        for name in imports(path):
+            assert name.split(".")[0] not in {"pandas", "sqlalchemy", "sqlmodel", "dashboard"} or (
+                name.startswith("dashboard.serving")
+            ), (rel(path), name)
+    users = {
+        rel(p)
+        for p in [*modules("dashboard"), *modules("pages")]
+        if any(n == "dashboard.api" or n.startswith("dashboard.api.") for n in imports(p))
+        and not rel(p).startswith("dashboard/api/")
+    }
+    assert users == {"dashboard/ui/server.py"}
+
+
+def test_the_routes_write_nothing() -> None:
+    for path in modules("dashboard/api"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sql"):
+                names = {a.name for a in node.names}
+                assert not names & {"insert", "update", "delete"}, (rel(path), names)
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in {"begin", "commit", "flush", "begin_nested"}, (
+                    rel(path),
+                    node.attr,
+                    node.lineno,
+                )

@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
         "1: visitors must sign in to see anything (default 0: anonymous visitors are viewers).",
     ),
     Setting(
+        "RTOP_CORS_ORIGINS",
+        "",
+        "Web origins (comma-separated, e.g. https://partner.example.org) whose pages may read "
+        "the data routes from the browser (default: none, CORS closed).",
+    ),
+    Setting(
         "RTOP_ADDRESS",
         "127.0.0.1",
         "Address `make run` serves on (default: this machine only; 0.0.0.0 serves the network).",
@@ -84,6 +90,11 @@ class Settings:
         default_factory=lambda: _env("RTOP_REQUIRE_LOGIN").strip().lower() in ("1", "true", "yes")
     )
     address: str = field(default_factory=lambda: _env("RTOP_ADDRESS"))
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip().rstrip("/") for o in _env("RTOP_CORS_ORIGINS").split(",") if o.strip()
+        )
+    )
 
 
 def get_settings() -> Settings:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -36,21 +36,41 @@ class ReadKey:
 
 
 class Store(Generic[T]):
-    """A bounded map of ReadKey to value, read once per key (least recently used dropped)."""
+    """A bounded map of keys (a ReadKey, or a tuple starting with one) to values, read once per
+    key (least recently used dropped): at most ``capacity`` values and, with ``weigh``, at
+    most ``budget`` in their total weight (e.g. bytes)."""
 
-    def __init__(self, *, capacity: int) -> None:
+    def __init__(
+        self,
+        *,
+        capacity: int,
+        budget: int | None = None,
+        weigh: Callable[[T], int] | None = None,
+    ) -> None:
         self._capacity = capacity
-        self._values: OrderedDict[ReadKey, T] = OrderedDict()
-        self._gates: dict[ReadKey, threading.Lock] = {}
+        self._budget = budget
+        self._weigh = weigh
+        self._weights: dict[Hashable, int] = {}
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._gates: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
         self.reads = 0  # how many times a value was read (loaded), for tests and benchmarks
 
-    def has(self, key: ReadKey) -> bool:
+    def _evict(self) -> None:
+        while len(self._values) > self._capacity or (
+            self._budget is not None
+            and len(self._values) > 1
+            and sum(self._weights.values()) > self._budget
+        ):
+            old, _ = self._values.popitem(last=False)
+            self._weights.pop(old, None)
+
+    def has(self, key: Hashable) -> bool:
         """True when the key's value is here already (getting it reads nothing)."""
         with self._lock:
             return key in self._values
 
-    def get(self, key: ReadKey, *, load: Callable[[], T]) -> T:
+    def get(self, key: Hashable, *, load: Callable[[], T]) -> T:
         """The value of ``key``: kept, or read now by ``load`` (once, whoever else asks)."""
         with self._lock:
             if key in self._values:
@@ -70,14 +90,16 @@ class Store(Generic[T]):
             with self._lock:
                 self.reads += 1
                 self._values[key] = value
-                while len(self._values) > self._capacity:
-                    self._values.popitem(last=False)
+                if self._weigh is not None:
+                    self._weights[key] = self._weigh(value)
+                self._evict()
             return value
 
     def clear(self) -> None:
         """Forget every value (tests; a process that changed its database by hand)."""
         with self._lock:
             self._values.clear()
+            self._weights.clear()
 
 
 DATASETS: Store[Any] = Store(capacity=4)  # this process's Datasets (dashboard.views.Dataset)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +18,11 @@ from dashboard.filters import Filters
 from dashboard.ui.cache import NO_CACHE, dataset, dataset_at, version
 from dashboard.views.dataset import Dataset
 
+BUNDLE_HELP = (
+    "Everything about this chart in one ZIP: its data as CSV, the chart as PNG and SVG, a "
+    "datapackage.json (Frictionless Data Package: every column typed and described, sources, "
+    "licence, citation, data and method versions) and a README."
+)
 ABOUT_HELP = (
     "What the CSV beside it is: title, filters, every source, export date, method and data "
     "version (the XLSX has the same on its About sheet)."
@@ -54,6 +60,11 @@ def downloads(
         buttons.append(
             ("About", "txt", lambda: export.about_text(meta, data_file=f"{stem}.csv").encode())
         )
+    # Everything at once (dashboard/bundle.py): the CSV and images above with a
+    # datapackage.json and a README, as /api/v1/bundle/PAGE.zip gives a whole view.
+    if fig is not None:  # a chart's downloads (a table's have no images to bundle)
+        bundled = partial(_bundle, fig=fig, meta=meta, data=data, filters=filters, key=key)
+        buttons.append(("ZIP", "zip", bundled))
     # One row of buttons as wide as their labels, wrapping when the column is narrow (fixed
     # columns cut the labels to "⬇ …" in the Overview's map column at 1366 px).
     row = st.container(horizontal=True, gap="small", wrap=True)
@@ -62,11 +73,39 @@ def downloads(
             f"⬇ {label}",
             data=make,
             file_name=f"{stem}-about.txt" if fmt == "txt" else f"{stem}.{fmt}",
-            mime=export.MIME[fmt],
+            mime=export.MIME.get(fmt, "application/zip"),
             key=f"dl_{key}_{'about' if fmt == 'txt' else fmt}",
-            help=ABOUT_HELP if fmt == "txt" else None,
+            help=ABOUT_HELP if fmt == "txt" else BUNDLE_HELP if fmt == "zip" else None,
             on_click="ignore",
         )
+
+
+def view_link() -> str:
+    """This view's link: the page's address and its query (filters and page choices)."""
+    from urllib.parse import urlencode  # noqa: PLC0415
+
+    base = str(getattr(st.context, "url", "") or "").split("?")[0] or "http://localhost:8501/"
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return f"{base}?{query}" if query else base
+
+
+def _bundle(
+    *,
+    fig: go.Figure | Callable[[], go.Figure] | None,
+    meta: ChartMeta,
+    data: pd.DataFrame | None,
+    filters: Filters,
+    key: str,
+) -> bytes:
+    """The chart's download bundle (CSV, PNG, SVG, datapackage.json, README) as a ZIP."""
+    from dashboard import bundle  # noqa: PLC0415 (kaleido and the images, when clicked)
+
+    names = dataset(include_sample=filters.sample).names
+    chart = bundle.Chart(name=key, meta=meta, data=data, figure=fig, filters=filters)
+    return bundle.build(
+        charts=[chart], title=meta.title, link=view_link(), data_version=meta.data_version,
+        filters=filters, names=names,
+    )  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

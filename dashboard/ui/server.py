@@ -21,8 +21,10 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from dashboard.api import http
 from dashboard.api import routes as api_routes
 from dashboard.serving import embed, uploads
+from dashboard.ui import warm
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "pages" / "app.py"
 
@@ -55,7 +57,9 @@ def middleware() -> list[Middleware]:
 
 
 def routes() -> list[BaseRoute]:
-    """Our routes, under the server's base path."""
+    """Our routes, under the server's base path; they start work once the warm-up is done
+    (as the pages' script runs do)."""
+    http.wait_for(warm.wait)
     return api_routes(base_path=base_path())
 
 
