@@ -7,10 +7,11 @@ from dashboard.ui import warm
 
 warm.wait()  # `rtop serve` imports the pages' modules in the background: never use one half made
 
-from dashboard.ui import auth, cache, failure, present, preview, state, widgets  # noqa: E402
+from dashboard.ui import auth, cache, embed, failure, present, preview, state, widgets  # noqa: E402
 
+embedded = embed.active()  # ?embed=1: the view alone, for an iframe (dashboard/ui/embed.py)
 st.set_page_config(page_title="RtoP Monitor", page_icon="🛡️", layout="wide",
-                   initial_sidebar_state="collapsed" if present.active() else "auto")
+                   initial_sidebar_state="collapsed" if present.active() or embedded else "auto")
 widgets.base_style()
 
 READ = [
@@ -43,13 +44,15 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
         presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
         # In sections, every page in sight (a collapsed menu would hide Load history behind "View more")
         navigation = st.navigation({"Dashboard": READ, "Evidence": evidence, "About": about},
-                                   position="hidden" if presenting else "sidebar", expanded=True)
+                                   position="hidden" if presenting or embedded else "sidebar", expanded=True)
         cache.require_data()
         cache.refresh_version()
         preview.check(identity)  # a pending run's author or reviewer may preview it on every page
         st.session_state["filters"] = state.sidebar_filters()
         if presenting:
             present.controls(pages={p.url_path: p for p in READ + ABOUT}, path=navigation.url_path)
+        elif embedded:
+            embed.chrome()
         else:
             auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
         preview.banner(cache.dataset(include_sample=st.session_state["filters"].sample))
@@ -58,6 +61,8 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
         if presenting:
             present.footer(ds=ds, filters=st.session_state["filters"], title=navigation.title,
                            path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
+        elif embedded:
+            embed.footer(ds=ds, title=navigation.title)
         else:
             widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)
 cache.freeze_startup_objects()  # after the first run's imports: cheaper post-run GC

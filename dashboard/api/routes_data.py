@@ -3,7 +3,6 @@ Imported on the first request (pandas, the views, the store)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from dashboard import bundle as bundles
 from dashboard.api import http, pages, tables
 from dashboard.api.params import ParamError, Query, year_param
+from dashboard.charts.meta import file_stem
 from dashboard.core import store
 from dashboard.core.config import get_settings
 from dashboard.core.scoring import RULE_VERSION
@@ -46,7 +46,7 @@ def _render_table(*, name: str, fmt: str, ds: Dataset, query: Query, route: str)
     found = made.make(**kwargs, offset=query.offset, limit=query.limit)
     end = query.offset + len(found.frame)
     nxt = end if end < found.total else None
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{found.meta.file_stem}")
+    stem = file_stem(found.meta, filters=query.filters)  # as the pages name their downloads
     if fmt == "csv":
         body = to_csv(found.frame, meta=found.meta)
         media = "text/csv; charset=utf-8"
