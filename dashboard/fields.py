@@ -163,7 +163,8 @@ FIELDS: dict[str, str] = {
     "share_initiated": "share at or above Initiated (0-1)",
     "role": "the regional role's code in the 2011 Secretary-General report",
     "addressed_by": "recommendations that address the role",
-    "covered": "true when a recommendation addressing it has a status",
+    "covered": "true when a recommendation addressing it has reached Initiated or more",
+    "covered_text": "the same in words: yes, or not yet",
     "best_status": "the best status among the recommendations addressing it",
 }
 
