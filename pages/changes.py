@@ -48,8 +48,8 @@ if not happened.evidence.empty:
     st.markdown(f"**Evidence dated since {since:%d %b %Y}** ({len(happened.evidence)} records)")
     widgets.status_table(happened.evidence, key="happened_evidence", height=280,
                          title=f"Evidence dated since {since}",
-                         columns={"date": "Dated", "name": "Participant", "indicator_name": "Indicator",
-                                  "value": "Value", "source": "Source"})
+                         columns={"when": "Dated", "name": "Participant", "indicator_name": "Indicator",
+                                  "value_text": "Value", "source": "Source"})
 
 found = cache.compute(changes.changes_for, filters=filters, since=since)
 st.header(f"New in our records since {since:%d %b %Y}")
@@ -79,8 +79,9 @@ if found.evidence.empty:
     st.info("No observation or assessment was added, changed or removed since then.")
 else:
     widgets.status_table(found.evidence, key="changes_evidence", title=f"Evidence changed since {since}",
-                         height=320, columns={"when": "Recorded", "change": "Change", "participant": "Participant",
-                                              "code": "Indicator", "date": "Dated", "before": "Before",
+                         height=320, columns={"when": "Recorded", "change": "Change",
+                                              "participant_name": "Participant", "indicator_name": "Indicator",
+                                              "date": "Dated", "before": "Before",
                                               "after": "After", "load": "Load run", "by": "By"})
 st.subheader("Events since then")
 if found.events.empty:
@@ -88,8 +89,8 @@ if found.events.empty:
 else:
     widgets.status_table(found.events.assign(date=found.events["date"].dt.date.astype(str)),
                          key="changes_events", title=f"Events since {since}",
-                         columns={"date": "Date", "title": "Event", "kind": "Kind",
-                                  "participants": "Participants", "source": "Source"})
+                         columns={"date": "Date", "title": "Event", "kind_name": "Kind",
+                                  "participant_names": "Participants", "source": "Source"})
 
 st.header("Briefing pack with this view")
 st.caption("The pack gains a 'What changed' slide for this date, after the key figures.")

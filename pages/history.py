@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.core.history import Since
 from dashboard.ui import auth, cache, preview, widgets, writes
 from dashboard.views import history
+from dashboard.views.words import indicator_names
 
 st.title("Load history")
 identity = auth.current_identity()
@@ -89,11 +90,12 @@ if runs.empty:
 widgets.status_table(runs, key="history_runs", columns={c: c.capitalize() for c in runs.columns},
                      height=360, title="load-history")
 run_id = st.selectbox("Show the changes of run", runs["run"].tolist(), key="history_run")
-changes = history.change_table(engine=cache.engine(), run_id=int(run_id), participant=participant or None)
+changes = history.change_table(engine=cache.engine(), run_id=int(run_id), participant=participant or None,
+                               names=names, indicators=indicator_names(ds))
 row = runs.set_index("run").loc[run_id]
 total = int(row["added"] + row["changed"] + row["removed"])
 st.subheader(f"Run {run_id}: {writes.inert(row['file or action'])}")
-st.caption(f"{row['when (UTC)']} UTC by {row['by'] or 'unknown'} · {row['state']} · "
+st.caption(f"{row['when (UTC)']} UTC · by {row['by']} · {row['state']} · "
            f"{row['added']} added, {row['changed']} changed, {row['removed']} removed"
            + (f" (the first {len(changes):,} shown; `rtop history --run {run_id}` lists all)"
               if len(changes) < total and not participant else ""))

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.core import scoring
 
 from dashboard.ui import auth, cache, state, widgets, writes
-from dashboard.views import methodology
+from dashboard.views import methodology, words
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -19,7 +19,7 @@ st.markdown("Every status is shown by label and symbol as well as colour, so it 
 widgets.status_table(tables["scale"], key="m_scale", columns={"status": "Status", "symbol": "Symbol", "label": "Label"})
 
 st.header(f"How a status is computed (method version {scoring.RULE_VERSION})")
-st.markdown(widgets.rule_text(scoring.__doc__ or ""))
+st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(words.rule_steps(), start=1)))
 st.markdown(
     f"- **Minimum coverage**: {scoring.MIN_COVERAGE:.0%} of a recommendation's indicators must "
     "have current data; below it the cell says *Insufficient data (n of m indicators)*.\n"

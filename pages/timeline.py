@@ -40,5 +40,5 @@ with st.expander("Event list", expanded=False):
         st.info("No events in this period for this selection.")
     else:
         widgets.status_table(events, key="timeline_table", title="Events", columns={
-            "when": "When", "title": "Event", "kind_label": "Kind", "participants": "Participants",
+            "when": "When", "title": "Event", "kind_label": "Kind", "participant_names": "Participants",
             "items": "Recommendations", "pillars": "Pillars", "source": "Source"})

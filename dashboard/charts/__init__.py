@@ -46,7 +46,12 @@ from dashboard.charts.common import (
     status_colorscale,
     wrap,
 )
-from dashboard.charts.pillars import breakdown_sunburst, pillar_bars, sg_coverage_bars
+from dashboard.charts.pillars import (
+    breakdown_bars,
+    breakdown_sunburst,
+    pillar_bars,
+    sg_coverage_bars,
+)
 from dashboard.charts.profile import PROFILE_TICKS, profile_pillars
 from dashboard.charts.timeline import event_timeline, status_lines
 from dashboard.charts.tracker import status_heatmap
@@ -79,6 +84,7 @@ __all__ = [
     "TITLE_SIZE",
     "WRAP_NARROW",
     "WRAP_WIDE",
+    "breakdown_bars",
     "breakdown_sunburst",
     "colorbar",
     "empty_figure",

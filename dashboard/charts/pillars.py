@@ -139,6 +139,62 @@ def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure
     return steady(layout(fig, meta, height=640, narrow=True))
 
 
+BREAKDOWN_ROW = 26  # pixels per indicator
+
+
+def breakdown_bars(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+    """Pillar -> recommendation -> indicator as bars, one per indicator by its name: the share
+    of its owners (the selected participants, or the region) at or above 'initiated', grouped
+    under its recommendation, in its pillar's colour and pattern. Readable where a sunburst
+    could only show codes."""
+    if breakdown.empty:
+        return empty_figure(meta, "No indicators in this selection.")
+    frame = breakdown.assign(
+        rec=breakdown["recommendation"].astype(str).str.split(" ", n=1).str[0],
+        name=breakdown.get("indicator_name", breakdown["indicator"]).astype(str),
+    )
+    frame = frame.assign(order=frame["rec"].str.extract(r"R(\d+)")[0].astype(float))
+    frame = frame.sort_values(["order", "indicator"], kind="stable")
+    fig = go.Figure()
+    for pillar, grp in frame.groupby("pillar", sort=True):
+        colour = PILLAR_COLORS.get(str(pillar))
+        fig.add_trace(
+            go.Bar(
+                x=(grp["share_initiated"].astype(float) * 100).tolist(),
+                y=[grp["rec"].tolist(), grp["name"].map(esc).tolist()],
+                orientation="h",
+                name=esc(str(pillar)),
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": PILLAR_PATTERNS.get(str(pillar), ""), "solidity": 0.4},
+                    "line": {"width": 1, "color": colour},
+                },
+                text=[f"{i} of {o}" for i, o in zip(grp["initiated"], grp["owners"], strict=True)],
+                textposition="outside",
+                cliponaxis=False,
+                textfont=font(13),
+                customdata=grp["recommendation"].map(esc).tolist(),
+                hovertemplate="%{y}<br>%{customdata}<br>%{text} at or above Initiated"
+                "<extra></extra>",
+            )
+        )
+    fig.update_xaxes(
+        range=[0, 112],
+        ticksuffix="%",
+        title={"text": "owners at or above Initiated", "standoff": TITLE_STANDOFF},
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+        tickvals=[0, 25, 50, 75, 100],
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14}, showdividers=True)
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    legend_top(fig)
+    height = BREAKDOWN_ROW * len(frame) + 230
+    return steady(
+        layout(fig, meta, height=height, top=LEGEND_ROW, bottom=TICK_ROW + 26, narrow=False)
+    )
+
+
 def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     """Per pillar: SG-report regional roles addressed by a recommendation at or above initiated."""
     if roles.empty:

@@ -77,13 +77,25 @@ def event_timeline(
         return empty_figure(meta, "No events in this period for this selection.")
     column = "pillar" if color_by == "pillar" else "kind_label"
     groups = list(dict.fromkeys(events[column]))
+    # A kind keeps its colour and pattern by its stored name ('un_dialogue'), shown by its name
+    styles = (
+        dict(
+            zip(
+                events[column],
+                events["kind"].astype(str).str.replace("_", " ").replace("", "other"),
+                strict=False,
+            )
+        )
+        if column == "kind_label" and "kind" in events
+        else {}
+    )
     # One row per event: titles repeat (yearly meetings), so the row is the title and its date.
     rows = events["title"].map(lambda t: t if len(t) <= 34 else t[:32] + "…")
     events = events.assign(row=(rows + " (" + events["when"].astype(str) + ")").map(esc))
     fig = go.Figure()
     for group in groups:
         grp = events[events[column] == group]
-        color, pattern = group_style(str(group))
+        color, pattern = group_style(styles.get(group, str(group)))
         width_ms = (grp["end"] - grp["start"]).dt.total_seconds() * 1000
         width_ms = width_ms.clip(lower=20 * 86_400_000)  # at least ~3 weeks so a day shows
         fig.add_trace(

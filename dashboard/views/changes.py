@@ -23,6 +23,7 @@ from dashboard.core.scoring import REGION
 from dashboard.filters import Filters
 from dashboard.views.common import cell_texts, selected_participants, selected_recommendations
 from dashboard.views.dataset import Dataset
+from dashboard.views.words import by_text, counted, day_text, indicator_names, kind_name, names_of
 
 SAMPLE_RUNS = ("sample", "sample-remove")
 
@@ -133,6 +134,7 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
     recorded = ds.recorded_changes(since=since)
     later = _later_changes(ds=ds, recorded=recorded)
     catalogue = ds.indicators
+    indicators = indicator_names(ds)
     rec_of = dict(zip(catalogue["code"], catalogue["recommendation"], strict=True))
     rec_of |= dict(zip(ds.items["code"], ds.items["recommendation"], strict=False))
     empty_status = pd.DataFrame(
@@ -206,10 +208,11 @@ def what_changed(*, ds: Dataset, since: dt.date, year: int | None = None) -> Wha
                     "after": a,
                     "direction": direction,
                     "evidence": "; ".join(
-                        f"{r.code} {r.date} ({r.op})" for r in moved.itertuples()
+                        f"{indicators.get(r.code, r.code)} {r.date} ({OPS.get(r.op, r.op)})"
+                        for r in moved.itertuples()
                     )[:500],
                     "loads": "; ".join(
-                        f"run {int(r)}: {f} ({u or 'unknown'})"
+                        f"run {int(r)}: {f} (by {by_text(u, file_name=f)})"
                         for r, f, u in moved[["load_run_id", "file_name", "user"]]
                         .drop_duplicates()
                         .itertuples(index=False)
@@ -274,7 +277,7 @@ def _evidence_rows(later: pd.DataFrame) -> pd.DataFrame:
                 "before": before,
                 "after": after,
                 "load": f"run {int(r.load_run_id)}: {r.file_name}",
-                "by": r.user or "",
+                "by": by_text(r.user, file_name=r.file_name),
                 "synthetic": bool(r.synthetic),
             }
         )
@@ -308,7 +311,15 @@ def changes_for(*, ds: Dataset, filters: Filters, since: dt.date) -> WhatChanged
         name=statuses["participant"].map(names).fillna(statuses["participant"])
     )
     evidence = full.evidence[full.evidence["participant"].isin(people)]
-    events = full.events
+    indicators = indicator_names(ds)
+    evidence = evidence.assign(
+        participant_name=evidence["participant"].map(names).fillna(evidence["participant"]),
+        indicator_name=evidence["code"].map(indicators).fillna(evidence["code"]),
+    )
+    events = full.events.assign(
+        kind_name=full.events["kind"].map(kind_name),
+        participant_names=full.events["participants"].map(lambda p: names_of(p, names)),
+    )
     if filters.participants:
         wanted = set(filters.participants)
         events = events[
@@ -342,8 +353,9 @@ def summary_sentence(w: WhatChanged) -> str:
     """One sentence for a slide, a caption and a screen reader."""
     s = w.summary
     return (
-        f"Since {w.since.isoformat()}: {s['statuses changed']} status change(s) in {w.year} "
-        f"({s['up']} up, {s['down']} down) across {s['participants affected']} participant(s); "
-        f"{s['evidence added']} observation(s) added, {s['evidence changed']} changed, "
-        f"{s['evidence removed']} removed; {s['events']} event(s)."
+        f"Since {day_text(w.since)}: {counted(s['statuses changed'], 'status change')} in "
+        f"{w.year} ({s['up']} up, {s['down']} down) across "
+        f"{counted(s['participants affected'], 'participant')}; "
+        f"{counted(s['evidence added'], 'observation')} added, {s['evidence changed']} changed, "
+        f"{s['evidence removed']} removed; {counted(s['events'], 'event')}."
     )

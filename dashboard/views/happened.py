@@ -25,6 +25,7 @@ from dashboard.views.common import (
     selected_recommendations,
 )
 from dashboard.views.dataset import Dataset
+from dashboard.views.words import day_text, value_text
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Happened:
 
 STATUS_COLUMNS = ["participant", "name", "recommendation", "then", "now", "direction", "evidence"]
 EVIDENCE_COLUMNS = ["date", "participant", "name", "recommendation", "indicator",
-                    "indicator_name", "value", "source", "synthetic"]  # fmt: skip
+                    "indicator_name", "value", "value_text", "when", "source",
+                    "synthetic"]  # fmt: skip
 
 
 def _moved(before: pd.Series | None, after: pd.Series | None) -> str:
@@ -77,6 +79,16 @@ def happened_since(*, ds: Dataset, filters: Filters, since: dt.date) -> Happened
             "indicator": newer["indicator_code"].astype(str),
             "indicator_name": newer["indicator_code"].map(ind["name"]),
             "value": newer["value"],
+            "value_text": [
+                value_text(ds, code=c, value=v, unit=u)
+                for c, v, u in zip(
+                    newer["indicator_code"],
+                    newer["value"],
+                    newer["indicator_code"].map(ind["unit"]),
+                    strict=True,
+                )
+            ],
+            "when": [day_text(d) for d in newer["date"]],
             "source": newer["source"],
             "synthetic": newer["synthetic"].astype(bool),
         },
@@ -123,7 +135,7 @@ def happened_since(*, ds: Dataset, filters: Filters, since: dt.date) -> Happened
                 "now": became,
                 "direction": _moved(b, a),
                 "evidence": "; ".join(
-                    f"{code} {d:%Y-%m-%d}"
+                    f"{ind['name'].get(code, code)} ({day_text(d)})"
                     for code, d in zip(mine["indicator_code"], mine["date"], strict=True)
                 )[:400],
             }

@@ -253,7 +253,9 @@ def headlines(*, ds: Dataset, filters: Filters, since: int) -> list[Headline]:
 PILLAR_AVERAGE_HELP = (
     "Mean status over the selected participants' national recommendations whose primary pillar "
     "this is (regional recommendations have their own figure); shown when at least half of "
-    "those participant-recommendation pairs have enough data."
+    "those participant-recommendation pairs have enough data. The Pillar coverage page counts "
+    "something else: each participant's share of a pillar's recommendations at or above "
+    "Initiated."
 )
 
 

@@ -15,7 +15,7 @@ from dashboard.views.common import (
     status_label,
 )
 from dashboard.views.dataset import Dataset
-from dashboard.views.overview import rec_region_status
+from dashboard.views.overview import pillar_summary, rec_region_status
 
 
 def pillar_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFrame:
@@ -78,6 +78,7 @@ def pillar_breakdown(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFram
                 "pillar": f"Pillar {int(primary[ind.recommendation])}",
                 "recommendation": f"{ind.recommendation} {names.get(str(ind.recommendation), '')}",
                 "indicator": f"{ind.code} {ind.name}",
+                "indicator_name": str(ind.name),
                 "owners": len(owners),
                 "with_data": len(vals),
                 "initiated": int((vals["ind_status"] >= scoring.INITIATED).sum()),
@@ -114,6 +115,7 @@ def sg_role_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFram
                 "name": role.short_name,
                 "addressed_by": ", ".join(linked) or "—",
                 "covered": bool(known and max(known) >= scoring.INITIATED),
+                "covered_text": "yes" if known and max(known) >= scoring.INITIATED else "not yet",
                 "best_status": status_label(max(known) if known else None),
             }
         )
@@ -121,3 +123,28 @@ def sg_role_coverage(*, ds: Dataset, filters: Filters, year: int) -> pd.DataFram
     if filters.pillars and not out.empty:
         out = out[out["pillar"].isin(filters.pillars)]
     return out.reset_index(drop=True)
+
+
+def overview_difference(*, ds: Dataset, filters: Filters, year: int) -> str:
+    """What the coverage bars count, beside what the Overview's pillar average counts, so the
+    two are never read as one figure that disagrees with itself (issue 19 item 10)."""
+    summary = pillar_summary(ds=ds, filters=filters, year=year)
+    parts = []
+    for row in summary.itertuples(index=False):
+        value = (
+            "not enough data"
+            if pd.isna(row.average_status)
+            else f"{float(row.average_status):.1f} of 4"
+        )
+        parts.append(
+            f"Pillar {int(row.pillar)}: {int(row.with_data)} of {int(row.pairs)} pairs known, "
+            f"average {value}"
+        )
+    return (
+        "Not the Overview's pillar average. A bar here is one participant's share of a "
+        "pillar's recommendations (primary and secondary links) at or above Initiated; a "
+        "recommendation with no current status counts as not reached. The Overview averages the "
+        "status over the selected participants and each pillar's primary recommendations, and "
+        "gives it only when at least half of those participant–recommendation pairs have a "
+        "current status (" + "; ".join(parts) + ")."
+    )

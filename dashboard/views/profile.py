@@ -120,7 +120,7 @@ def commitments(*, ds: Dataset, participant: str, year: int) -> pd.DataFrame:
                 "record": treaty_record(value=value, when=when, organisation=organisation),
                 "value": "" if hit is None else level_words(ds, str(spec.code))(hit["value"]),
                 "date": when,
-                "role": f"{spec.item_code} {roles.get(str(spec.item_code), '')}",
+                "role": roles.get(str(spec.item_code), str(spec.item_code)),
                 "source": FINAL_CLAUSES.get(str(spec.code), "")
                 if organisation
                 else ("" if hit is None else str(hit["source"])),

@@ -10,6 +10,7 @@ from dashboard.core import scoring
 from dashboard.filters import FIRST_YEAR, Filters
 from dashboard.views.common import selected_participants, selected_recommendations
 from dashboard.views.dataset import REGION_NAME, Dataset
+from dashboard.views.words import kind_name, names_of
 
 
 def shown_period(*, filters: Filters, since_first: bool) -> Filters:
@@ -71,7 +72,8 @@ def timeline_events(*, ds: Dataset, filters: Filters, since_first: bool = False)
         for d, p in zip(ev["date"], ev["precision"], strict=True)
     ]
     ev["pillar"] = ev["pillars"].map(lambda s: ("Pillar " + s.split(";")[0]) if s else "No pillar")
-    ev["kind_label"] = ev["kind"].replace("", "other").str.replace("_", " ")
+    ev["kind_label"] = ev["kind"].map(kind_name)  # 'UN dialogue', never 'un_dialogue'
+    ev["participant_names"] = ev["participants"].map(lambda s: names_of(s, ds.names))
     return ev.reset_index(drop=True)
 
 

@@ -5,6 +5,7 @@ and the status rule in prose (never an internal constant's name)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -399,3 +400,18 @@ def summarise(data: pd.DataFrame | None, *, title: str) -> str:
         if needed <= columns:
             return sentence(data, title)
     return _values(data, title)
+
+
+SHIPPED = re.compile(r"(^|[/\\])data[/\\](reference|evidence)\b")
+
+
+def by_text(user: object, *, file_name: object = "") -> str:
+    """Who made a load run, as a reader says it: the user; for the app's own data loaded at
+    installation, 'installation (the app's own data)'; otherwise 'not recorded' (never
+    'unknown', which was only the command line's fallback name)."""
+    name = "" if user is None or pd.isna(user) else str(user).strip()  # type: ignore[call-overload]
+    if name and name.lower() != "unknown":
+        return name
+    if SHIPPED.search(str(file_name or "")):
+        return "installation (the app's own data)"
+    return "not recorded"

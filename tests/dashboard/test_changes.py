@@ -64,7 +64,7 @@ def test_only_changes_since_the_date_move_statuses(ref_engine: Engine) -> None:
     khm, lao = row(found.statuses, "KHM", "R1"), row(found.statuses, "LAO", "R1")
     assert khm["direction"] == "up" and lao["direction"] == "new status"
     assert khm["before"] != khm["after"] and "No data" in lao["before"]
-    assert f"run {run}:" in khm["loads"] and "R1.1" in khm["evidence"]
+    assert f"run {run}:" in khm["loads"] and "National RtoP focal point" in khm["evidence"]
     assert khm["name"] == "Cambodia"
     assert found.summary["statuses changed"] == 2 and found.summary["participants affected"] == 2
     assert found.summary["evidence added"] == 1 and found.summary["evidence changed"] == 1

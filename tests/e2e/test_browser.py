@@ -689,7 +689,7 @@ def test_what_changed_after_two_loads(visit: Any, app: App) -> None:
     page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
     text = _main_text(page)
     # The tables are drawn on a canvas: the sentence and the counts say what they hold.
-    assert "1 status change(s) in" in text and "(1 up, 0 down) across 1 participant(s)" in text
+    assert "1 status change in" in text and "(1 up, 0 down) across 1 participant;" in text
     assert "0 · 1 · 0" in text, text[:2000]  # evidence added · changed · removed
     _check_clean(v)
 

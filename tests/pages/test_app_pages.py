@@ -173,7 +173,7 @@ def test_pillars_measure_and_selection(open_page: OpenPage, sqlite_sample_path: 
     at.radio(key="pillar_measure").set_value("indicators").run()
     assert_ok(at)
     assert "indicators" in plotly_figures(at)[0]["layout"]["title"]["text"]
-    roles = table(at, "Role", "Addressed by", "Covered")
+    roles = table(at, "Regional role (SG report 2011)", "Addressed by", "Covered")
     assert len(roles) > 0
 
 
