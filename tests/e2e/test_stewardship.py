@@ -123,7 +123,7 @@ def _profile_of_png(page: Page) -> str:
         page.get_by_role("option", name=f"Papua New Guinea ({CODE})").click()
     expect(heading).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     idle(page)
-    expect(page.get_by_role("heading", name="Evidence")).to_be_visible()
+    expect(page.get_by_role("heading", name="Evidence", exact=True)).to_be_visible()
     return page.locator(MAIN).inner_text()
 
 

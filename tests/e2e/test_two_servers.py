@@ -140,7 +140,7 @@ def _png_profile(page: Page) -> str:
     expect(page.get_by_role("heading", name="Papua New Guinea", level=1)).to_be_visible(
         timeout=RENDER_TIMEOUT_MS
     )
-    expect(page.get_by_role("heading", name="Evidence")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Evidence", exact=True)).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     idle(page)
     return page.locator(MAIN).inner_text()
 
