@@ -34,13 +34,16 @@ ABOUT = [st.Page("methodology.py", title="Methodology", url_path="methodology")]
 
 with failure.shown_plainly():  # an error below: a plain message, its details in the server log
     identity = auth.current_identity()
-    SIGN_IN = st.Page("signin.py", title="Account" if identity.signed_in else "Sign in", url_path="signin")
+    offered = identity.signed_in or auth.sign_in_offered()
+    # /signin always answers (the README links it); in the menu only when one can sign in
+    SIGN_IN = st.Page("signin.py", title="Account" if identity.signed_in else "Sign in", url_path="signin",
+                      visibility="visible" if offered else "hidden")
     if auth.login_wall(identity):
         st.navigation([SIGN_IN]).run()  # RTOP_REQUIRE_LOGIN=1: nothing else until signed in
     else:
         evidence = [GAPS, *(SUBMIT if identity.role == "contributor" else []),
                     *(EDIT if auth.allows(identity, "editor") else [])]
-        about = ABOUT + ([SIGN_IN] if identity.signed_in or auth.sign_in_offered() else [])
+        about = [*ABOUT, SIGN_IN]
         presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
         # In sections, every page in sight (a collapsed menu would hide Load history behind "View more")
         navigation = st.navigation({"Dashboard": READ, "Evidence": evidence, "About": about},

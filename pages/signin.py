@@ -17,6 +17,13 @@ if identity.signed_in:
         else:
             widgets.status_table(failed, key="signin_failed", height=240,
                                  columns={"at": "When (UTC)", "username": "User name tried", "client": "From"})
+elif not auth.sign_in_offered():  # a fresh install: nobody to sign in as yet
+    st.info("This install has no accounts yet, so there is no one to sign in as.")
+    if identity.role == "admin":  # the person at the server's own machine, who may do everything
+        st.markdown("From this machine you may do everything. To give others their roles, add accounts "
+                    "on the server: `rtop users add NAME --role admin` (then `--role editor`, `reviewer` …).")
+    else:
+        st.markdown("You are viewing as a guest (viewer). Ask the dashboard's administrator for an account.")
 else:
     if auth.login_wall(identity):
         st.info("This dashboard is open to signed-in users only.")

@@ -154,8 +154,11 @@ def test_an_editor_signs_in_and_the_load_records_them(
     accounts.remove_user(engine=engine, username="ed")
     engine.dispose()
     at.run()
-    assert not can_open(at, "signin.py")  # no account left: nothing to sign in to
-    assert can_open(at, "upload.py")  # and a local install with no account is open again
+    assert can_open(at, "upload.py")  # a local install with no account is open again
+    at.switch_page("signin.py").run()  # and /signin says there is no one left to sign in as
+    assert "This install has no accounts yet, so there is no one to sign in as." in [
+        i.value for i in at.info
+    ]
 
 
 def test_with_review_on_an_editors_load_is_pending(
@@ -201,7 +204,18 @@ def test_no_accounts_a_local_install_is_open(
 ) -> None:
     at = open_page(sqlite_reference_path)
     assert any("No accounts yet" in c.value for c in at.sidebar.caption)
-    assert can_open(at, "upload.py") and not can_open(at, "signin.py")
+    assert can_open(at, "upload.py")
+    # /signin answers (the README links it; it said "Page not found"), out of the menu, and
+    # says why there is no one to sign in as; the admin command only to this machine's admin
+    assert can_open(at, "signin.py")
+    at.run()
+    assert_ok(at)
+    assert titles(at) == ["Sign in"]
+    assert "This install has no accounts yet, so there is no one to sign in as." in [
+        i.value for i in at.info
+    ]
+    assert any("`rtop users add NAME --role admin`" in m.value for m in at.markdown)
+    assert not at.text_input  # no form for accounts that do not exist
 
 
 OIDC = {
