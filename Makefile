@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/browser.py
 	$(PY) benchmarks/briefing.py
+	$(PY) benchmarks/api.py
 
 # Screenshots of every page and of presentation mode at 1920x1080 and 1366x768, the briefing
 # packs' pages, and the packs and XLSX as LibreOffice prints them: test-artifacts/screens/
