@@ -25,8 +25,9 @@ downloads.briefing_buttons(ds=ds, filters=filters, participant=scope or None, ke
 
 st.header("Data")
 frame, meta = downloads.data_for_export(filters=filters)
-st.markdown(f"**{len(frame):,} observations** for {filters.describe(names=names)}: participant, "
-            "indicator, recommendation, pillar, date, value, status and source.")
+st.markdown(f"**{len(frame):,} observations** for {filters.describe(names=names)} (the Overview's count; "
+            f"{ds.observed.total:,} on record in all): participant, indicator, recommendation, pillar, date, "
+            "value, status and source.")
 downloads.downloads(fig=None, meta=meta, data=frame, filters=filters, key="export_data")
 st.caption("CSV files are plain (the header on the first line); what a file is (title, filters, sources, "
            "versions) is in the 'About' file beside it, and on the XLSX's 'About' sheet. Text that a "

@@ -55,27 +55,8 @@ def data_export(*, ds: views.Dataset, filters: Filters) -> tuple[pd.DataFrame, C
     """Every observation in the selection with participant, indicator, recommendation, pillar,
     date, value, the indicator's status, and the source."""
     ind = ds.indicators.set_index("code")
-    codes = None
-    if filters.recommendations or filters.pillars:
-        recs = set(views.selected_recommendations(ds=ds, filters=filters))
-        codes = set(ds.indicators[ds.indicators["recommendation"].isin(recs)]["code"])
-    owners = None
-    if filters.participants:
-        owners = set(filters.participants)
-    obs = ds.observations(owners=owners, indicators=codes)
     primary = ds.items.set_index("code")["primary_pillar"]
-    frame = obs.assign(
-        recommendation=obs["indicator_code"].map(ind["recommendation"]),
-        year=obs["date"].dt.year,
-    )
-    frame = frame[frame["year"].between(filters.from_year, filters.to_year)]
-    if filters.participants:
-        frame = frame[frame["participant_code"].isin(filters.participants)]
-    if filters.recommendations:
-        frame = frame[frame["recommendation"].isin(filters.recommendations)]
-    if filters.pillars:
-        linked = ds.item_pillars[ds.item_pillars["pillar"].isin(filters.pillars)]["item_code"]
-        frame = frame[frame["recommendation"].isin(set(linked))]
+    frame = views.selected_observations(ds=ds, filters=filters)  # what the Overview counts
     from dashboard.core.scoring import indicator_status
 
     status = indicator_status(

@@ -207,3 +207,26 @@ def citation(*, title: str, link: str, data_version: str, method: str, accessed:
         f"RtoP Monitor, “{title}”, {link} (data version {data_version}; status rule version "
         f"{method}; accessed {accessed})."
     )
+
+
+def selected_observations(*, ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """The observations a selection covers (participants, recommendations, pillars, period),
+    with each one's recommendation and year: what the Exports page downloads and the
+    Overview counts, defined once so the two numbers agree."""
+    codes = None
+    if filters.recommendations or filters.pillars:
+        recs = set(selected_recommendations(ds=ds, filters=filters))
+        codes = set(ds.indicators[ds.indicators["recommendation"].isin(recs)]["code"])
+    owners = set(filters.participants) if filters.participants else None
+    obs = ds.observations(owners=owners, indicators=codes)
+    rec_of = ds.indicators.set_index("code")["recommendation"]
+    frame = obs.assign(recommendation=obs["indicator_code"].map(rec_of), year=obs["date"].dt.year)
+    frame = frame[frame["year"].between(filters.from_year, filters.to_year)]
+    if filters.participants:
+        frame = frame[frame["participant_code"].isin(filters.participants)]
+    if filters.recommendations:
+        frame = frame[frame["recommendation"].isin(filters.recommendations)]
+    if filters.pillars:
+        linked = ds.item_pillars[ds.item_pillars["pillar"].isin(filters.pillars)]["item_code"]
+        frame = frame[frame["recommendation"].isin(set(linked))]
+    return frame

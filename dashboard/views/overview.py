@@ -21,6 +21,7 @@ from dashboard.views.common import (
     SYMBOLS,
     rec_levels,
     rec_names,
+    selected_observations,
     selected_participants,
     selected_recommendations,
     status_at,
@@ -300,14 +301,27 @@ def latest_events(*, ds: Dataset, filters: Filters, limit: int = 8) -> pd.DataFr
     return ev.sort_values("date", ascending=False).head(limit)
 
 
-def freshness(*, ds: Dataset) -> dict[str, str]:
-    """When data was last observed and loaded, and how many sources stand behind it."""
+def freshness(*, ds: Dataset, filters: Filters) -> dict[str, str]:
+    """When data was last observed and loaded, and how many observations and sources stand
+    behind the selection, each beside the database's total: the selection's observations are
+    exactly the Exports page's file (views.selected_observations), and a briefing pack lists
+    only the sources of what it shows, so every count says what it counts."""
     o = ds.observed
+    chosen = selected_observations(ds=ds, filters=filters)
+    sample = int(chosen["synthetic"].astype(bool).sum()) if len(chosen) else 0
+    events = timeline_events(ds=ds, filters=filters)
+    cited = set(chosen["source"].dropna()) | set(events["source"].dropna())
+    on_record = int(((ds.sources["observations"] + ds.sources["events"]) > 0).sum())
     return {
         "latest observation": o.latest or "none",
         "latest documented (non-sample) observation": o.latest_documented or "none",
-        "observations": f"{o.total:,}" + (f" ({o.synthetic:,} sample)" if o.synthetic else ""),
-        "sources cited": str(int(((ds.sources["observations"] + ds.sources["events"]) > 0).sum())),
+        "observations": f"{len(chosen):,}"
+        + (f" ({sample:,} sample)" if sample else "")
+        + f" in this selection ({filters.from_year}–{filters.to_year}; the Exports page's "
+        f"file), of {o.total:,} on record",
+        "sources cited": f"{len(cited):,} behind this selection's observations and events, of "
+        f"{on_record:,} on record (the Methodology page lists them all; a briefing pack lists "
+        "those of what it shows)",
         "data read": ds.loaded_at,
     }
 

@@ -118,7 +118,14 @@ def test_documented_evidence_by_hand(open_page: OpenPage, sqlite_reference_path:
     assert fresh["Latest observation"] == str(
         pd.to_datetime(shipped["date"], format="mixed").max().date()
     )
-    assert fresh["Observations"] == str(len(shipped))
+    # the selection's count (Australia and China, the period) beside every one on record
+    mine = shipped[shipped["participant"].isin(["AUS", "CHN"])]
+    years = pd.to_datetime(mine["date"], format="mixed").dt.year
+    chosen = int(years.between(2011, this_year()).sum())
+    assert fresh["Observations"] == (
+        f"{chosen} in this selection (2011–{this_year()}; the Exports page's file), "
+        f"of {len(shipped)} on record"
+    )
 
 
 def test_a_lapse_is_not_a_decline_and_unknown_is_not_zero(
