@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the report's Markdown rows read best one to a line
 """The open-data routes (issue 21), measured on the real server as `rtop serve` starts it.
 
 1. default data (reference data and the documented evidence, as `rtop init` loads them): the
