@@ -57,6 +57,13 @@ SETTINGS: tuple[Setting, ...] = (
         "the data routes from the browser (default: none, CORS closed).",
     ),
     Setting(
+        "RTOP_PUBLIC_URL",
+        "",
+        "The dashboard's public address (e.g. https://rtop.example.org), used in 'Cite this "
+        "view', download bundles and briefing packs (default: none; a citation then gives the "
+        "address the browser used, and a pack no link).",
+    ),
+    Setting(
         "RTOP_ADDRESS",
         "127.0.0.1",
         "Address `make run` serves on (default: this machine only; 0.0.0.0 serves the network).",
@@ -90,6 +97,7 @@ class Settings:
         default_factory=lambda: _env("RTOP_REQUIRE_LOGIN").strip().lower() in ("1", "true", "yes")
     )
     address: str = field(default_factory=lambda: _env("RTOP_ADDRESS"))
+    public_url: str = field(default_factory=lambda: _env("RTOP_PUBLIC_URL").strip().rstrip("/"))
     cors_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip().rstrip("/") for o in _env("RTOP_CORS_ORIGINS").split(",") if o.strip()

@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 
 from dashboard import views
 from dashboard.charts import SAMPLE_TEXT, ChartMeta
+from dashboard.core.config import get_settings
 from dashboard.export.pack import Chart
 from dashboard.export.words import when_text
 from dashboard.filters import Filters
-from dashboard.views.common import rec_names
+from dashboard.views.common import rec_names, view_link
 from dashboard.views.words import summarise
 
 RECENT_EVENTS = 12
@@ -57,6 +58,21 @@ class Context:
     @property
     def synthetic(self) -> bool:
         return self.filters.sample and self.ds.has_synthetic
+
+    @property
+    def online(self) -> str:
+        """The pack's view in the dashboard at its public address (RTOP_PUBLIC_URL): the
+        participant's profile or the Overview, with the pack's filters; '' when no public
+        address is set (a pack never links an address only its maker's machine opens)."""
+        base = get_settings().public_url
+        if not base:
+            return ""
+        query = self.filters.to_query()
+        if self.participant:
+            return view_link(
+                base=base, path="country", query={**query, "participant": self.participant}
+            )
+        return view_link(base=base, path="", query=query)
 
     def cite(self, sources: list[str]) -> list[str]:
         self.cited.update(dict.fromkeys(sources))

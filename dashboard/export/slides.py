@@ -34,6 +34,7 @@ def cover(ctx: Context) -> Slide:
             f"Status rule, method version {scoring.RULE_VERSION} · data {ctx.ds.version}",
             "Prepared with RtoP Monitor",
         ]
+        + ([f"Online, with these filters: {ctx.online}"] if ctx.online else [])
         + (
             [f"{SAMPLE_TEXT}: includes synthetic sample data, not real assessments"]
             if ctx.synthetic

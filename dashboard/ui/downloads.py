@@ -80,13 +80,20 @@ def downloads(
         )
 
 
-def view_link() -> str:
-    """This view's link: the page's address and its query (filters and page choices)."""
-    from urllib.parse import urlencode  # noqa: PLC0415
+def view_link(*, path: str | None = None) -> str:
+    """This view's link: the page's address (its ``path``, else the one the browser used) and
+    its query (filters and page choices), at the public address (RTOP_PUBLIC_URL) when one is
+    set, else at the address the browser used."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
 
-    base = str(getattr(st.context, "url", "") or "").split("?")[0] or "http://localhost:8501/"
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
-    return f"{base}?{query}" if query else base
+    from dashboard.views.common import view_link as link_for  # noqa: PLC0415
+
+    used = str(getattr(st.context, "url", "") or "").split("?")[0] or "http://localhost:8501/"
+    parts = urlsplit(used)
+    public = get_settings().public_url
+    base = public or f"{parts.scheme}://{parts.netloc}"
+    query = {k: str(st.query_params.get(k)) for k in st.query_params}
+    return link_for(base=base, path=parts.path if path is None else path, query=query)
 
 
 def _bundle(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,7 +19,7 @@ from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
 from dashboard.ui import present
 from dashboard.ui.cache import dataset, projected
-from dashboard.ui.downloads import downloads, file_stem
+from dashboard.ui.downloads import downloads, file_stem, view_link
 from dashboard.ui.state import current_filters, show_notices
 from dashboard.ui.why import md_escape
 from dashboard.views.common import (
@@ -31,6 +30,7 @@ from dashboard.views.common import (
     STALE_SYMBOL,
     SYMBOLS,
     citation,
+    is_local_address,
 )
 from dashboard.views.dataset import Dataset
 from dashboard.views.words import summarise
@@ -350,12 +350,9 @@ def status_legend() -> None:
 
 def cite_footer(*, title: str, url_path: str, ds: Dataset) -> None:
     """Every page's foot: the data and method versions, and a "Cite this view" text with the
-    link to exactly this view (its filters and page choices are in the URL)."""
-    base = str(getattr(st.context, "url", "") or "").split("?")[0]
-    if not base:
-        base = f"http://localhost:8501/{url_path}"
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
-    link = f"{base}?{query}" if query else base
+    link to exactly this view (its filters and page choices are in the URL), at the public
+    address (RTOP_PUBLIC_URL) when one is set."""
+    link = view_link(path=url_path)
     st.divider()
     st.caption(f"Data version {ds.version} · status rule version {RULE_VERSION}")
     with st.expander("Cite this view"):
@@ -370,6 +367,12 @@ def cite_footer(*, title: str, url_path: str, ds: Dataset) -> None:
             language=None,
             wrap_lines=True,
         )
+        if is_local_address(link):
+            st.caption(
+                "This address opens only on the machine the dashboard runs on. The "
+                "administrator can give its public address with RTOP_PUBLIC_URL (README, "
+                "Configuration); citations and briefing packs then use it."
+            )
 
 
 BASE_CSS = """

@@ -230,3 +230,21 @@ def selected_observations(*, ds: Dataset, filters: Filters) -> pd.DataFrame:
         linked = ds.item_pillars[ds.item_pillars["pillar"].isin(filters.pillars)]["item_code"]
         frame = frame[frame["recommendation"].isin(set(linked))]
     return frame
+
+
+def view_link(*, base: str, path: str, query: dict[str, str]) -> str:
+    """A view's address: ``base`` (the public address, RTOP_PUBLIC_URL, or the one the browser
+    used) with the page's path and its query (filters and page choices)."""
+    from urllib.parse import urlencode  # noqa: PLC0415
+
+    address = f"{base.rstrip('/')}/{path.strip('/')}" if path.strip("/") else f"{base.rstrip('/')}/"
+    text = urlencode(query)
+    return f"{address}?{text}" if text else address
+
+
+def is_local_address(link: str) -> bool:
+    """True for a link to this machine only (localhost, 127.x, ::1): no one else can open it."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    host = (urlsplit(link).hostname or "").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")

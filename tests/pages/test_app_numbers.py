@@ -59,3 +59,23 @@ def test_pillar_figures_say_what_they_count(open_page: OpenPage, sqlite_referenc
     expected = "not enough data" if value == "not enough data" else value.replace(" / 4", " of 4")
     assert f"Pillar 3: {known} of {pairs} pairs known, average {expected}" in note
     assert "counts as not reached" in note
+
+
+def test_cite_this_view_gives_the_public_address(
+    open_page: OpenPage, sqlite_reference_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Cite this view' gave http://127.0.0.1:8611/…: with RTOP_PUBLIC_URL it gives the public
+    address with the view's path and filters; without, it says the address opens only here."""
+    query = {"participants": "VNM,THA", "from": "2015", "to": "2024"}
+    local = open_page(sqlite_reference_path, "recommendations.py", query=query)
+    assert_ok(local)
+    (cited,) = [c.value for c in local.code if c.value.startswith("RtoP Monitor, “")]
+    assert "RTOP_PUBLIC_URL" in " ".join(c.value for c in local.caption)
+    assert "https://" not in cited
+    monkeypatch.setenv("RTOP_PUBLIC_URL", "https://rtop.example.org/")
+    public = open_page(sqlite_reference_path, "recommendations.py", query=query)
+    assert_ok(public)
+    (cited,) = [c.value for c in public.code if c.value.startswith("RtoP Monitor, “")]
+    assert "https://rtop.example.org/recommendations?participants=VNM%2CTHA&from=2015&to=2024" in cited
+    assert "127.0.0.1" not in cited and "localhost" not in cited
+    assert not any("RTOP_PUBLIC_URL" in c.value for c in public.caption)
