@@ -115,13 +115,13 @@ async def table(request: Request, *, name: str, fmt: str) -> Response:
 
 
 def _link(request: Request, page: str, query: dict[str, str]) -> str:
-    """The full view's link on this server (the page and its query)."""
-    from urllib.parse import urlencode  # noqa: PLC0415
+    """The full view's link: at the public address (RTOP_PUBLIC_URL) when one is set, else
+    on this server as the request reached it (with its base path)."""
+    from dashboard.views.common import view_link  # noqa: PLC0415
 
-    base = str(request.base_url).rstrip("/")
-    path = "" if page == "overview" else page
-    text = urlencode(query)
-    return f"{base}/{path}" + (f"?{text}" if text else "")
+    served = str(request.base_url).rstrip("/") + request.url.path.split("/api/v1/")[0]
+    base = get_settings().public_url or served
+    return view_link(base=base, path="" if page == "overview" else page, query=query)
 
 
 async def bundle(request: Request) -> Response:
