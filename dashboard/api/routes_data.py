@@ -92,7 +92,7 @@ async def table(request: Request, *, name: str, fmt: str) -> Response:
     made = tables.ROUTES[name]
 
     def work() -> http.Rendered:
-        reference = http.ready_dataset(sample=False)
+        reference = http.ready_dataset(sample=_sample_asked(request))  # names: in both
         query = http.read_query(
             request,
             reference,
@@ -133,7 +133,7 @@ async def bundle(request: Request) -> Response:
     spec = pages.PAGES[page]
 
     def prepare() -> tuple[Dataset, Query]:
-        reference = http.ready_dataset(sample=False)
+        reference = http.ready_dataset(sample=_sample_asked(request))  # names: in both
         query = http.read_query(
             request,
             reference,
@@ -189,7 +189,7 @@ async def embed(request: Request) -> Response:
     if page not in pages.PAGES:
         raise http.Refused(404, f"No page '{page}': use one of {', '.join(pages.PAGES)}.")
     spec = pages.PAGES[page]
-    reference = await http.in_worker(lambda: http.ready_dataset(sample=False))
+    reference = await http.in_worker(lambda: http.ready_dataset(sample=_sample_asked(request)))
     http.read_query(
         request,
         reference,
