@@ -9,6 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.charts.steady import text_width
 from dashboard.core.scoring import RULE_VERSION
 
 # Viridis stops: perceptually ordered and colour-blind safe; status is also given by symbol/label.
@@ -131,8 +132,80 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# The narrowest a chart is drawn in the app: at 1366 px with the sidebar open, a full-width
+# chart is 877 px wide and one in a column of two 430 px (measured in Chromium). Titles,
+# subtitles, source lines and legends are laid out to fit these, so nothing is cut or overlaps
+# on a laptop; wider screens only leave more room.
+MIN_WIDE = 877
+MIN_NARROW = 430
+TITLE_PAD_L = 14  # the title's (and so the source line's) distance from the chart's left edge
+MARGIN_R = 24
+SLACK = 12  # a measured line may be a pixel or two wider in the browser
+
+
+def _wide(char: str) -> bool:
+    """A character the charts' font lacks and the browser draws full-width (CJK, Hangul)."""
+    return (
+        "\u2e80" <= char <= "\ua4cf" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\uffef"
+    )
+
+
+def measure(text: str, *, size: float, bold: bool = False) -> float:
+    """Width in px of one line as the browser draws it: DejaVu Sans for what it has, a
+    full-width square for CJK and Hangul (drawn from another font)."""
+    wide = sum(1 for c in text if _wide(c))
+    rest = "".join(c for c in text if not _wide(c))
+    return (text_width([rest], size=size, bold=bold) or 0.0) + wide * size * 1.05
+
+
+def wrap_px(text: str, width: float, *, size: float, bold: bool = False) -> list[str]:
+    """Plain text broken at spaces into lines at most ``width`` px wide in the charts' font
+    (DejaVu Sans, measured); by characters when the font is not installed."""
+    if text_width(["x"], size=size, bold=bold) is None:
+        return wrap(text, max(10, int(width / (size * (0.62 if bold else 0.56)))))
+    lines: list[str] = []
+    current = ""
+    for word in str(text).split():
+        trial = f"{current} {word}" if current else word
+        if current and measure(trial, size=size, bold=bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
+
+
 def font(size: int, color: str = "#111111") -> dict[str, object]:
     return {"family": FONT["family"], "size": size, "color": color}
+
+
+def anchor_source(fig: go.Figure) -> go.Figure:
+    """Start the source line at the chart's left edge, under the title, wherever the plot
+    begins: shifted left by the figure's left margin (set explicitly by a chart with long
+    labels; it was cut at the right edge when it started at the plot's edge)."""
+    left = fig.layout.margin.l if fig.layout.margin.l is not None else 16
+    for note in fig.layout.annotations:
+        if note.name == "source":
+            note.xshift = TITLE_PAD_L - float(left)
+    return fig
+
+
+def legend_room(names: list[str], *, width: float, size: float = TICK_SIZE) -> int:
+    """Pixels a horizontal legend of ``names`` takes when the plot is ``width`` px wide: one
+    row when all fit, else Plotly's grid of columns as wide as the widest entry (its symbol,
+    gaps and text). The room to keep above the plot so that it never sits on the subtitle."""
+    gap = 45.0  # symbol, the gap to its text and to the next entry (measured in Chromium)
+    widths = [(text_width([n], size=size) or size * 0.6 * len(n)) + gap for n in names]
+    if not widths:
+        return 0
+    if sum(widths) <= width:
+        rows = 1
+    else:
+        columns = max(1, int(width // max(widths)))
+        rows = -(-len(widths) // columns)
+    return rows * LEGEND_LINE + 16
 
 
 def layout(
@@ -143,25 +216,29 @@ def layout(
     top: int = 0,
     bottom: int = 0,
     narrow: bool = False,
+    width: int | None = None,
 ) -> go.Figure:
     """Title block on top, source line at the foot, fonts and margins fixed in pixels.
 
     ``top`` and ``bottom`` are the pixels the chart needs between the header and the plot
     (a legend row, top tick labels) and below the plot (tick labels); ``narrow`` wraps the
-    words for a chart drawn in one of two columns. Every font and colour is set explicitly so
+    words for a chart drawn in one of two columns; ``width``, the narrowest it is drawn at
+    (MIN_WIDE or MIN_NARROW by default). Every font and colour is set explicitly so
     Streamlit's chart theme cannot shrink or grey them.
     """
-    wrap_title, wrap_subtitle, wrap_source = WRAP_NARROW if narrow else WRAP_WIDE
-    title_lines = wrap(meta.title, wrap_title) or [""]
-    subtitle_lines = wrap(meta.subtitle, wrap_subtitle) if meta.subtitle else []
-    source_lines = wrap(
+    room = (width or (MIN_NARROW if narrow else MIN_WIDE)) - TITLE_PAD_L - MARGIN_R - SLACK
+    title_lines = wrap_px(meta.title, room, size=TITLE_SIZE, bold=True) or [""]
+    subtitle_lines = wrap_px(meta.subtitle, room, size=SUBTITLE_SIZE) if meta.subtitle else []
+    source_lines = wrap_px(
         meta.source_line()
         + f" · method v{RULE_VERSION}"
         + (f" · data {meta.data_version}" if meta.data_version else "")
         + f" · RtoP Monitor, {meta.exported}",
-        wrap_source,
+        room,
+        size=SOURCE_SIZE,
     )
     header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
+    gap = 18 if not top else 26  # a legend or top ticks: Plotly sets the subtitle ~22 px lower
     foot = SOURCE_LINE * len(source_lines) + 14
     fig.update_layout(
         title={
@@ -182,7 +259,7 @@ def layout(
         },
         font=FONT,
         height=height,
-        margin={"l": 16, "r": 24, "t": header + 18 + top, "b": bottom + foot, "pad": 4},
+        margin={"l": 16, "r": 24, "t": header + gap + top, "b": bottom + foot, "pad": 4},
         paper_bgcolor="white",
         plot_bgcolor="white",
         hoverlabel={"font": font(15), "bgcolor": "white", "bordercolor": "#555555"},
@@ -195,11 +272,13 @@ def layout(
         if axis.tickfont.size is None:
             axis.tickfont.size = TICK_SIZE
     fig.add_annotation(
+        name="source",
         text="<br>".join(esc(line) for line in source_lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
+        xshift=TITLE_PAD_L - 16,  # from the chart's edge (anchor_source, once margins are set)
         yshift=-(bottom + 8),
         xanchor="left",
         yanchor="top",
@@ -207,24 +286,32 @@ def layout(
         font=font(SOURCE_SIZE, SOURCE_COLOR),
         align="left",
     )
+    if fig.layout.legend.yref == "container" and fig.layout.legend.orientation == "h":
+        # a top legend right under the title block (container pixels: it pushes no margin)
+        fig.layout.legend.y = 1 - (header + gap) / height
     if meta.synthetic:
         mark_sample(fig)
     return fig
 
 
-def legend_top(fig: go.Figure) -> None:
-    """One horizontal legend row just above the plot, under the title (needs top=LEGEND_ROW)."""
+def legend_top(fig: go.Figure, *, names: list[str] | None = None, width: float = 0) -> int:
+    """A horizontal legend just above the plot, under the title; returns the room it takes
+    when the plot is ``width`` px wide (the ``top`` to give ``layout``): as many rows as its
+    ``names`` need there, so it never sits on the subtitle."""
     fig.update_layout(
         legend={
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
+            "y": 1,  # placed under the subtitle by layout(), in the container's pixels
+            "yref": "container",
+            "yanchor": "top",
             "font": font(TICK_SIZE),
         }
     )
+    if names is None:
+        return LEGEND_ROW
+    return legend_room(names, width=width)
 
 
 def legend_right(fig: go.Figure) -> None:
@@ -242,6 +329,9 @@ def legend_right(fig: go.Figure) -> None:
 
 
 LEGEND_ROW = 36
+
+
+LEGEND_LINE = 22  # one row of a horizontal legend at TICK_SIZE
 
 
 TICK_ROW = 30
@@ -309,6 +399,9 @@ def mark_sample(fig: go.Figure) -> go.Figure:
             fig.layout.title.subtitle.font = font(SUBTITLE_SIZE, "#333333")
         if fig.layout.margin.t is not None:
             fig.layout.margin.t += SUBTITLE_LINE
+        legend = fig.layout.legend
+        if legend.yref == "container" and legend.y is not None and fig.layout.height:
+            legend.y -= SUBTITLE_LINE / fig.layout.height
     return fig
 
 

@@ -12,11 +12,13 @@ from dashboard.charts.common import (
     TEXT_ON,
     TICK_SIZE,
     ChartMeta,
+    anchor_source,
     empty_figure,
     esc,
     layout,
     legend_right,
 )
+from dashboard.charts.steady import TICK_LABEL_ROOM, margin_for, text_width
 
 INSUFFICIENT_COLOR = "#EDEDED"  # lighter than no data: the two are told apart by symbol too
 STALE_COLOR = "#F4EFE6"  # a warm pale grey: no current status, told apart by symbol and label
@@ -89,4 +91,8 @@ def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     # narrow screen.
     legend_right(fig)
     fig.update_layout(legend_traceorder="normal")  # stacked bars list in reverse by default
-    return layout(fig, meta, height=max(ROW * len(recs) + 220, 440), top=8, bottom=64)
+    fig = layout(fig, meta, height=max(ROW * len(recs) + 220, 440), top=8, bottom=64)
+    labels = text_width(rows, size=TICK_SIZE)
+    if labels is not None:  # as wide as the labels: the source line starts at the chart's edge
+        fig.update_layout(margin_l=margin_for(labels + TICK_LABEL_ROOM, least=16))
+    return anchor_source(fig)

@@ -10,12 +10,15 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     FONT,
     GRID_COLOR,
-    LEGEND_ROW,
+    MARGIN_R,
+    MIN_NARROW,
+    MIN_WIDE,
     PILLAR_COLORS,
     PILLAR_PATTERNS,
     TICK_ROW,
     TICK_SIZE,
     ChartMeta,
+    anchor_source,
     colorbar,
     empty_figure,
     esc,
@@ -71,19 +74,24 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
         # names fixed, the margins settle at once.
         fig.update_xaxes(tickmode="linear", tick0=0, dtick=math.ceil(len(names) / MAX_NAMES))
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    legend_top(fig)
-    # Labels at 45°: the longest name gives the drop below the axis (~8.7 px a character).
-    drop = int((max(len(n) for n in names) * 8.7 + 18) * 0.71) + 14
-    fig = layout(fig, meta, height=400 + drop + 170, top=LEGEND_ROW, bottom=drop)
     # The left margin as wide as Plotly's automargin makes it (the y labels and title, or the
     # first name where it reaches further left of its tick): a margin pushed after the first
     # draw draws the chart again (~50 ms of 960 bars in headless Chromium).
     ticks = text_width(["100%"], size=TICK_SIZE)
     first = text_width(names[:1], size=14)
+    left = None
     if ticks is not None and first is not None:
         need = max(ticks + TICK_LABEL_ROOM + AXIS_TITLE_ROOM, first * 0.7071 + 6)
-        fig.update_layout(margin_l=margin_for(need, least=16))
-    return steady(fig)
+        left = margin_for(need, least=16)
+    room = legend_top(
+        fig, names=[str(t.name) for t in fig.data], width=MIN_WIDE - (left or 80) - MARGIN_R
+    )
+    # Labels at 45°: the longest name gives the drop below the axis (~8.7 px a character).
+    drop = int((max(len(n) for n in names) * 8.7 + 18) * 0.71) + 14
+    fig = layout(fig, meta, height=400 + drop + 134 + room, top=room, bottom=drop)
+    if left is not None:
+        fig.update_layout(margin_l=left)
+    return steady(anchor_source(fig))
 
 
 def breakdown_sunburst(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -181,18 +189,27 @@ def breakdown_bars(*, breakdown: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     fig.update_xaxes(
         range=[0, 112],
         ticksuffix="%",
-        title={"text": "owners at or above Initiated", "standoff": TITLE_STANDOFF},
+        title={"text": "share of its owners at or above Initiated", "standoff": TITLE_STANDOFF},
         showgrid=True,
         gridcolor=GRID_COLOR,
         tickvals=[0, 25, 50, 75, 100],
     )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14}, showdividers=True)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    legend_top(fig)
-    height = BREAKDOWN_ROW * len(frame) + 230
-    return steady(
-        layout(fig, meta, height=height, top=LEGEND_ROW, bottom=TICK_ROW + 26, narrow=False)
+    # The left margin as wide as the two levels of labels (recommendation, indicator) take
+    inner = text_width(frame["name"].tolist(), size=14)
+    outer = text_width(frame["rec"].tolist(), size=14)
+    left = None
+    if inner is not None and outer is not None:
+        left = margin_for(inner + outer + 2 * TICK_LABEL_ROOM + 10, least=16)
+    room = legend_top(
+        fig, names=[str(t.name) for t in fig.data], width=MIN_WIDE - (left or 360) - MARGIN_R
     )
+    height = BREAKDOWN_ROW * len(frame) + 194 + room
+    fig = layout(fig, meta, height=height, top=room, bottom=TICK_ROW + 26)
+    if left is not None:
+        fig.update_layout(margin_l=left)
+    return steady(anchor_source(fig))
 
 
 def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
@@ -233,7 +250,20 @@ def sg_coverage_bars(*, roles: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         )
     )
     fig.update_layout(barmode="stack")
-    legend_top(fig)
-    fig.update_yaxes(title="regional roles (SG report 2011)", showgrid=True, gridcolor=GRID_COLOR)
+    ticks = text_width([str(int(summary["total"].max()))], size=TICK_SIZE)
+    left = (
+        None if ticks is None else margin_for(ticks + TICK_LABEL_ROOM + AXIS_TITLE_ROOM, least=16)
+    )
+    room = legend_top(
+        fig, names=[str(t.name) for t in fig.data], width=MIN_NARROW - (left or 60) - MARGIN_R
+    )
+    fig.update_yaxes(
+        title={"text": "regional roles (SG report 2011)", "standoff": TITLE_STANDOFF},
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+    )
     fig.update_xaxes(tickfont={"size": 16})
-    return steady(layout(fig, meta, height=560, top=LEGEND_ROW, bottom=TICK_ROW, narrow=True))
+    fig = layout(fig, meta, height=524 + room, top=room, bottom=TICK_ROW, narrow=True)
+    if left is not None:
+        fig.update_layout(margin_l=left)
+    return steady(anchor_source(fig))

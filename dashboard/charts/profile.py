@@ -10,12 +10,16 @@ from dashboard.charts.common import (
     PILLAR_COLORS,
     PILLAR_PATTERNS,
     ChartMeta,
+    anchor_source,
     empty_figure,
     esc,
     font,
     layout,
     wrap,
 )
+from dashboard.charts.steady import TICK_LABEL_ROOM, margin_for, text_width
+
+LABEL_LINE = 20  # one line of a 16 px tick label
 
 PROFILE_TICKS = [
     "Not<br>started",
@@ -33,7 +37,7 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     keys = "Pillar " + frame["pillar"].astype(str)
     names = frame["name"] if "name" in frame else pd.Series([""] * len(frame), index=frame.index)
     labels = [
-        f"{k}<br>{'<br>'.join(esc(line) for line in wrap(str(n), 26))}" if n else k
+        f"{k}<br>{'<br>'.join(esc(line) for line in wrap(str(n), 44))}" if n else k
         for k, n in zip(keys, names, strict=True)
     ]
     fig = go.Figure(
@@ -64,5 +68,14 @@ def profile_pillars(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         showgrid=True,
         gridcolor=GRID_COLOR,
     )
-    fig.update_yaxes(tickfont={"size": 16})
-    return layout(fig, meta, height=440, bottom=44, narrow=True)
+    fig.update_yaxes(tickfont={"size": 16}, autorange="reversed")  # Pillar 1 first
+    # Each bar's band as tall as its label (pillar and name, wrapped), so the first label
+    # stays below the subtitle: it overlapped the subtitle in a fixed 440 px.
+    lines = max(label.count("<br>") + 1 for label in labels)
+    band = lines * LABEL_LINE + 26
+    fig = layout(fig, meta, height=440, top=10, bottom=44)
+    fig.update_layout(height=int(fig.layout.margin.t + fig.layout.margin.b + band * len(labels)))
+    widest = text_width([part for label in labels for part in label.split("<br>")], size=16)
+    if widest is not None:
+        fig.update_layout(margin_l=margin_for(widest + TICK_LABEL_ROOM, least=16))
+    return anchor_source(fig)

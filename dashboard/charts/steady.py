@@ -30,8 +30,9 @@ import plotly.graph_objects as go
 from PIL import ImageFont
 from plotly.utils import PlotlyJSONEncoder
 
-# DejaVu Sans, the first of the charts' font families (FONT), for measuring labels.
+# DejaVu Sans, the first of the charts' font families (FONT), for measuring labels (bold: titles).
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 # What Plotly's automargin adds to the widest y tick label (tick padding and standoff), and to
 # the widest colour bar label beside the bar's thickness and two xpads (measured in Chromium).
 TICK_LABEL_ROOM = 17.0
@@ -89,18 +90,18 @@ def _fill(target: Any, source: Any, keys: tuple[str, ...]) -> None:
             target[key] = source[key]
 
 
-@functools.lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont | None:
+@functools.lru_cache(maxsize=16)
+def _font(size: float, bold: bool = False) -> ImageFont.FreeTypeFont | None:
     try:
-        return ImageFont.truetype(FONT_FILE, size)
+        return ImageFont.truetype(BOLD_FILE if bold else FONT_FILE, size)
     except OSError:
         return None
 
 
-def text_width(lines: Iterable[str], *, size: int) -> float | None:
-    """Width in px of the widest line in DejaVu Sans at ``size`` px, as Chromium lays it out
-    (within 0.1 px); None when the font is not installed."""
-    found = _font(size)
+def text_width(lines: Iterable[str], *, size: float, bold: bool = False) -> float | None:
+    """Width in px of the widest line in DejaVu Sans (bold) at ``size`` px, as Chromium lays
+    it out (within 0.1 px); None when the font is not installed."""
+    found = _font(size, bold)
     if found is None:
         return None
     return max((found.getlength(str(line)) for line in lines), default=0.0)

@@ -8,10 +8,11 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     CATEGORICAL,
     GRID_COLOR,
-    LEGEND_ROW,
+    MIN_WIDE,
     STATUS_SYMBOLS,
     TICK_ROW,
     ChartMeta,
+    anchor_source,
     empty_figure,
     esc,
     group_style,
@@ -19,6 +20,7 @@ from dashboard.charts.common import (
     legend_right,
     legend_top,
 )
+from dashboard.charts.steady import TICK_LABEL_ROOM, margin_for, text_width
 from dashboard.core.models import STATUS_LABELS
 
 
@@ -61,7 +63,11 @@ def status_lines(*, frame: pd.DataFrame, meta: ChartMeta) -> go.Figure:
         tickangle=0,
     )
     legend_right(fig)
-    return layout(fig, meta, height=560, bottom=TICK_ROW)
+    fig = layout(fig, meta, height=560, bottom=TICK_ROW)
+    ticks = text_width([f"{s} {STATUS_LABELS[i]}" for i, s in enumerate(STATUS_SYMBOLS)], size=15)
+    if ticks is not None:
+        fig.update_layout(margin_l=margin_for(ticks + TICK_LABEL_ROOM, least=16))
+    return anchor_source(fig)
 
 
 def event_timeline(
@@ -120,16 +126,27 @@ def event_timeline(
                 "<br>Source: %{customdata[1]}<extra></extra>",
             )
         )
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#E8E8E8", tickangle=0)
+    # The dates on top, where the eye starts (a long list of events puts the bottom of the
+    # plot far below the first screen), and ticks mirrored at the bottom.
+    fig.update_xaxes(
+        type="date", showgrid=True, gridcolor="#E8E8E8", tickangle=0, side="top",
+        mirror="allticks", ticks="outside", showline=True, linecolor="#888888",
+    )  # fmt: skip
     if period is not None:
         fig.update_xaxes(range=[f"{period[0]}-01-01", f"{period[1]}-12-31"])
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     fig.update_layout(barmode="overlay")
     # The legend above the plot, not beside it: the plot keeps the width (at 1366 px a side
-    # legend left it about 150 px wide); about four entries fit a row.
-    legend_top(fig)
-    legend_rows = -(-len(groups) // 4)
-    height = max(300, 30 * len(events)) + 190 + legend_rows * LEGEND_ROW
-    return layout(
-        fig, meta, height=height, top=legend_rows * LEGEND_ROW, bottom=TICK_ROW, narrow=True
-    )
+    # legend left it about 150 px wide), with as many rows as its entries need at 1366 px.
+    names = text_width(events["row"].map(_unescape).tolist(), size=14)
+    left = None if names is None else margin_for(names + TICK_LABEL_ROOM, least=16)
+    room = legend_top(fig, names=[str(g) for g in groups], width=MIN_WIDE - (left or 330) - 24)
+    height = max(300, 30 * len(events)) + 190 + room + TICK_ROW
+    fig = layout(fig, meta, height=height, top=room + TICK_ROW, bottom=12)
+    if left is not None:
+        fig.update_layout(margin_l=left)
+    return anchor_source(fig)
+
+
+def _unescape(text: str) -> str:
+    return str(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -11,6 +11,7 @@ from dashboard.charts.common import (
     TICK_ROW,
     TICK_SIZE,
     ChartMeta,
+    anchor_source,
     colorbar,
     empty_figure,
     esc,
@@ -147,4 +148,4 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     right = margin_for(None if labels is None else labels + bar + COLORBAR_LABEL_ROOM, least=24)
     if left is not None and right is not None:
         fig.update_layout(margin_l=left, margin_r=right)
-    return steady(fig)
+    return steady(anchor_source(fig))
