@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import maps
-from dashboard.ui import cache, downloads, state, why, widgets
+from dashboard.ui import cache, downloads, mapfiles, state, why, widgets
 from dashboard.filters import RECOMMENDATIONS
 from dashboard.views import map as map_view
 
@@ -32,13 +32,15 @@ if regional is not None:
     notice.info(f"**{layers[layer]}** is an act of the region as a whole, not of single participants. "
             f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
 synthetic = bool(values["synthetic"].any())
-event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic), key="status_map", height=560,
-                        on_select="rerun", selection_mode="single-object")
+summary = map_view.map_summary(values=values, title=f"{layers[layer]}, {year}")
+event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic, publish=mapfiles.publish),
+                        key="status_map", height=560, on_select="rerun", selection_mode="single-object",
+                        alt=summary)
 widgets.status_legend()
-widgets.summary_caption(values, title=f"{layers[layer]}, {year}", what="Map")
-st.caption("Points mark every participant (Singapore and the EU have no polygon). Hover for the "
-           "value, date and source; click a participant for why it has this status and a link "
-           "to its profile.")
+st.caption(f"Map summary: {summary}")
+st.caption("Every participant has a point (Singapore and the EU too); Southeast Asia is enlarged in the "
+           "inset. Hover a point for the value, date and source; click it for why it has this status "
+           "and a link to its profile.")
 picked = maps.picked_code(event)
 if picked and picked in set(ds.participants["code"]):
     st.session_state["map_why"] = picked

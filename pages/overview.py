@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import maps
 from dashboard.charts import overview as overview_charts
-from dashboard.ui import cache, downloads, state, why, widgets
+from dashboard.ui import cache, downloads, mapfiles, state, why, widgets
 from dashboard.views import map as map_view
 from dashboard.views import overview
 
@@ -40,11 +40,14 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(f"Average status of the selected recommendations, {filters.to_year}")
     values = cache.compute(map_view.overview_map, filters=filters, year=filters.to_year)
-    st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=380),
-                    key="overview_map", height=380)
+    summary = map_view.map_summary(values=values, title=f"Average status, {filters.to_year}")
+    # fitted to the column's width at 1366 px (518 px), centred where the column is wider
+    st.pydeck_chart(maps.deck(values=values, synthetic=bool(values["synthetic"].any()), height=420,
+                              width=518, publish=mapfiles.publish), key="overview_map", height=420, alt=summary)
     widgets.status_legend()
-    widgets.summary_caption(values, title=f"Average status, {filters.to_year}", what="Map")
-    st.caption("Hover a participant for its status; the Map page has every recommendation and year.")
+    st.caption(f"Map summary: {summary}")
+    st.caption("Southeast Asia is enlarged in the inset. Hover a point for its status; the Map page has "
+               "every recommendation and year.")
     map_meta = widgets.meta(f"Average status of the selected recommendations, {filters.to_year}", filters=filters,
                        ds=ds, sources=values["source"], synthetic=bool(values["synthetic"].any()),
                        stem="rtop-overview-map")

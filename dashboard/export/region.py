@@ -8,10 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, maps, views
+from dashboard.charts.common import SAMPLE_TEXT
 from dashboard.charts.overview import standing_bars
 from dashboard.export.context import Context, chart, split_sources
 from dashboard.export.pack import Slide, Table, source_line
 from dashboard.export.participant import pillar_counts, pillar_table
+from dashboard.views.map import map_summary
 from dashboard.views.overview import regional_standing, standing_of
 
 
@@ -40,13 +42,9 @@ def standing(ctx: Context, *, matrix: pd.DataFrame, sources: list[str]) -> Slide
     )
 
 
-SOUTHEAST_ASIA = {"lat": 7.0, "lon": 112.0}  # the centre of the enlargement
-ENLARGE = 4  # Southeast Asia drawn 4x as large as on the whole map (two zoom levels)
-
-
 def status_map(ctx: Context) -> list[Slide]:
-    """The whole map, then Southeast Asia enlarged: about ten participants sit within 60 px
-    of each other on the whole map, too close to tell their labels apart on a page."""
+    """The map, with Southeast Asia enlarged in its inset (about ten participants sit within
+    60 px of each other on the whole map), every participant named."""
     values = views.overview_map(ds=ctx.ds, filters=ctx.filters, year=ctx.year)
     srcs = split_sources(values["source"])
     title = f"Average status of the national recommendations, {ctx.year}"
@@ -55,27 +53,20 @@ def status_map(ctx: Context) -> list[Slide]:
     def build(width: int, height: int) -> go.Figure:
         return maps.static_map(values=values, meta=m, plot=(width, height))
 
-    def enlarged(width: int, height: int) -> go.Figure:
-        # The labels placed for the larger zoom: they keep apart where the points are close
-        fig = maps.static_map(values=values, meta=m, plot=(width * ENLARGE, height * ENLARGE))
-        return fig.update_layout(map_center=SOUTHEAST_ASIA)
-
-    close = replace(m, title=f"{title}: Southeast Asia enlarged")
+    alt = map_summary(values=values, title=title)
+    if m.synthetic:
+        alt += f" {SAMPLE_TEXT}: includes synthetic values, not real assessments."
     return [
         Slide(
             title=m.title,
             subtitle=ctx.subtitle,
-            chart=chart(m, maps.static_map(values=values, meta=m), data=values, build=build),
+            chart=replace(
+                chart(m, maps.static_map(values=values, meta=m), data=values, build=build),
+                alt=alt,
+            ),
             notes=m.source_line(limit=50),
             source=source_line(srcs),
-        ),
-        Slide(
-            title=close.title,
-            subtitle=f"{ctx.subtitle} · the same map, four times as large",
-            chart=chart(close, enlarged(1380, 760), data=values, build=enlarged),
-            notes=m.source_line(limit=50),
-            source=source_line(srcs),
-        ),
+        )
     ]
 
 

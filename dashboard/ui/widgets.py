@@ -17,6 +17,7 @@ from dashboard.charts.meta import tracker_rows as tracker_rows
 from dashboard.core.models import NO_DATA, STATUS_LABELS
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
+from dashboard.maps.status import STALE_COLOR
 from dashboard.ui import present
 from dashboard.ui.cache import dataset, projected
 from dashboard.ui.downloads import downloads, file_stem, view_link
@@ -337,7 +338,7 @@ def status_legend() -> None:
     ] + [
         (NO_DATA_COLOR, f"{NO_DATA_SYMBOL} {NO_DATA}"),
         (NO_DATA_COLOR, f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT} (too few indicators observed)"),
-        (NO_DATA_COLOR, f"{STALE_SYMBOL} {STALE} (every record past its age limit)"),
+        (STALE_COLOR, f"{STALE_SYMBOL} {STALE} (every record past its age limit)"),
     ]
     swatches = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 1.2em 0.3em 0">'

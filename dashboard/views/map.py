@@ -143,3 +143,31 @@ def regional_value(*, ds: Dataset, layer: str, year: int) -> str | None:
         hit = p[p["indicator_code"] == layer]
         return status_label(hit["ind_status"].iloc[0] if len(hit) else None)
     return None
+
+
+SUMMARY_NAMES = 8  # names listed per status before 'and N more'
+
+
+def map_summary(*, values: pd.DataFrame, title: str) -> str:
+    """The map's text alternative, naming the participants at each status: 'R1 National focal
+    point, 2026, 27 participants. Substantial progress: Australia. Stale evidence (no current
+    evidence): Japan and New Zealand. No data: 20 participants (Bangladesh, …, and 12 more).'"""
+    from dashboard.maps import status  # here: dashboard.maps imports dashboard.views.common
+
+    if values.empty:
+        return f"{title}: no participants in this selection."
+    kinds = status.kinds(values)
+    names = [str(n) for n in values["name"]]
+    parts = [f"{title}, {len(values)} participants."]
+    order = ["4", "3", "2", "1", "0", "stale", "insufficient", "none"]
+    for kind in order:
+        who = sorted(n for n, k in zip(names, kinds, strict=True) if k == kind)
+        if not who:
+            continue
+        shown = who[:SUMMARY_NAMES]
+        more = len(who) - len(shown)
+        listed = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
+        if more:
+            listed = f"{len(who)} participants ({', '.join(shown)} and {more} more)"
+        parts.append(f"{status.LABEL[kind]}: {listed}.")
+    return " ".join(parts)

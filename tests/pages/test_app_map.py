@@ -3,6 +3,8 @@ to the profile."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,7 +23,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import this_year
 
-LAYERS = {"participants-polygons", "participants-points", "participants-leaders", "participants-labels"}
+LAYERS = {"participants-polygons", "participants-points-enlarged-region", "participants-points",
+          "participants-labels", "participants-symbols"}
 
 
 def page_links(at: AppTest) -> list[Any]:
@@ -183,3 +186,26 @@ def test_the_map_key_names_every_state_a_cell_can_be_in(
         "◌ Insufficient data (too few indicators observed)",
     ):
         assert label in key, label
+    assert "◷ Stale evidence (every record past its age limit)" in key
+    stale, no_data = (re.search(rf"background:(#[0-9A-Fa-f]{{6}})[^>]*></span>{re.escape(w)}", key)
+                      for w in ("◷ Stale evidence", "– No data"))  # fmt: skip
+    assert stale and no_data and stale.group(1) != no_data.group(1)  # a swatch of its own
+
+
+def test_the_map_names_participants_not_codes(
+    open_page: OpenPage, sqlite_reference_path: Path
+) -> None:
+    """The summary under the map and its text alternative name the participants at each status
+    (the EU as such, never 'EUU'); the tooltip shows names, not codes; the caption points to
+    the Southeast Asia inset."""
+    at = open_page(sqlite_reference_path, "map.py", query={"layer": "R1", "year": "2026"})
+    assert_ok(at)
+    (summary,) = [c.value for c in at.caption if c.value.startswith("Map summary:")]
+    assert summary.startswith("Map summary: R1 ") and "27 participants." in summary
+    assert "Stale evidence: European Union" in summary and "Substantial progress: Australia" in summary
+    assert not re.search(r"\b(EUU|VNM|SGP|AUS)\b", summary)
+    (element,) = at.get("deck_gl_json_chart")
+    assert element.proto.alt == summary.removeprefix("Map summary: ")
+    tooltip = json.loads(element.proto.tooltip)["html"]
+    assert "{code}" not in tooltip and "{name}" in tooltip
+    assert any("Southeast Asia is enlarged in the inset" in c.value for c in at.caption)
