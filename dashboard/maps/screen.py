@@ -187,6 +187,7 @@ def deck(
             extruded=False,
             pickable=True,
             auto_highlight=True,
+            highlight_color=[255, 255, 255, 150],  # lighter, never a status's colour
         ),
         _bitmap(OVERLAY_LAYER, image_url or static.data_url(), static.bounds),
         _bitmap(SYMBOLS_LAYER, marks.data_url(), marks.bounds),
