@@ -9,6 +9,8 @@ from dashboard.filters import RECOMMENDATIONS, Filters
 from dashboard.views.common import (
     INSUFFICIENT,
     INSUFFICIENT_SYMBOL,
+    STALE,
+    STALE_SYMBOL,
     cell_label,
     cell_texts,
     level_words,
@@ -65,6 +67,32 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
             agg["status"].round(1).astype(str) + " (mean of " + agg["n"].astype(str) + ")"
         )
         agg["status"] = agg["status"].map(lambda v: int(v))
+        # no current status on any of them, but stale evidence on some (rule 2.1): say so
+        cells = ds.cells[(ds.cells["year"] == year) & ds.cells["recommendation"].isin(recs)]
+        stale = (
+            cells[cells["result"].eq(scoring.RESULT_STALE)]
+            .groupby("participant_code")
+            .agg(n_stale=("recommendation", "nunique"), evidence=("last_date", "max"))
+        )
+        stale = stale[~stale.index.isin(agg.index)]
+        if len(stale):
+            agg = pd.concat(
+                [
+                    agg,
+                    pd.DataFrame(
+                        {
+                            "status": float("nan"),
+                            "date": stale["evidence"],
+                            "source": "",
+                            "synthetic": False,
+                            "value": stale["n_stale"].astype(str)
+                            + f" of {len(recs)} on stale evidence only",
+                            "stale_only": True,
+                        },
+                        index=stale.index,
+                    ),
+                ]
+            )
     elif layer in RECOMMENDATIONS:
         cells = ds.cells[ds.cells["year"] == year]
         hit = cells[cells["recommendation"] == layer].set_index("participant_code")
@@ -102,6 +130,9 @@ def map_values(*, ds: Dataset, filters: Filters, layer: str, year: int) -> pd.Da
         agg = pd.DataFrame([agg.loc[scoring.REGION]] * len(people), index=list(people["code"]))
     out = people.merge(agg, left_on="code", right_index=True, how="left")
     out["status_label"] = out["status"].map(status_label)
+    if "stale_only" in out and "insufficient" not in out:  # an average of several
+        out.loc[out["stale_only"].eq(True), "status_label"] = f"{STALE_SYMBOL} {STALE}"
+        out = out.drop(columns=["stale_only"])
     if "insufficient" in out:
         short = f"{INSUFFICIENT_SYMBOL} {INSUFFICIENT}"
         out.loc[out["insufficient"].eq(True), "status_label"] = short

@@ -345,3 +345,16 @@ def test_the_map_summary_names_participants_by_status(values: pd.DataFrame) -> N
     assert f"Stale evidence: {stale_name}" in text or f", {stale_name}" in text
     assert "EUU" not in text and "VNM" not in text
     assert text.index("Implemented") < text.index("Not started") < text.index("No data")
+
+
+def test_an_average_over_stale_evidence_only_reads_stale_not_no_data(ds) -> None:  # type: ignore[no-untyped-def]
+    """The Overview's map averages the selected recommendations: a participant whose records
+    on them have all aged past their limit (rule 2.1) reads '◷ Stale evidence', not 'No data'."""
+    values = map_view.overview_map(ds=ds, filters=Filters(), year=2026)
+    by_code = values.set_index("code")
+    stale = by_code[by_code["status_label"].str.startswith("◷ Stale evidence")]
+    assert "EUU" in stale.index and stale["status"].isna().all()
+    assert stale["value"].str.endswith("on stale evidence only").all()
+    assert set(status.kinds(values)) >= {"stale", "none"}
+    cells = ds.cells[(ds.cells["year"] == 2026) & (ds.cells["participant_code"] == "EUU")]
+    assert (cells["result"] == "stale evidence").any() and not (cells["result"] == "status").any()

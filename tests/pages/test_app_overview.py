@@ -161,10 +161,21 @@ def test_overview_map_values(open_page: OpenPage, sqlite_reference_path: Path) -
     with_status = set(now["participant_code"])
     # current statuses only (stale evidence is not a status): R1, R3, R6, R12 records
     assert len(with_status) >= 10 and {"AUS", "MNG", "THA"} <= with_status
-    shown = set(rows.loc[rows["status_label"] != views.status_label(None), "code"])
-    assert shown == with_status
-    assert (rows["status_label"] == views.status_label(None)).sum() == 27 - len(with_status)
+    # stale evidence only (rule 2.1) reads as such, not as no data (issue 19 item 6)
+    cells = ds.cells[
+        (ds.cells["year"] == this_year())
+        & ds.cells["recommendation"].isin(set(now["recommendation"]) | set(RECOMMENDATIONS))
+        & (ds.cells["recommendation"].map(levels) != "region")
+    ]
+    stale_only = set(cells.loc[cells["result"] == "stale evidence", "participant_code"]) - with_status
+    assert stale_only  # the EU's and others' older records
     label = dict(zip(rows["code"], rows["status_label"], strict=True))
+    assert {c for c, text in label.items() if text.startswith("◷ Stale evidence")} == stale_only
+    shown = {c for c, text in label.items() if text[0] in "○◔◑◕●"}
+    assert shown == with_status
+    assert (rows["status_label"] == views.status_label(None)).sum() == (
+        27 - len(with_status) - len(stale_only)
+    )
     assert label["JPN"] != views.status_label(3)  # its 2015 focal point is stale evidence now
 
 
