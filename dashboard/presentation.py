@@ -11,7 +11,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+from dashboard.charts.common import ROOM_SCALE, Screen
+
 DEFAULT_VIEWS = "|map|recommendations|pillars|changes|timeline"  # "" is the Overview
+
+# Every view is laid out on one slide of 1920x1080 CSS pixels, scaled to the screen it is shown
+# on (1366x768 is the same shape at 0.71): what fits the slide fits every 16:9 screen, and a
+# smaller screen shows the same view smaller, never a part of it.
+SLIDE = (1920, 1080)
+SIDE_PAD = 40  # the slide's margin left and right
+# A view's room under the page's title and above the footer, in the slide's pixels
+VIEW = (SLIDE[0] - 2 * SIDE_PAD, 860)
+# The Overview: its figures in a column on the left, the chart on the right
+OVERVIEW_CHART = (1000, 860)
+# The map: its key (one or two lines) under it
+MAP_VIEW = (SLIDE[0] - 2 * SIDE_PAD, 760)
+SCREENS = ((640, 480), (7680, 4320))  # the screen sizes a link may give (smallest, largest)
+
+
+def screen_size(text: str | None) -> tuple[int, int]:
+    """The screen's size from its text ('1366x768', as the browser measured it), or the
+    slide's when there is none or it is out of range."""
+    try:
+        width, height = (int(part) for part in str(text or "").lower().split("x"))
+    except ValueError:
+        return SLIDE
+    (w0, h0), (w1, h1) = SCREENS
+    return (width, height) if w0 <= width <= w1 and h0 <= height <= h1 else SLIDE
+
+
+def share(screen: tuple[int, int]) -> float:
+    """The screen's share of the slide: the slide scaled to fit it (1 at 1920x1080)."""
+    return min(screen[0] / SLIDE[0], screen[1] / SLIDE[1])
+
+
+def room(view: tuple[int, int], *, screen: tuple[int, int]) -> Screen:
+    """A chart's room on a screen: ``view`` (in the slide's pixels) and the type of the slide,
+    both scaled to the screen."""
+    k = share(screen)
+    return Screen(width=round(view[0] * k), height=round(view[1] * k), scale=ROOM_SCALE * k)
+
+
 KEEP = (
     "present",
     "views",

@@ -59,13 +59,14 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
         else:
             auth.identity_sidebar(identity, sign_in_page=SIGN_IN)
         preview.banner(cache.dataset(include_sample=st.session_state["filters"].sample))
+        if presenting:  # fixed at the screen's foot: drawn first, as a view ends its page itself
+            present.footer(ds=cache.dataset(include_sample=st.session_state["filters"].sample),
+                           filters=st.session_state["filters"], title=navigation.title,
+                           path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
         navigation.run()
         ds = cache.dataset(include_sample=st.session_state["filters"].sample)
-        if presenting:
-            present.footer(ds=ds, filters=st.session_state["filters"], title=navigation.title,
-                           path=navigation.url_path, pages={p.url_path: p for p in READ + ABOUT})
-        elif embedded:
+        if embedded and not presenting:
             embed.footer(ds=ds, title=navigation.title)
-        else:
+        elif not presenting:
             widgets.cite_footer(title=navigation.title, url_path=navigation.url_path, ds=ds)
 cache.freeze_startup_objects()  # after the first run's imports: cheaper post-run GC

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.ui import cache, downloads, state, widgets
+from dashboard.ui import cache, downloads, present, state, widgets
 from dashboard.views import changes
 from dashboard.views import happened as happened_view
 
@@ -50,6 +50,8 @@ if not happened.evidence.empty:
                          title=f"Evidence dated since {since}",
                          columns={"when": "Dated", "name": "Participant", "indicator_name": "Indicator",
                                   "value_text": "Value", "source": "Source"})
+
+present.end_view()  # the meeting room: what happened is the view; what was loaded is for the desk
 
 found = cache.compute(changes.changes_for, filters=filters, since=since)
 st.header(f"New in our records since {since:%d %b %Y}")

@@ -33,12 +33,17 @@ national = card[card["level"] == "national"]
 ev = cache.compute(profile.evidence, filters=filters, participant=code, from_year=filters.from_year, to_year=year)
 if national["status"].isna().all():
     st.info(widgets.no_status_note(national, evidence=len(ev), year=year))
-widgets.status_table(
+row_click = widgets.status_table(
     national, key="scorecard", title=f"{names[code]}: scorecard, {year}",
     columns={"recommendation": "Rec.", "name": "Recommendation", "status_label": "Status",
              "coverage": "Coverage", "trend": "Trend", "last_update": "Last update", "source": "Source"},
     select_key="scorecard_pick",
 )
+if row_click:  # the answer opens beside the scorecard, where the eye is
+    row_ev = cache.compute(profile.evidence, filters=filters, participant=code, recommendation=row_click,
+                           from_year=filters.from_year, to_year=year)
+    why.why_dialog(ds=ds, participant=code, recommendation=row_click, year=year, key="scorecard_click",
+                   evidence=widgets.evidence_rows(row_ev))
 st.markdown(f"**The region's own recommendations, {year}** — acts of the ARF as a whole, the same "
             f"for every participant (not {names[code]}'s own status)")
 widgets.status_table(

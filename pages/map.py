@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import maps
-from dashboard.ui import cache, downloads, mapfiles, state, why, widgets
+from dashboard import maps, presentation
+from dashboard.ui import cache, downloads, mapfiles, present, state, why, widgets
 from dashboard.filters import RECOMMENDATIONS
 from dashboard.views import map as map_view
 
@@ -34,24 +34,28 @@ if regional is not None:
 synthetic = bool(values["synthetic"].any())
 summary = map_view.map_summary(values=values, title=f"{layers[layer]}, {year}")
 event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic, publish=mapfiles.publish),
-                        key="status_map", height=560, on_select="rerun", selection_mode="single-object",
-                        alt=summary)
+                        key="status_map", height=present.room(presentation.MAP_VIEW).height if present.active()
+                        else 560, on_select="rerun", selection_mode="single-object", alt=summary)
 widgets.status_legend()
+present.end_view()  # the meeting room: the map and its key on one screen
 st.caption(f"Map summary: {summary}")
 st.caption("Every participant has a point (Singapore and the EU too); Southeast Asia is enlarged in the "
            "inset. Hover a point for the value, date and source; click it for why it has this status "
            "and a link to its profile.")
 picked = maps.picked_code(event)
-if picked and picked in set(ds.participants["code"]):
+codes = set(ds.participants["code"])
+clicked = picked if picked in codes and st.session_state.get("map_why") != picked else None
+if picked in codes:
     st.session_state["map_why"] = picked
 chosen = st.session_state.get("map_why")
-if chosen in set(ds.participants["code"]) and layer in RECOMMENDATIONS:
-    why.why_panel(ds=ds, participant=chosen, recommendation=layer, year=year, key="map")
-    st.page_link("country.py", label=f"Open the profile of {widgets.names(ds).get(chosen, chosen)}",
-                 query_params={**filters.to_query(), "participant": chosen})
-elif chosen in set(ds.participants["code"]):
-    st.page_link("country.py", label=f"Open the profile of {widgets.names(ds).get(chosen, chosen)}",
-                 query_params={**filters.to_query(), "participant": chosen})
+if chosen in codes:
+    profile = (f"Open the profile of {widgets.names(ds).get(chosen, chosen)}",
+               {**filters.to_query(), "participant": chosen})
+    if clicked and layer in RECOMMENDATIONS:  # the answer opens beside the map, where the eye is
+        why.why_dialog(ds=ds, participant=chosen, recommendation=layer, year=year, key="map",
+                       link=("country.py", *profile))
+    else:
+        st.page_link("country.py", label=profile[0], query_params=profile[1])
 
 m = widgets.meta(f"{layers[layer]}, {year}", filters=filters, ds=ds, sources=values["source"],
             synthetic=synthetic, stem=f"rtop-map-{layer}-{year}")

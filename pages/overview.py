@@ -3,11 +3,11 @@ status map, latest events, freshness."""
 
 import streamlit as st
 
-from dashboard import maps
+from dashboard import maps, presentation
 from dashboard.charts import overview as overview_charts
-from dashboard.ui import cache, downloads, mapfiles, state, why, widgets
+from dashboard.ui import cache, downloads, mapfiles, present, state, why, widgets
 from dashboard.views import map as map_view
-from dashboard.views import overview
+from dashboard.views import overview, words
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -20,18 +20,23 @@ since = st.select_slider(
     value=filters.from_year, key="overview_since",
 )
 figures = cache.compute(overview.headlines, filters=filters, since=since)
-with st.container():  # one or two rows of figures, by the pillars chosen; the map stays put
-    for row_start in range(0, len(figures), 3):
-        cols = st.columns(3)
-        for col, h in zip(cols, figures[row_start : row_start + 3]):
-            col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
-            if h.detail:
-                col.caption(h.detail)
-
 standing = cache.compute(overview.rec_standing, filters=filters, year=filters.to_year)
 sm = widgets.meta(f"Where the region stands on each national recommendation, {filters.to_year}",
                   filters=filters, ds=ds, sources=standing["sources"], synthetic=bool(standing["synthetic"].any()),
                   stem="rtop-overview-standing")
+if present.active():  # the meeting room: the figures beside where the region stands, on one screen
+    tiles, chart = st.columns([9, 11])
+    with tiles:
+        widgets.headline_tiles(figures, per_row=2)
+    with chart:
+        present.chart(cache.figure("overview_standing_room", lambda: overview_charts.standing_bars(
+            standing=standing, meta=sm, screen=present.room(presentation.OVERVIEW_CHART)), filters=filters,
+            extra=(present.screen(),)), key="overview_standing_room",
+            summary=words.summarise(standing.drop(columns=["key", "rank"]), title=sm.title))
+    present.end_view()
+with st.container():  # one or two rows of figures, by the pillars chosen; the map stays put
+    widgets.headline_tiles(figures, per_row=3)
+
 widgets.plot(cache.figure("overview_standing", lambda: overview_charts.standing_bars(standing=standing, meta=sm),
                           filters=filters), chart_meta=sm, key="overview_standing",
              data=standing.drop(columns=["key", "rank"]))  # the chart's own sort keys stay out of the CSV

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard.charts import pillars as pillars_charts
-from dashboard.ui import cache, state, widgets
-from dashboard.views import pillars
+from dashboard.ui import cache, present, state, widgets
+from dashboard.views import pillars, words
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -16,6 +16,11 @@ measure = st.radio("Measure", ["recommendations", "indicators"], horizontal=True
 coverage = cache.compute(pillars.pillar_coverage, filters=filters, year=year)
 m = widgets.meta(f"Share of pillar-linked {measure} at or above 'Initiated', {year}", filters=filters, ds=ds,
             synthetic=bool(coverage["synthetic"].any()) if len(coverage) else False, stem="rtop-pillar-coverage")
+if present.active():  # the meeting room: the coverage bars, every name whole, on one screen
+    present.chart(cache.figure("pillar_bars_room", lambda: pillars_charts.pillar_bars(
+        coverage=coverage, measure=measure, meta=m, screen=present.room()), filters=filters,
+        extra=(measure, year, present.screen())), key="pillar_bars_room", summary=words.summarise(coverage, title=m.title))
+    present.end_view()
 widgets.plot(cache.figure("pillar_bars", lambda: pillars_charts.pillar_bars(coverage=coverage, measure=measure, meta=m),
                   filters=filters, extra=(measure, year)), chart_meta=m, key="pillar_bars",
         data=coverage)

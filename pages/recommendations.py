@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard.charts import tracker as tracker_charts
-from dashboard.ui import cache, state, why, widgets
-from dashboard.views import profile, tracker
+from dashboard.ui import cache, present, state, why, widgets
+from dashboard.views import profile, tracker, words
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -21,6 +21,11 @@ matrix = cache.compute(tracker.tracker_matrix, filters=filters, year=year, sort=
 m = widgets.meta(f"Status by participant and recommendation, {year}", filters=filters, ds=ds,
             sources=matrix["sources"].dropna() if "sources" in matrix else None,
             synthetic=bool(matrix["synthetic"].any()), stem="rtop-tracker")
+if present.active():  # the meeting room: every participant's row on one screen
+    present.chart(cache.figure("tracker_room", lambda: tracker_charts.status_heatmap(
+        matrix=matrix, meta=m, screen=present.room()), filters=filters, extra=(year, sort, present.screen())),
+        key="tracker_room", summary=words.summarise(widgets.tracker_rows(matrix), title=m.title))
+    present.end_view()
 event = widgets.plot(cache.figure("tracker", lambda: tracker_charts.status_heatmap(matrix=matrix, meta=m), filters=filters,
                           extra=(year, sort)), chart_meta=m, key="tracker_heatmap", data=widgets.tracker_rows(matrix),
                 on_select="rerun", widget_key=widgets.fresh_key("tracker_heatmap"))

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard.charts import timeline as timeline_charts
-from dashboard.ui import cache, state, widgets
-from dashboard.views import timeline
+from dashboard.ui import cache, present, state, widgets
+from dashboard.views import timeline, words
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
@@ -19,6 +19,12 @@ shown = timeline.shown_period(filters=filters, since_first=since_first)
 m = widgets.meta("Events bearing on RtoP implementation", filters=shown, ds=ds,
             sources=events["source"] if len(events) else None,
             synthetic=bool(events["synthetic"].any()) if len(events) else False, stem="rtop-timeline")
+if present.active():  # the meeting room: every event in its lane, under a date axis, on one screen
+    present.chart(cache.figure("timeline_room", lambda: timeline_charts.event_lanes(
+        events=events, color_by=color_by, meta=m, period=(shown.from_year, shown.to_year),
+        screen=present.room()), filters=filters, extra=(color_by, since_first, present.screen())),
+        key="timeline_room", summary=words.summarise(widgets.event_rows(events), title=m.title))
+    present.end_view()
 widgets.plot(cache.figure("timeline", lambda: timeline_charts.event_timeline(
     events=events, color_by=color_by, meta=m, period=(shown.from_year, shown.to_year)),
     filters=filters, extra=(color_by, since_first)), chart_meta=m, key="timeline_events",

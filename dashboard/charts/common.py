@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
@@ -208,6 +208,19 @@ def legend_room(names: list[str], *, width: float, size: float = TICK_SIZE) -> i
     return rows * LEGEND_LINE + 16
 
 
+ROOM_SCALE = 1.4  # presentation mode: type on its 1920x1080 slide for the back of a room
+
+
+class Screen(NamedTuple):
+    """A chart's room on a presentation screen: its width and height in CSS pixels, and how
+    much larger than the desk's its type is (ROOM_SCALE on the 1920x1080 slide, less on a
+    smaller screen, in proportion)."""
+
+    width: int
+    height: int
+    scale: float = ROOM_SCALE
+
+
 def layout(
     fig: go.Figure,
     meta: ChartMeta,
@@ -217,37 +230,50 @@ def layout(
     bottom: int = 0,
     narrow: bool = False,
     width: int | None = None,
+    screen: Screen | None = None,
 ) -> go.Figure:
     """Title block on top, source line at the foot, fonts and margins fixed in pixels.
 
     ``top`` and ``bottom`` are the pixels the chart needs between the header and the plot
     (a legend row, top tick labels) and below the plot (tick labels); ``narrow`` wraps the
     words for a chart drawn in one of two columns; ``width``, the narrowest it is drawn at
-    (MIN_WIDE or MIN_NARROW by default). Every font and colour is set explicitly so
-    Streamlit's chart theme cannot shrink or grey them.
+    (MIN_WIDE or MIN_NARROW by default). With ``screen`` (presentation mode's slide), the
+    chart is exactly that wide and tall, its type ROOM_SCALE times the desk's. Every font and
+    colour is set explicitly so Streamlit's chart theme cannot shrink or grey them.
     """
+    k = screen.scale if screen is not None else 1.0
+    if screen is not None:
+        width, height = screen.width, screen.height
+    title_size, subtitle_size, source_size = (
+        round(x * k) for x in (TITLE_SIZE, SUBTITLE_SIZE, SOURCE_SIZE)
+    )
+    title_line, subtitle_line, source_line = (
+        round(x * k) for x in (TITLE_LINE, SUBTITLE_LINE, SOURCE_LINE)
+    )
+    pad = round(HEADER_PAD * k)
     room = (width or (MIN_NARROW if narrow else MIN_WIDE)) - TITLE_PAD_L - MARGIN_R - SLACK
-    title_lines = wrap_px(meta.title, room, size=TITLE_SIZE, bold=True) or [""]
-    subtitle_lines = wrap_px(meta.subtitle, room, size=SUBTITLE_SIZE) if meta.subtitle else []
+    title_lines = wrap_px(meta.title, room, size=title_size, bold=True) or [""]
+    subtitle_lines = wrap_px(meta.subtitle, room, size=subtitle_size) if meta.subtitle else []
     source_lines = wrap_px(
         meta.source_line()
         + f" · method v{RULE_VERSION}"
         + (f" · data {meta.data_version}" if meta.data_version else "")
         + f" · RtoP Monitor, {meta.exported}",
         room,
-        size=SOURCE_SIZE,
+        size=source_size,
     )
-    header = HEADER_PAD + TITLE_LINE * len(title_lines) + SUBTITLE_LINE * len(subtitle_lines)
-    gap = 18 if not top else 26  # a legend or top ticks: Plotly sets the subtitle ~22 px lower
-    foot = SOURCE_LINE * len(source_lines) + 14
+    header = pad + title_line * len(title_lines) + subtitle_line * len(subtitle_lines)
+    # a legend or top ticks: Plotly sets the subtitle ~22 px lower than its line height says
+    gap = round((18 if not top else 26) * k)
+    foot = source_line * len(source_lines) + 14
     fig.update_layout(
         title={
             "text": "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines),
             "subtitle": {
                 "text": "<br>".join(esc(line) for line in subtitle_lines),
-                "font": font(SUBTITLE_SIZE, "#333333"),
+                "font": font(subtitle_size, "#333333"),
             },
-            "font": font(TITLE_SIZE),
+            "font": font(title_size),
             "x": 0,
             "xref": "container",
             "xanchor": "left",
@@ -255,22 +281,25 @@ def layout(
             "yref": "container",
             "yanchor": "top",
             # Plotly anchors a multi-line title by its first line: push it down by the rest.
-            "pad": {"t": HEADER_PAD + TITLE_LINE * (len(title_lines) - 1), "l": 14},
+            "pad": {"t": pad + title_line * (len(title_lines) - 1), "l": TITLE_PAD_L},
         },
         font=FONT,
         height=height,
-        margin={"l": 16, "r": 24, "t": header + gap + top, "b": bottom + foot, "pad": 4},
+        margin={"l": 16, "r": MARGIN_R, "t": header + gap + top, "b": bottom + foot, "pad": 4},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        hoverlabel={"font": font(15), "bgcolor": "white", "bordercolor": "#555555"},
-        legend={"font": font(TICK_SIZE), "bgcolor": "rgba(255,255,255,0.9)"},
+        hoverlabel={"font": font(round(15 * k)), "bgcolor": "white", "bordercolor": "#555555"},
+        legend={"font": font(round(TICK_SIZE * k)), "bgcolor": "rgba(255,255,255,0.9)"},
     )
+    if screen is not None:
+        fig.update_layout(width=width, autosize=False)
     axis_font = {"tickfont_color": AXIS_COLOR, "tickfont_family": FONT["family"]}
-    fig.update_xaxes(**axis_font, title_font=font(TICK_SIZE, AXIS_COLOR), automargin=True)
-    fig.update_yaxes(**axis_font, title_font=font(TICK_SIZE, AXIS_COLOR), automargin=True)
+    title_font = font(round(TICK_SIZE * k), AXIS_COLOR)
+    fig.update_xaxes(**axis_font, title_font=title_font, automargin=True)
+    fig.update_yaxes(**axis_font, title_font=title_font, automargin=True)
     for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
         if axis.tickfont.size is None:
-            axis.tickfont.size = TICK_SIZE
+            axis.tickfont.size = round(TICK_SIZE * k)
     fig.add_annotation(
         name="source",
         text="<br>".join(esc(line) for line in source_lines),
@@ -283,7 +312,7 @@ def layout(
         xanchor="left",
         yanchor="top",
         showarrow=False,
-        font=font(SOURCE_SIZE, SOURCE_COLOR),
+        font=font(source_size, SOURCE_COLOR),
         align="left",
     )
     if fig.layout.legend.yref == "container" and fig.layout.legend.orientation == "h":

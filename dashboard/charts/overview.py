@@ -12,6 +12,7 @@ from dashboard.charts.common import (
     TEXT_ON,
     TICK_SIZE,
     ChartMeta,
+    Screen,
     anchor_source,
     empty_figure,
     esc,
@@ -25,12 +26,15 @@ STALE_COLOR = "#F4EFE6"  # a warm pale grey: no current status, told apart by sy
 ROW = 44  # pixels per recommendation
 
 
-def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+def standing_bars(
+    *, standing: pd.DataFrame, meta: ChartMeta, screen: Screen | None = None
+) -> go.Figure:
     """One horizontal bar per national recommendation, split by how many selected participants
     are at each status; every segment says its status by symbol and count, not only colour.
 
     ``standing``: views.overview.rec_standing output (one row per recommendation and status);
-    the segments run from Implemented on the left to no data on the right.
+    the segments run from Implemented on the left to no data on the right. With ``screen``
+    (presentation mode), the chart is that size, every recommendation in it.
     """
     if standing.empty:
         return empty_figure(
@@ -91,8 +95,16 @@ def standing_bars(*, standing: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     # narrow screen.
     legend_right(fig)
     fig.update_layout(legend_traceorder="normal")  # stacked bars list in reverse by default
-    fig = layout(fig, meta, height=max(ROW * len(recs) + 220, 440), top=8, bottom=64)
-    labels = text_width(rows, size=TICK_SIZE)
+    size = TICK_SIZE
+    if screen is None:
+        fig = layout(fig, meta, height=max(ROW * len(recs) + 220, 440), top=8, bottom=64)
+    else:
+        size = round(TICK_SIZE * screen.scale)
+        fig = layout(fig, meta, top=8, bottom=round(64 * screen.scale), screen=screen)
+        fig.update_yaxes(tickfont={"size": size})
+        fig.update_traces(textfont_size=size)
+        fig.update_layout(uniformtext_minsize=round(12 * screen.scale))
+    labels = text_width(rows, size=size)
     if labels is not None:  # as wide as the labels: the source line starts at the chart's edge
         fig.update_layout(margin_l=margin_for(labels + TICK_LABEL_ROOM, least=16))
     return anchor_source(fig)

@@ -18,12 +18,14 @@ from dashboard.charts.common import (
     TICK_ROW,
     TICK_SIZE,
     ChartMeta,
+    Screen,
     anchor_source,
     colorbar,
     empty_figure,
     esc,
     font,
     layout,
+    legend_room,
     legend_top,
 )
 from dashboard.charts.steady import TICK_LABEL_ROOM, margin_for, steady, text_width
@@ -36,8 +38,11 @@ AXIS_TITLE_ROOM = TITLE_STANDOFF + 10.5
 MAX_NAMES = 40
 
 
-def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.Figure:
-    """Grouped bars: share at or above 'initiated' per participant, one bar per pillar."""
+def pillar_bars(
+    *, coverage: pd.DataFrame, measure: str, meta: ChartMeta, screen: Screen | None = None
+) -> go.Figure:
+    """Grouped bars: share at or above 'initiated' per participant, one bar per pillar. With
+    ``screen`` (presentation mode), that size, every name under the bars whole."""
     if coverage.empty:
         return empty_figure(meta, "No participants in this selection.")
     column = "rec_share" if measure == "recommendations" else "ind_share"
@@ -65,7 +70,9 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
         gridcolor=GRID_COLOR,
     )
     names = [str(n) for n in dict.fromkeys(coverage["name"])]
-    fig.update_xaxes(tickangle=-45, tickfont={"size": 14})
+    k = screen.scale if screen is not None else 1.0
+    name_size = round(14 * k)
+    fig.update_xaxes(tickangle=-45, tickfont={"size": name_size})
     if len(names) > MAX_NAMES:
         # Every k-th name, fixed: with Plotly choosing which names fit, a long name that landed
         # on a tick pushed the left margin, the narrower plot showed other names, the margin
@@ -77,18 +84,22 @@ def pillar_bars(*, coverage: pd.DataFrame, measure: str, meta: ChartMeta) -> go.
     # The left margin as wide as Plotly's automargin makes it (the y labels and title, or the
     # first name where it reaches further left of its tick): a margin pushed after the first
     # draw draws the chart again (~50 ms of 960 bars in headless Chromium).
-    ticks = text_width(["100%"], size=TICK_SIZE)
-    first = text_width(names[:1], size=14)
+    ticks = text_width(["100%"], size=round(TICK_SIZE * k))
+    first = text_width(names[:1], size=name_size)
     left = None
     if ticks is not None and first is not None:
-        need = max(ticks + TICK_LABEL_ROOM + AXIS_TITLE_ROOM, first * 0.7071 + 6)
+        need = max(ticks + TICK_LABEL_ROOM + AXIS_TITLE_ROOM * k, first * 0.7071 + 6)
         left = margin_for(need, least=16)
-    room = legend_top(
-        fig, names=[str(t.name) for t in fig.data], width=MIN_WIDE - (left or 80) - MARGIN_R
-    )
-    # Labels at 45°: the longest name gives the drop below the axis (~8.7 px a character).
-    drop = int((max(len(n) for n in names) * 8.7 + 18) * 0.71) + 14
-    fig = layout(fig, meta, height=400 + drop + 134 + room, top=room, bottom=drop)
+    wide = screen.width if screen is not None else MIN_WIDE
+    legend = [str(t.name) for t in fig.data]
+    room = legend_top(fig, names=legend, width=wide - (left or 80) - MARGIN_R)
+    if screen is not None:
+        room = legend_room(legend, width=wide - (left or 80) - MARGIN_R, size=TICK_SIZE * k)
+    # Labels at 45°: the longest name gives the drop below the axis (measured, at 45°).
+    longest = text_width(names, size=name_size)
+    reach = longest if longest is not None else max(len(n) for n in names) * 8.7 * k
+    drop = int((reach + 18) * 0.71) + 14
+    fig = layout(fig, meta, height=400 + drop + 134 + room, top=room, bottom=drop, screen=screen)
     if left is not None:
         fig.update_layout(margin_l=left)
     return steady(anchor_source(fig))

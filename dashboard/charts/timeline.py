@@ -11,7 +11,9 @@ from dashboard.charts.common import (
     MIN_WIDE,
     STATUS_SYMBOLS,
     TICK_ROW,
+    TICK_SIZE,
     ChartMeta,
+    Screen,
     anchor_source,
     empty_figure,
     esc,
@@ -150,3 +152,78 @@ def event_timeline(
 
 def _unescape(text: str) -> str:
     return str(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def event_lanes(
+    *,
+    events: pd.DataFrame,
+    color_by: str,
+    meta: ChartMeta,
+    screen: Screen,
+    period: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Presentation mode's timeline: one lane per kind (or pillar), named with its count, each
+    event a mark at its date drawn to its precision, under a date axis; every event on one
+    screen however many there are (the page's one row per event runs far below it)."""
+    if events.empty:
+        return empty_figure(meta, "No events in this period for this selection.")
+    column = "pillar" if color_by == "pillar" else "kind_label"
+    groups = list(dict.fromkeys(events[column]))
+    counts = events[column].value_counts()
+    lanes = {g: f"{esc(str(g))} ({int(counts[g])})" for g in groups}
+    styles = (
+        dict(
+            zip(
+                events[column],
+                events["kind"].astype(str).str.replace("_", " ").replace("", "other"),
+                strict=False,
+            )
+        )
+        if column == "kind_label" and "kind" in events
+        else {}
+    )
+    k = screen.scale
+    fig = go.Figure()
+    for group in groups:
+        grp = events[events[column] == group]
+        color, pattern = group_style(styles.get(group, str(group)))
+        width_ms = (grp["end"] - grp["start"]).dt.total_seconds() * 1000
+        width_ms = width_ms.clip(lower=45 * 86_400_000)  # at least ~6 weeks: a day shows
+        fig.add_trace(
+            go.Bar(
+                base=grp["start"],
+                x=width_ms,
+                y=[lanes[group]] * len(grp),
+                orientation="h",
+                name=esc(str(group)),
+                showlegend=False,
+                opacity=0.85,
+                marker={
+                    "color": color,
+                    "pattern": {
+                        "shape": pattern,
+                        "solidity": 0.4,
+                        "fgcolor": "#FFFFFF",
+                        "fillmode": "overlay",
+                    },
+                    "line": {"width": 1.5, "color": "#222222"},
+                },  # fmt: skip
+                customdata=grp[["when", "title"]].map(esc).values,
+                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    fig.update_xaxes(
+        type="date", showgrid=True, gridcolor="#E0E0E0", tickangle=0, dtick="M24",
+        tickformat="%Y", ticks="outside", showline=True, linecolor="#888888",
+    )  # fmt: skip
+    if period is not None:
+        fig.update_xaxes(range=[f"{period[0]}-01-01", f"{period[1]}-12-31"])
+    size = round(TICK_SIZE * k)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": size})
+    fig = layout(fig, meta, top=8, bottom=round(TICK_ROW * k), screen=screen)
+    fig.update_xaxes(tickfont={"size": size})
+    names = text_width([_unescape(v) for v in lanes.values()], size=size)
+    if names is not None:
+        fig.update_layout(margin_l=margin_for(names + TICK_LABEL_ROOM, least=16))
+    return anchor_source(fig)

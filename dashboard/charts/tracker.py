@@ -11,6 +11,7 @@ from dashboard.charts.common import (
     TICK_ROW,
     TICK_SIZE,
     ChartMeta,
+    Screen,
     anchor_source,
     colorbar,
     empty_figure,
@@ -34,11 +35,14 @@ SYMBOL_COLORS = {level: "#111111" if level <= 2 else "#FFFFFF" for level in rang
 COLORBAR_PAD = 15  # between the cells and the colour bar
 
 
-def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
+def status_heatmap(
+    *, matrix: pd.DataFrame, meta: ChartMeta, screen: Screen | None = None
+) -> go.Figure:
     """Participants x recommendations, coloured by status with the symbol in each cell.
 
     Each cell's symbol is a text point on its centre, so a click selects (participant,
-    recommendation).
+    recommendation). With ``screen`` (presentation mode), every row fits that height: the rows,
+    names and symbols as large as the room allows.
     """
     if matrix.empty:
         return empty_figure(
@@ -123,14 +127,31 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     # Explicit ranges: the symbols' traces would otherwise pad the axes past the cells.
     # No tick marks (as the default template had them): the cells name their rows and columns,
     # and the labels' room is then the same with any template (see the margins below).
+    names_size, column_size, symbol_size, key_size = TICK_SIZE, 17, 22, TICK_SIZE
+    if screen is None:
+        row = 34
+        fig = layout(fig, meta, height=max(180, row * len(people)) + 190, top=TICK_ROW, bottom=0)
+    else:  # every row on the screen, the type as large as a row allows
+        fig = layout(fig, meta, top=round(TICK_ROW * screen.scale), bottom=0, screen=screen)
+        room = screen.height - fig.layout.margin.t - fig.layout.margin.b
+        row = room / max(len(people), 1)
+        names_size = int(min(TICK_SIZE * screen.scale, row * 0.72))
+        symbol_size = int(min(22 * screen.scale, row * 0.82))
+        column_size, key_size = round(17 * screen.scale), round(TICK_SIZE * screen.scale)
+        for trace in fig.data[1:]:
+            trace.textfont.size = symbol_size
+        fig.data[0].colorbar.tickfont.size = key_size
+        fig.data[0].colorbar.title.font.size = key_size
     fig.update_yaxes(
-        range=[len(people) - 0.5, -0.5], tickfont={"size": TICK_SIZE}, showgrid=False, ticks=""
+        range=[len(people) - 0.5, -0.5], tickfont={"size": names_size}, showgrid=False, ticks=""
     )
     fig.update_xaxes(
-        range=[-0.5, len(recs) - 0.5], side="top", tickfont={"size": 17}, showgrid=False, ticks=""
+        range=[-0.5, len(recs) - 0.5],
+        side="top",
+        tickfont={"size": column_size},
+        showgrid=False,
+        ticks="",
     )
-    row = 34
-    fig = layout(fig, meta, height=max(180, row * len(people)) + 190, top=TICK_ROW, bottom=0)
     # The nearest cell centre answers wherever the pointer is: hover and click work on the whole
     # cell, not only on its symbol. Streamlit sets clickmode, hovermode and dragmode on a chart
     # with selections unless the figure does: the same values here, so its mount does not
@@ -141,8 +162,8 @@ def status_heatmap(*, matrix: pd.DataFrame, meta: ChartMeta) -> go.Figure:
     # Margins as wide as Plotly's automargin makes them (the longest name left of the rows, the
     # colour bar's labels right of them): a margin pushed after the first draw draws the whole
     # chart again (~0.25 s of the 320-participant tracker in headless Chromium).
-    names = text_width(people, size=TICK_SIZE)
-    labels = text_width([line for key in keys for line in key.split("<br>")], size=TICK_SIZE)
+    names = text_width(people, size=names_size)
+    labels = text_width([line for key in keys for line in key.split("<br>")], size=key_size)
     left = margin_for(None if names is None else names + TICK_LABEL_ROOM, least=16)
     bar = float(fig.data[0].colorbar.thickness or 30) + 2 * COLORBAR_PAD
     right = margin_for(None if labels is None else labels + bar + COLORBAR_LABEL_ROOM, least=24)

@@ -1,7 +1,9 @@
 """Presentation mode (`?present=1` on any page): no sidebar or widgets, type readable from the
 back of a room, previous/next through a sequence of views with the keyboard (→/PageDown/Space,
 ←/PageUp), an optional auto-advance (`interval=30`), and the data version and filters in a
-footer. The sequence logic is in dashboard/presentation.py."""
+footer. Each view is one slide of 1920x1080 CSS pixels (dashboard/presentation.py SLIDE),
+scaled to the screen (CSS zoom): at 1366x768 the whole view shows, smaller, never a part of
+it. The sequence logic is in dashboard/presentation.py."""
 
 from __future__ import annotations
 
@@ -10,17 +12,51 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
+import streamlit.components.v2
 
 from dashboard import presentation
+from dashboard.charts.common import Screen
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
+from dashboard.presentation import SLIDE
 from dashboard.views.dataset import Dataset
 
 NEXT, PREVIOUS = "Next view", "Previous view"
 
+# The screen's size, measured in the browser and sent back to the server (a component of our
+# own, Streamlit's components v2: inline script, no sandbox, no file): the charts are drawn for
+# it, and the type scaled by --rtop-zoom at once. Our own script and values only, never data.
+SCREEN_JS = f"""
+export default function(component) {{
+  const {{ setStateValue, data }} = component;
+  const fit = () => {{
+    const w = window.innerWidth, h = window.innerHeight;
+    const zoom = Math.min(w / {SLIDE[0]}, h / {SLIDE[1]});
+    document.documentElement.style.setProperty(
+      '--rtop-zoom', String(Math.round(zoom * 10000) / 10000));
+    const size = `${{w}}x${{h}}`;
+    if (data !== size) setStateValue('screen', size);
+  }};
+  fit();
+  let timer;
+  const onResize = () => {{ clearTimeout(timer); timer = setTimeout(fit, 250); }};
+  window.addEventListener('resize', onResize);
+  return () => window.removeEventListener('resize', onResize);
+}}
+"""
+_SCREEN = st.components.v2.component("rtop_present_screen", js=SCREEN_JS)
+SCREEN_KEY = "present_screen"
+
+# Every size is the slide's (1920x1080 CSS px) times --rtop-zoom, the screen's share of it (set
+# by the script from the window's size; 0.7115 on 1366x768 before it runs): the same view on
+# every 16:9 screen, smaller on a smaller one. The charts are drawn for the screen's pixels on
+# the server (screen() reads the size the script puts in the link).
 CSS = """
 <style>
+:root { --rtop-zoom: 1; }
+@media (max-width: 1900px) { :root { --rtop-zoom: 0.7115; } }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
   display: none !important;
@@ -31,23 +67,66 @@ CSS = """
   [data-testid="stDownloadButton"], [data-testid="stExpander"], [data-testid="stForm"],
   [data-testid="stFileUploader"], [data-testid="stSlider"], [data-testid="stSegmentedControl"],
   [data-testid="stCheckbox"], [data-testid="stToggle"], [data-testid="stCode"]),
-.st-key-present_prev, .st-key-present_next, .st-key-present_keys, hr {
+.st-key-present_prev, .st-key-present_next, .st-key-present_screen, .st-key-present_keys, hr {
   display: none !important;
 }
+/* What a view hides leaves no gap: Streamlit spaces every element, shown or not */
+[data-testid="stElementContainer"]:has(> :is([data-testid="stRadio"],
+  [data-testid="stSelectbox"], [data-testid="stCheckbox"], [data-testid="stSlider"],
+  [data-testid="stToggle"], [data-testid="stButton"], [data-testid="stDownloadButton"],
+  [data-testid="stExpander"], [data-testid="stCode"], [data-testid="stMultiSelect"],
+  [data-testid="stDateInput"], [data-testid="stSegmentedControl"])),
+[data-testid="stElementContainer"]:has(> .stHtml:empty),
+.st-key-present_keys, .st-key-present_prev, .st-key-present_next, .st-key-present_screen {
+  display: none !important;
+}
+[data-testid="stMain"] { overflow: hidden !important; }
 [data-testid="stMainBlockContainer"] {
-  max-width: 100% !important; padding: 1.2rem 2.5rem 5rem 2.5rem !important;
+  max-width: 100% !important;
+  padding: calc(14px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom))
+           calc(60px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom)) !important;
+}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {
+  gap: calc(16px * var(--rtop-zoom)) !important;
 }
 [data-testid="stMain"] :is(p, li, td, th, label, [data-testid="stMarkdownContainer"],
   [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"], [data-testid="stAlert"]) {
-  font-size: 24px !important; line-height: 1.35 !important;
+  font-size: calc(24px * var(--rtop-zoom)) !important; line-height: 1.3 !important;
 }
-[data-testid="stMain"] h1 { font-size: 52px !important; }
-[data-testid="stMain"] h2 { font-size: 38px !important; }
-[data-testid="stMain"] h3 { font-size: 30px !important; }
-[data-testid="stMetricValue"] { font-size: 60px !important; }
+[data-testid="stMain"] h1 {
+  font-size: calc(48px * var(--rtop-zoom)) !important; line-height: 1.15 !important;
+  padding: 0 0 calc(6px * var(--rtop-zoom)) 0 !important;
+}
+[data-testid="stMain"] h2 { font-size: calc(36px * var(--rtop-zoom)) !important; }
+[data-testid="stMain"] h3 { font-size: calc(30px * var(--rtop-zoom)) !important; }
+/* The headline figures: big numbers (the text rule above would make them body size) */
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] :is(p, div, span,
+  [data-testid="stMarkdownContainer"]) {
+  font-size: calc(48px * var(--rtop-zoom)) !important; line-height: 1.15 !important;
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMain"] [data-testid="stMetricDelta"] :is(p, div, span,
+  [data-testid="stMarkdownContainer"]) {
+  font-size: calc(20px * var(--rtop-zoom)) !important;
+}
+[data-testid="stMain"] [data-testid="stMetricLabel"] :is(p, div, span, label,
+  [data-testid="stMarkdownContainer"]),
+[data-testid="stMain"] [data-testid="stColumn"] [data-testid="stCaptionContainer"] :is(p, div),
+[data-testid="stMain"] [data-testid="stColumn"] [data-testid="stCaptionContainer"] {
+  font-size: calc(20px * var(--rtop-zoom)) !important;
+}
+[data-testid="stMetricLabel"] svg { width: calc(18px * var(--rtop-zoom)) !important; }
+.rtop-sr-only {
+  position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap;
+}
 .rtop-present-footer {
-  position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; padding: 8px 2.5rem;
-  background: #ffffff; border-top: 2px solid #444; color: #222; font-size: 20px;
+  position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
+  padding: calc(8px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom));
+  background: #ffffff; border-top: 2px solid #444; color: #222;
+  font-size: calc(20px * var(--rtop-zoom)); white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis;
 }
 </style>
 """
@@ -56,6 +135,27 @@ CSS = """
 def active() -> bool:
     """True when the page was opened with `?present=1`."""
     return st.query_params.get("present") == "1"
+
+
+def screen() -> tuple[int, int]:
+    """The screen's size in CSS pixels, as the browser measured it (the slide's, 1920x1080,
+    until it has, or for a value out of range)."""
+    return presentation.screen_size(st.session_state.get(f"{SCREEN_KEY}_size"))
+
+
+def _measure_screen() -> None:
+    """Mount the measuring component; keep what it measured for this session's views."""
+    result = _SCREEN(key=SCREEN_KEY, data=st.session_state.get(f"{SCREEN_KEY}_size"),
+                     on_screen_change=lambda: None)  # fmt: skip
+    measured = getattr(result, "screen", None)
+    if measured:
+        st.session_state[f"{SCREEN_KEY}_size"] = str(measured)
+
+
+def room(view: tuple[int, int] = presentation.VIEW) -> Screen:
+    """A chart's room on this screen: ``view`` (slide pixels) times the screen's share of the
+    slide, with the type scaled the same way."""
+    return presentation.room(view, screen=screen())
 
 
 def _current() -> dict[str, str]:
@@ -67,6 +167,7 @@ def controls(*, pages: Mapping[str, Any], path: str) -> None:
     view, with its query; the style; and the keyboard and auto-advance script."""
     st.html(CSS)
     views = presentation.parse_views(st.query_params.get("views"), known=set(pages))
+    _measure_screen()
     for label, by, key in ((PREVIOUS, -1, "present_prev"), (NEXT, 1, "present_next")):
         if st.button(label, key=key):
             view = presentation.step(views, path=path, by=by)
@@ -115,4 +216,30 @@ def footer(
         f"{title} · view {here} of {len(views)} (← →) · {filters.describe(names=ds.names)} · "
         f"data {ds.version} · status rule v{RULE_VERSION}"
     )
-    st.html(f'<div class="rtop-present-footer" role="contentinfo">{html.escape(text)}</div>')
+    size = "x".join(map(str, screen()))  # the screen the view was drawn for (tests wait on it)
+    st.html(
+        f'<div class="rtop-present-footer" role="contentinfo" data-screen="{size}">'
+        f"{html.escape(text)}</div>"
+    )
+
+
+def chart(fig: go.Figure, *, key: str, summary: str) -> None:
+    """A view's chart on the screen: drawn at its own size (laid out for this screen by its
+    ``room()``, never stretched by the browser), no toolbar; its text alternative kept for
+    screen readers, out of sight."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        width=int(fig.layout.width or 1840),  # in pixels: the slide's, however it is scaled
+        height=int(fig.layout.height or 860),
+        theme=None,
+        config={"displayModeBar": False, "responsive": False, "displaylogo": False},
+    )
+    st.html(f'<p class="rtop-sr-only">Chart summary: {html.escape(summary)}</p>')
+
+
+def end_view() -> None:
+    """End the page here in presentation mode: its view is on the slide, and what the page
+    has below it (tables, downloads, explanations) is for the desk, not the room."""
+    if active():
+        st.stop()

@@ -133,6 +133,17 @@ def plot(
     return event
 
 
+def headline_tiles(figures: list[Any], *, per_row: int) -> None:
+    """The Overview's headline figures (views.overview.Headline), ``per_row`` to a row, each
+    with its change, its help and what is known under it."""
+    for start in range(0, len(figures), per_row):
+        cols = st.columns(per_row)
+        for col, h in zip(cols, figures[start : start + per_row], strict=False):
+            col.metric(h.label, h.value, h.delta, help=h.help, delta_color="normal")
+            if h.detail:
+                col.caption(h.detail)
+
+
 def summary_caption(
     data: pd.DataFrame | None, *, title: str, what: str = "Chart", sentence: str | None = None
 ) -> None:
@@ -188,10 +199,12 @@ def status_table(
     height: int | None = None,
     title: str | None = None,
     select_key: str | None = None,
-) -> None:
+) -> Any:
     """A read-only table with plain column names (text is shown as text, never HTML); with a
     title, CSV and XLSX downloads of exactly what it shows (formulas neutralised). With
-    ``select_key``, clicking a row puts its first column's value into that widget's state."""
+    ``select_key``, clicking a row puts its first column's value into that widget's state and
+    returns it (once per click; None otherwise)."""
+    clicked = None
     shown = frame[list(columns)].rename(columns=columns)
     if select_key is None:
         st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
@@ -207,11 +220,15 @@ def status_table(
         )
         rows = list(event.selection.rows) if event is not None else []  # type: ignore[union-attr]
         value = frame.iloc[rows[0]][list(columns)[0]] if rows else None
-        if value is not None and st.session_state.get(f"{key}_picked") != value:
+        if value is None:
+            st.session_state.pop(f"{key}_picked", None)  # unselected: the same row may come again
+        elif st.session_state.get(f"{key}_picked") != value:
             st.session_state[select_key] = value
             st.session_state[f"{key}_picked"] = value
+            clicked = value
     if title is not None:
         _table_downloads(frame, shown=shown, key=key, title=title)
+    return clicked
 
 
 def compact_list(frame: pd.DataFrame, *, columns: dict[str, str], key: str, title: str) -> None:

@@ -155,13 +155,13 @@ def _scenario(chromium: Any, app: App) -> dict[str, Any]:
     page.screenshot(path=str(SHOTS / "map-inset-hover.png"))
     media_before = list(watch.media())
     page.mouse.click(x, y)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stMain\"]').innerText"
-        ".includes('Why this status?')",
-        timeout=RENDER_TIMEOUT_MS,
-    )
+    # the answer opens in a drawer beside the map (issue 19 item 8)
+    drawer = page.locator('[data-testid="stDialog"]', has_text="Why this status?")
+    drawer.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
     idle(page)
-    out["why"] = page.locator(MAIN).inner_text()
+    out["why"] = drawer.inner_text()
+    page.keyboard.press("Escape")
+    drawer.wait_for(state="hidden", timeout=RENDER_TIMEOUT_MS)
     out["media_on_map"] = media_before
     # the Overview, then a filter change there
     page.goto(f"{app.url}/", wait_until="domcontentloaded")

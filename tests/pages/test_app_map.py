@@ -13,6 +13,7 @@ from apptest_support import (
     OpenPage,
     assert_ok,
     decks,
+    dialogs,
     query,
     run_with_widget_value,
     table,
@@ -67,12 +68,15 @@ def test_map_defaults_and_click(open_page: OpenPage, sqlite_sample_path: Path) -
     )
     assert_ok(at)
     assert titles(at) == ["Implementation map"]  # the click no longer leaves the map
-    why = [m.value for m in at.markdown if m.value.startswith("**Why this status?**")]
+    # the answer opens beside the map, where the eye is (issue 19 item 8): a drawer
+    (drawer,) = dialogs(at)
+    assert drawer.proto.dialog.title == "Why this status? Viet Nam, R1"
+    why = [m.value for m in drawer.get("markdown") if m.value.startswith("**Why this status?**")]
     assert len(why) == 1 and why[0].startswith("**Why this status?** Viet Nam, R1 ")
     vnm = values.set_index("Participant").loc["Viet Nam", "Status"]  # "◕ Substantial progress"
     label = vnm.split(" ", 1)[1]  # the panel gives the label without the symbol
     assert why[0].endswith(f", {this_year()}: **{label}**")  # the map's status, no "basis: …"
-    (link,) = page_links(at)
+    (link,) = [el.proto for el in drawer.get("page_link")]
     assert link.label == "Open the profile of Viet Nam"
     assert link.page == "country"  # pages/country.py
     linked = dict(parse_qsl(link.query_string))

@@ -196,25 +196,31 @@ def test_selection_without_any_event(open_page: OpenPage, sqlite_sample_path: Pa
     assert {s for row in heatmap_symbols(plotly_figures(at)[0]) for s in row} == {"–"}
 
 
-@pytest.mark.parametrize("page", ["pillars.py", "timeline.py"])
-def test_presentation_mode_draws_the_charts_for_the_back_of_the_room(
-    open_page: OpenPage, sqlite_reference_path: Path, page: str
+@pytest.mark.parametrize(
+    ("page", "rows"),
+    [("pillars.py", None), ("timeline.py", None), ("recommendations.py", 27), ("overview.py", None)],
+)
+def test_presentation_mode_draws_one_view_for_the_screen(
+    open_page: OpenPage, sqlite_reference_path: Path, page: str, rows: int | None
 ) -> None:
-    """?present=1: every chart on the page has its title and tick labels 1.5x the desk sizes
-    (22 px title, 14-15 px ticks); the same page without it keeps the desk sizes."""
+    """?present=1 (issue 19 item 3): the page's view alone (its other charts, tables and
+    downloads are for the desk), one chart laid out for the screen it is shown on (1920x1080
+    until the browser says otherwise): exactly as wide and tall as its room, type 1.4x the
+    desk's; the tracker with every row. The same page without it keeps the desk's charts."""
     desk = plotly_figures(open_page(sqlite_reference_path, page))
-    room = plotly_figures(open_page(sqlite_reference_path, page, query={"present": "1"}))
-    assert len(desk) == len(room) >= 1
-    for d, r in zip(desk, room, strict=True):
-        assert d["layout"]["title"]["font"]["size"] == 22
-        assert r["layout"]["title"]["font"]["size"] == 33
-        assert r["layout"]["height"] == round(d["layout"]["height"] * 1.5)
-        # both drawn once on mount (dashboard/charts/steady.py): no template, own datarevision
-        assert "template" not in d["layout"] and "template" not in r["layout"]
-        assert d["layout"]["datarevision"] != r["layout"]["datarevision"]
-        axes = [k for k in d["layout"] if k.startswith(("xaxis", "yaxis"))]
-        sizes = [(d["layout"][k]["tickfont"]["size"], r["layout"][k]["tickfont"]["size"]) for k in axes]
-        assert sizes and all(big == round(small * 1.5, 1) >= 21 for small, big in sizes)
+    at = open_page(sqlite_reference_path, page, query={"present": "1"})
+    assert_ok(at)
+    (room,) = plotly_figures(at)
+    assert len(desk) >= 1 and desk[0]["layout"]["title"]["font"]["size"] == 22
+    layout = room["layout"]
+    assert layout["title"]["font"]["size"] == round(22 * 1.4)
+    wide = 1000 if page == "overview.py" else 1840
+    assert (layout["width"], layout["height"]) == (wide, 860)
+    assert "template" not in layout and layout["datarevision"]  # drawn once (charts/steady.py)
+    if rows:
+        assert len(room["data"][0]["y"]) == rows
+    assert not at.get("download_button")  # the view, not the desk's downloads
+    assert not at.dataframe and not at.expander
 
 
 @pytest.mark.parametrize("page", [p for p in DATA_PAGES if PAGES[p][1]])
