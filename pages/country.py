@@ -16,7 +16,7 @@ default = filters.participants[0] if filters.participants else "AUS"
 last = st.session_state.get("p_participant_last")
 remember = not filters.participants or last in filters.participants
 code = state.page_param("participant", options=codes, default=default, remember=remember)
-code = st.selectbox("Participant", codes, format_func=lambda c: f"{names[c]} ({c})", key="p_participant")
+code = st.selectbox("Participant", codes, format_func=lambda c: names[c], key="p_participant")
 state.sync_param("participant", code)
 info = ds.participants.set_index("code").loc[code]
 

@@ -20,7 +20,7 @@ st.markdown(
 )
 names = widgets.names(ds)
 scope = st.selectbox("For", ["", *ds.participants["code"]], key="export_scope",
-                     format_func=lambda c: "The whole region (ARF meeting)" if not c else f"{names[c]} ({c})")
+                     format_func=lambda c: "The whole region (ARF meeting)" if not c else names[c])
 downloads.briefing_buttons(ds=ds, filters=filters, participant=scope or None, key="export_brief")
 
 st.header("Data")

@@ -1,7 +1,8 @@
 """`make screens`: what a reviewer looks at before resolving a layout issue, in one command.
 
 Writes, under test-artifacts/screens/:
-- pages-1920x1080/, pages-1366x768/: every page of the running app (full page), default data;
+- pages-1920x1080/, pages-1366x768/: every page of the running app, the whole page (the window
+  made as tall as it at that width), default data;
 - present-1920x1080/, present-1366x768/: presentation mode's views (`?present=1`), one screen
   each, as the meeting room sees them (the viewport only: what does not fit is not there);
 - packs/: the briefing packs (the region's, with and without the sample; Viet Nam's) as PDF and
@@ -172,16 +173,30 @@ def shoot_app(url: str, written: list[Path]) -> None:
                 folder = OUT / f"pages-{size}"
                 folder.mkdir(parents=True, exist_ok=True)
                 for name, path in PAGES:
+                    page.set_viewport_size({"width": width, "height": height})
                     page.goto(f"{url}/{path}", wait_until="domcontentloaded")
                     _settle(page)
+                    # The whole page: Streamlit scrolls inside its own container, so a "full
+                    # page" screenshot is the first screen only; the window is made as tall as
+                    # the page instead (same width, so the same layout).
+                    tall = page.evaluate(  # type: ignore[attr-defined]
+                        "() => document.querySelector('[data-testid=stMain]').scrollHeight"
+                    )
+                    page.set_viewport_size({"width": width, "height": min(int(tall) + 16, 16000)})
+                    _settle(page)
                     target = folder / f"{name}.png"
-                    page.screenshot(path=str(target), full_page=True)
+                    page.screenshot(path=str(target))
                     written.append(target)
                     print(f"  {target.relative_to(ROOT)}", flush=True)
                 folder = OUT / f"present-{size}"
                 folder.mkdir(parents=True, exist_ok=True)
+                page.set_viewport_size({"width": width, "height": height})
                 for n, view in enumerate(PRESENT_VIEWS, start=1):  # each view by its own link
                     page.goto(f"{url}/{view}{PRESENT}", wait_until="domcontentloaded")
+                    # drawn for this screen: the browser has told the server its size
+                    page.wait_for_selector(  # type: ignore[attr-defined]
+                        f'.rtop-present-footer[data-screen="{width}x{height}"]', timeout=TIMEOUT_MS
+                    )
                     _settle(page)
                     target = folder / f"{n}-{view or 'overview'}.png"
                     page.screenshot(path=str(target))  # the screen, as the room sees it

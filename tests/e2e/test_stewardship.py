@@ -120,7 +120,7 @@ def _profile_of_png(page: Page) -> str:
     if heading.count() == 0:  # the first visit shows the default participant
         page.locator(".st-key-p_participant").click()
         page.keyboard.type("Papua")  # the option list is virtual: filter it to the one wanted
-        page.get_by_role("option", name=f"Papua New Guinea ({CODE})").click()
+        page.get_by_role("option", name="Papua New Guinea", exact=True).click()
     expect(heading).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     idle(page)
     expect(page.get_by_role("heading", name="Evidence", exact=True)).to_be_visible()

@@ -134,3 +134,14 @@ def test_event_counts_read_with_the_right_noun(
     assert set(flows) <= {"1 event per year", "2 events per year"} and len(flows)
     figures = json.dumps(plotly_figures(at))
     assert "1 events" not in figures
+
+
+def test_participants_are_picked_by_name(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    """The profile's and the Exports page's pickers list names ('Viet Nam'), not 'Viet Nam (VNM)'."""
+    profile = open_page(sqlite_reference_path, "country.py")
+    assert_ok(profile)
+    options = profile.selectbox(key="p_participant").options
+    assert "Viet Nam" in options and not any(re.search(r"\([A-Z]{3}\)", o) for o in options)
+    exports = open_page(sqlite_reference_path, "exports.py")
+    assert_ok(exports)
+    assert "Viet Nam" in exports.selectbox(key="export_scope").options
