@@ -358,3 +358,25 @@ def test_an_average_over_stale_evidence_only_reads_stale_not_no_data(ds) -> None
     assert set(status.kinds(values)) >= {"stale", "none"}
     cells = ds.cells[(ds.cells["year"] == 2026) & (ds.cells["participant_code"] == "EUU")]
     assert (cells["result"] == "stale evidence").any() and not (cells["result"] == "status").any()
+
+
+def test_the_rendered_export_names_every_participant_in_a_box(values: pd.DataFrame) -> None:
+    """Rendered by Chromium (kaleido) as an SVG: every participant's name is there as text,
+    Southeast Asia's included (MapLibre text used to drop THA, MMR and MNG when crowded), each
+    on a white box, and no image from anywhere (no map tiles)."""
+    from dashboard import export
+    from tests.conftest import need
+    from tests.dashboard.packs import CHROMIUM
+
+    need("Chromium (for kaleido)", CHROMIUM is not None)
+    meta = ChartMeta(title="R1, 2026")
+    fig = export.for_export(maps.static_map(values=values, meta=meta, plot=(1380, 760)), meta=meta)
+    svg = export.render(fig, fmt="svg", width=1600, height=900, scale=1).decode()
+    texts = [t.replace("\xa0", " ") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    s = maps.scene_for(values, width=1380, height=760)
+    for code in values["code"]:
+        name = s.name(str(code))
+        assert any(t.endswith(" " + name) for t in texts), name
+    boxes = re.findall(r'<rect class="bg"[^>]*fill: rgb\(255, 255, 255\); fill-opacity: 0\.9', svg)
+    assert len(boxes) >= 27  # a white box behind every label
+    assert not re.search(r"<image[^>]+href=\"https?:", svg)  # no tile or picture from a server

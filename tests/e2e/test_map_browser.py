@@ -87,9 +87,9 @@ class Watch:
         page.on("websocket", lambda ws: ws.on("framereceived", lambda p: self.frames.append(p)))
 
         def route(r: Any) -> None:
-            if (r.request.url.split("/")[2].split(":")[0] in LOCAL_HOSTS) or r.request.url.startswith(
-                ("data:", "blob:")
-            ):
+            if (
+                r.request.url.split("/")[2].split(":")[0] in LOCAL_HOSTS
+            ) or r.request.url.startswith(("data:", "blob:")):
                 r.continue_()
             else:
                 r.abort()
