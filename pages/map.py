@@ -33,9 +33,11 @@ if regional is not None:
             f"Regional status in {year}: **{regional}**. The map shows it for every participant.")
 synthetic = bool(values["synthetic"].any())
 summary = map_view.map_summary(values=values, title=f"{layers[layer]}, {year}")
-event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic, publish=mapfiles.publish),
-                        key="status_map", height=present.room(presentation.MAP_VIEW).height if present.active()
-                        else 560, on_select="rerun", selection_mode="single-object", alt=summary)
+size = present.room(presentation.MAP_VIEW) if present.active() else None  # the meeting room: the screen's
+event = st.pydeck_chart(maps.deck(values=values, synthetic=synthetic, publish=mapfiles.publish,
+                                  **({"height": size.height, "width": size.width} if size else {})),
+                        key="status_map", height=size.height if size else 560, on_select="rerun",
+                        selection_mode="single-object", alt=summary)
 widgets.status_legend()
 present.end_view()  # the meeting room: the map and its key on one screen
 st.caption(f"Map summary: {summary}")

@@ -157,6 +157,15 @@ def _settle(page: object) -> None:
         timeout=TIMEOUT_MS,
     )
     p.evaluate("() => document.fonts.ready")  # type: ignore[attr-defined]
+    if p.locator("[data-testid=stDeckGlJsonChart]").count():  # type: ignore[attr-defined]
+        # the map's outlines and labels' image come as files after the deck: let them arrive
+        try:
+            p.wait_for_load_state("networkidle", timeout=15_000)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a screenshot without them still says something
+            pass
+        p.evaluate(  # type: ignore[attr-defined]
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
     p.wait_for_selector(IDLE, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
 
 

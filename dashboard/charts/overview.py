@@ -104,6 +104,7 @@ def standing_bars(
         fig.update_yaxes(tickfont={"size": size})
         fig.update_traces(textfont_size=size)
         fig.update_layout(uniformtext_minsize=round(12 * screen.scale))
+        fig.update_xaxes(dtick=max(1, round(of / 5)), tickangle=0)  # larger type, fewer ticks
     labels = text_width(rows, size=size)
     if labels is not None:  # as wide as the labels: the source line starts at the chart's edge
         fig.update_layout(margin_l=margin_for(labels + TICK_LABEL_ROOM, least=16))

@@ -259,6 +259,7 @@ def test_a_click_is_answered_where_the_eye_is(browser: Any, app: App) -> None:  
         _drawn(page)
         page.locator('[data-testid="stDeckGlJsonChart"]').first.scroll_into_view_if_needed()
         _drawn(page)
+        page.wait_for_load_state("networkidle")  # the outlines and labels' image, as files
         box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
         assert box is not None
         scene = _scene(app, (round(box["width"]), round(box["height"])))
@@ -277,7 +278,8 @@ def test_a_click_is_answered_where_the_eye_is(browser: Any, app: App) -> None:  
         page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
         grid = page.locator(".st-key-scorecard [data-testid='stDataFrame']").first
         grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)  # the scroll settles
+        grid.locator("canvas").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_timeout(300)  # the scroll settles (a smooth scroll): no state to wait on
         cell = grid.bounding_box()
         assert cell is not None
         page.mouse.click(cell["x"] + 16, cell["y"] + 35 + 17)  # the first row's selection box
