@@ -46,7 +46,11 @@ TOOLTIP = (
     "<br/>Source: {source}"
 )
 # (content, MIME type, key) -> a URL the browser can fetch it from, or None to send it inline.
+# The URL must name its content (Streamlit's media ids are hashes of it): the browser then takes
+# it from its own cache whenever it has it, stale or not, and a map mounted again (a page change
+# back) fetches nothing.
 Publish = Callable[[bytes, str, str], str | None]
+FETCH_ONCE = {"fetch": {"cache": "force-cache"}}
 
 
 class CompactDeck(pdk.Deck):  # type: ignore[misc]
@@ -161,6 +165,7 @@ def deck(
             position_format=pdk.types.String("XY"),
             get_fill_color=f"({colours})[i]",  # jsep: a member of a literal needs brackets
             update_triggers={"getFillColor": hashlib.sha1(colours.encode()).hexdigest()[:12]},
+            load_options=FETCH_ONCE,
             filled=True,
             extruded=False,
             pickable=False,
@@ -211,6 +216,7 @@ def _bitmap(layer_id: str, image: str, bounds: tuple[float, float, float, float]
         id=layer_id,
         image=pdk.types.String(image),
         bounds=[round(b, 5) for b in bounds],
+        load_options=FETCH_ONCE,
         pickable=False,
     )
 

@@ -230,6 +230,8 @@ def test_a_rerun_sends_colours_points_and_symbols_not_the_geometry_again(
         by_id = {layer["id"]: layer for layer in spec["layers"]}
         assert isinstance(by_id[maps.POLYGON_LAYER]["data"], str)  # a URL, fetched once
         assert by_id[maps.OVERLAY_LAYER]["image"].startswith("/media/")
+        for layer_id in (maps.POLYGON_LAYER, maps.OVERLAY_LAYER):  # and kept: its URL names it
+            assert by_id[layer_id]["loadOptions"] == {"fetch": {"cache": "force-cache"}}
     inline = maps.deck(values=values, synthetic=False, height=420, width=518).to_json()
     assert len(inline) < 100_000  # without publishing: all of it, simplified
     rows = json.loads(maps.fills_json(maps.scene_for(values, width=518, height=420)))

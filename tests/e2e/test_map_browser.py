@@ -201,3 +201,52 @@ def test_the_inset_answers_and_a_filter_change_sends_only_colours(map_app: App) 
     assert all(size < DECK_LIMIT for size in seen["filter_decks"]), seen["filter_decks"]
     assert seen["media_refetched"] == []  # outlines and labels' image: not sent again
     assert seen["external"] == []
+
+
+def _return_scenario(chromium: Any, app: App) -> list[tuple[str, str]]:
+    """Overview, Map, Overview in a context without request routing (Playwright's routing
+    turns the HTTP cache off): where each map file came from, in order."""
+    context = chromium.new_context(viewport={"width": 1600, "height": 1100})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    seen: list[tuple[str, str]] = []
+
+    def on_response(event: dict[str, Any]) -> None:
+        url, response = event["response"]["url"], event["response"]
+        if "/media/" in url and url.endswith((".json", ".png")):
+            cached = response.get("fromDiskCache") or response.get("fromMemoryCache")
+            seen.append((url.rsplit("/", 1)[-1], "cache" if cached else "network"))
+
+    cdp.on("Network.responseReceived", on_response)
+    for path in ("", "map", ""):
+        if path == "" and seen:
+            page.locator('[data-testid="stSidebarNav"]').get_by_role(
+                "link", name="Overview"
+            ).click()
+        elif path:
+            page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Map").click()
+        else:
+            page.goto(f"{app.url}/", wait_until="domcontentloaded")
+        page.wait_for_selector(f"{MAIN} h1", timeout=RENDER_TIMEOUT_MS)
+        page.locator(DECK).first.scroll_into_view_if_needed()
+        _drawn(page)
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/media/') && e.name.endsWith('.png')).length >= 1",
+            timeout=RENDER_TIMEOUT_MS,
+        )
+        seen.append(("--", path or "overview"))
+    context.close()
+    return seen
+
+
+def test_a_map_shown_again_takes_its_files_from_the_browser_cache(map_app: App) -> None:
+    """Back on a page whose map did not change, nothing of it is fetched again: the deck's
+    message is Streamlit's cached one and its files come from the browser's cache."""
+    seen = in_own_chromium(_return_scenario, map_app)
+    marks = [i for i, (name, _) in enumerate(seen) if name == "--"]
+    first, back = seen[: marks[0]], seen[marks[1] + 1 : marks[2]]
+    assert {w for _, w in first} == {"network"} and len(first) == 2, seen
+    assert [n for n, _ in back] == [n for n, _ in first], seen  # the same files ...
+    assert {w for _, w in back} == {"cache"}, seen  # ... not sent again
