@@ -71,6 +71,8 @@ def _render(scene: Scene, box: Box, draw: Draw, *, colors: int) -> Overlay:
 
 
 def _extent(boxes: list[Box]) -> Box:
+    if not boxes:  # nothing to draw: a pixel
+        return Box(0, 0, 1, 1)
     out = boxes[0]
     for b in boxes[1:]:
         out = out.union(b)

@@ -79,8 +79,8 @@ class Scene:
 
     def name(self, code: str) -> str:
         """The name on the map."""
-        names = {p.code: p.name for p in self.participants}
-        return labels.label_name(code, names.get(code, code))
+        found = next((p.name for p in self.participants if p.code == code), code)
+        return labels.label_name(code, found)
 
 
 def participants_of(values: pd.DataFrame) -> tuple[Participant, ...]:
@@ -157,7 +157,7 @@ def build(*, width: int, height: int, participants: tuple[Participant, ...]) -> 
     mark = _mark_box(pic, canvas, mark_px)
     inset_box = pic.box_px(pic.target)
     names = {p.code: labels.label_name(p.code, p.name) for p in participants}
-    items = {"world": [], "inset": []}  # type: dict[str, list[labels.Item]]
+    items: dict[str, list[labels.Item]] = {"world": [], "inset": []}
     for m in markers:
         if m.where == "world" and m.code in pic.inset_codes:
             continue  # labelled in the inset

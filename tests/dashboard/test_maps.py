@@ -382,3 +382,16 @@ def test_the_rendered_export_names_every_participant_in_a_box(values: pd.DataFra
     boxes = re.findall(r'<rect class="bg"[^>]*fill: rgb\(255, 255, 255\); fill-opacity: 0\.9', svg)
     assert len(boxes) >= 27  # a white box behind every label
     assert not re.search(r"<image[^>]+href=\"https?:", svg)  # no tile or picture from a server
+
+
+def test_an_empty_database_draws_an_empty_map(values: pd.DataFrame) -> None:
+    """No participants yet: the deck, the exported figure and the summary still come out."""
+    empty = values.iloc[0:0]
+    spec = json.loads(maps.deck(values=empty, synthetic=True, height=420, width=518).to_json())
+    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    assert by_id[maps.POINT_LAYER]["data"] == [] and by_id[maps.POLYGON_LAYER]["data"] == []
+    fig = maps.static_map(values=empty, meta=ChartMeta(title="Map"))
+    assert [a for a in fig.layout.annotations if a.xref == "x" and a.text != scene.CAPTION] == []
+    assert map_view.map_summary(values=empty, title="R1, 2026") == (
+        "R1, 2026: no participants in this selection."
+    )
