@@ -39,8 +39,8 @@ if who != "all":
 st.subheader("The evidence that would move most cells")
 top = gaps.by_indicator(gaps.Gaps(rows=rows, cells=work.cells, counts=work.counts))
 widgets.status_table(top.head(12), key="gaps_top", title=f"Gaps by indicator, {year}",
-                     columns={"indicator": "Indicator", "indicator_name": "Measures",
-                              "cells_moved": "Cells it would move", "gaps": "Gaps"})
+                     columns={"indicator_name": "Indicator", "cells_moved": "Cells it would move",
+                              "gaps": "Gaps", "indicator": "Code"})
 
 st.subheader(f"Work list, {year}")
 if rows.empty:
@@ -48,10 +48,9 @@ if rows.empty:
 else:
     widgets.status_table(rows, key="gaps_list", height=520, title=f"Gaps, {year}",
                          columns={"owner_name": "Participant", "recommendation": "Rec.",
-                                  "status": "Status now", "indicator": "Indicator",
-                                  "indicator_name": "Measures", "gap": "Gap", "detail": "Detail",
-                                  "moves_cell": "Moves the cell", "last_date": "Last record",
-                                  "source": "Source"})
+                                  "status": "Status now", "indicator_name": "Indicator", "gap": "Gap",
+                                  "detail": "Detail", "moves_cell": "Moves the cell",
+                                  "last_date": "Last record", "source": "Source", "indicator": "Code"})
 
 st.subheader("Collection round")
 identity = auth.current_identity()

@@ -57,6 +57,7 @@ def _no_command(text: str) -> str:
         ("pillars.py", {}),
         ("changes.py", {"since": "2020-01-01"}),
         ("methodology.py", {}),
+        ("gaps.py", {}),
     ],
 )
 def test_pages_say_names_not_codes(
