@@ -91,9 +91,9 @@ def test_good_file_is_checked_then_loaded(open_page: OpenPage, sqlite_reference_
     at.run()
     assert_ok(at)
     assert titles(at) == ["Viet Nam"]
-    evidence = table(at, "Date", "Rec.", "Indicator", "Value")
-    loaded = evidence[evidence["Indicator"] == "R1.1"]
-    assert list(loaded["Value"]) == [2.0] and list(loaded["Date"]) == ["2019-01-01"]
+    evidence = table(at, "When", "Rec.", "Indicator", "Value", "Code")  # names, the code last
+    loaded = evidence[evidence["Code"] == "R1.1"]
+    assert list(loaded["Value"]) == ["designated informally"] and list(loaded["When"]) == ["2019"]
     # beside Viet Nam's shipped evidence in the period (treaty records: TR.CAT, TR.ATT, TR.ICC)
     shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
     vnm = shipped[(shipped["participant"] == "VNM") & shipped["date"].str[:4].astype(int).ge(2011)]
