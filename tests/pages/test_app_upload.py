@@ -98,7 +98,7 @@ def test_good_file_is_checked_then_loaded(open_page: OpenPage, sqlite_reference_
     shipped = pd.read_csv(DATA_DIR / "evidence" / "observations.csv", dtype=str)
     vnm = shipped[(shipped["participant"] == "VNM") & shipped["date"].str[:4].astype(int).ge(2011)]
     assert len(evidence) == len(vnm) + 1
-    assert set(evidence["Indicator"]) == {"R1.1", *vnm["indicator"]}
+    assert set(evidence["Code"]) == {"R1.1", *vnm["indicator"]}
     # and the scorecard uses it: R1.1 = 2 (2019) alone would be Initiated, but by now it is
     # past its five-year age limit: stale evidence, its last known status beside it
     card = table(at, "Rec.", "Status", "Coverage").set_index("Rec.")
