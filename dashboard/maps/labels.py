@@ -262,3 +262,8 @@ def leader_start(label: Placed) -> tuple[float, float]:
         (label.h / 2) / abs(dy) if dy else math.inf,
     )
     return cx + dx * t, cy + dy * t
+
+
+def symbol_at(label: Placed) -> tuple[float, float, float]:
+    """Centre and radius (px) of a label's status symbol: the square at its left."""
+    return label.x + PAD_X + label.size / 2, label.y + label.h / 2, label.size * 0.42

@@ -3,8 +3,8 @@
 Without a GPU every deck.gl layer type compiles its shaders in software each time a map is
 mounted (a PathLayer of borders, a TextLayer of labels and a LineLayer cost about 1 s of a page
 change here), so borders, the inset's frame, leader lines, the points' outlines, the label boxes
-with their names are one image of the Scene (the same for every layer, year and filter); the
-status symbols in the labels are a second, small one, and SAMPLE DATA a third on sample data.
+with their names are one image of the Scene (the same for every layer, year and filter), and
+SAMPLE DATA a second on sample data. (The status symbols are shapes: dashboard/maps/screen.py.)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from dashboard.maps import labels, status
+from dashboard.maps import labels
 from dashboard.maps.picture import Box
 from dashboard.maps.scene import CAPTION, SAMPLE_TEXT, Scene, caption_box
 
@@ -159,33 +159,6 @@ def _radius(scene: Scene, label: labels.Placed) -> float:
         if m.code == label.code and (m.x, m.y) == (label.px, label.py):
             return m.r
     return 6.0
-
-
-def symbol_at(scene: Scene, label: labels.Placed) -> tuple[float, float, float]:
-    """Centre and radius (CSS px) of a label's status symbol: the square at its left."""
-    return label.x + labels.PAD_X + label.size / 2, label.y + label.h / 2, label.size * 0.42
-
-
-@lru_cache(maxsize=64)
-def symbols_overlay(scene: Scene, kinds: tuple[tuple[str, str], ...]) -> Overlay:
-    """The status symbol in every label (``kinds``: code -> kind), the data's only image."""
-    by_code = dict(kinds)
-
-    def draw(
-        canvas: ImageDraw.ImageDraw, px: Callable[[float, float], tuple[float, float]]
-    ) -> None:
-        for label in scene.labels:
-            cx, cy, r = symbol_at(scene, label)
-            x, y = px(cx, cy)
-            status.draw_symbol(
-                canvas, by_code.get(label.code, "none"), cx=x, cy=y, r=r * SCALE, line=1.3 * SCALE
-            )
-
-    boxes = []
-    for label in scene.labels:
-        cx, cy, r = symbol_at(scene, label)
-        boxes.append(Box(cx - r - 1, cy - r - 1, cx + r + 1, cy + r + 1))
-    return _render(scene, _extent(boxes), draw, colors=8)
 
 
 @lru_cache(maxsize=16)

@@ -28,7 +28,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dashboard.maps import overlay, status
+from dashboard.maps import labels, overlay, status
 from dashboard.maps.scene import Scene, scene_for
 
 POLYGON_LAYER = "participants-polygons"
@@ -38,7 +38,9 @@ OVERLAY_LAYER = "participants-labels"
 SYMBOLS_LAYER = "participants-symbols"
 SAMPLE_LAYER = "sample-mark"
 FILL_DECIMALS = 1  # lon/lat digits of the outlines: 0.1 degree is under 0.3 px here
-DISC_DECIMALS = 2  # and of the points' discs, a few px across
+DISC_DECIMALS = 1  # and of the points' discs: within 0.2 px, under their outline
+SYMBOL_DECIMALS = 1  # 0.1 degree is under 0.3 px here: a symbol keeps its shape
+SYMBOL_LINE = 1.3  # px: a symbol's ring
 DISC_SIDES = 10  # within 0.3 px of a circle, under the outline drawn in the image
 SOURCE_CHARS = 200  # a tooltip's source, cut to this
 TOOLTIP = (
@@ -150,7 +152,7 @@ def deck(
     fills: Any = fills_url if fills_url else json.loads(fills_json(scene))
     static = overlay.static_overlay(scene)
     image_url = _publish_or_inline(publish, static.png, "image/png", "map-image")
-    marks = overlay.symbols_overlay(scene, tuple(sorted(kinds.items())))
+    symbols = _symbols(scene, tuple(sorted(kinds.items())))
     tips = _tooltips(values)
     fill = {c: [*status.rgb(k), 255 if selected.get(c, True) else 90] for c, k in kinds.items()}
     discs = [(c, picked, ring) for c, picked, ring in _discs(scene) if c in tips]
@@ -195,7 +197,16 @@ def deck(
             highlight_color=[255, 255, 255, 150],  # lighter, never a status's colour
         ),
         _bitmap(OVERLAY_LAYER, image_url or static.data_url(), static.bounds),
-        _bitmap(SYMBOLS_LAYER, marks.data_url(), marks.bounds),
+        pdk.Layer(  # in the labels' boxes; shapes, not an image: nothing to decode on a rerun
+            "SolidPolygonLayer",
+            id=SYMBOLS_LAYER,
+            data=symbols,
+            get_polygon="p",
+            get_fill_color=list(status.INK),
+            filled=True,
+            extruded=False,
+            pickable=False,
+        ),
     ]
     if synthetic:  # drawn last, over everything
         mark = overlay.sample_overlay(scene)
@@ -207,6 +218,29 @@ def deck(
         tooltip={"html": TOOLTIP, "style": {"fontSize": "15px", "maxWidth": "360px"}},
         height=height,
     )
+
+
+@lru_cache(maxsize=64)
+def _symbols_rows(scene: Scene, kinds: tuple[tuple[str, str], ...]) -> str:
+    by_code = dict(kinds)
+    rows = []
+    for label in scene.labels:
+        cx, cy, r = labels.symbol_at(label)
+        for polygon in status.symbol_polygons(
+            by_code.get(label.code, "none"), cx=cx, cy=cy, r=r, line=SYMBOL_LINE
+        ):
+            rings = [
+                [[round(v, SYMBOL_DECIMALS) for v in scene.picture.lonlat(x, y)] for x, y in ring]
+                for ring in polygon
+            ]
+            rows.append({"p": rings})
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def _symbols(scene: Scene, kinds: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """The status symbol in every label (``kinds``: code -> kind), as polygons (with holes)."""
+    rows: list[dict[str, Any]] = json.loads(_symbols_rows(scene, kinds))
+    return rows
 
 
 def _bitmap(layer_id: str, image: str, bounds: tuple[float, float, float, float]) -> pdk.Layer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from dashboard.charts.common import NO_DATA_COLOR, STATUS_COLORS
 from dashboard.core.models import NO_DATA, STATUS_LABELS
@@ -77,30 +77,61 @@ def legend() -> list[tuple[str, str, str]]:
     return [(k, COLOR[k], f"{SYMBOL[k]} {LABEL[k]}") for k in KINDS]
 
 
+Ring = list[tuple[float, float]]
+Polygon = list[Ring]  # the outer ring, then any holes
+SYMBOL_SIDES = 10  # a symbol's circle: within 0.3 px of round at the sizes drawn
+
+
+def _circle(cx: float, cy: float, r: float, sides: int = SYMBOL_SIDES) -> Ring:
+    return [
+        (cx + r * math.sin(2 * math.pi * k / sides), cy - r * math.cos(2 * math.pi * k / sides))
+        for k in range(sides)
+    ]
+
+
+def _rect(x0: float, y0: float, x1: float, y1: float) -> Ring:
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def symbol_polygons(kind_: str, *, cx: float, cy: float, r: float, line: float) -> list[Polygon]:
+    """A kind's symbol as filled polygons centred at (cx, cy), radius ``r`` (y down): ○ a ring,
+    ◔ ◑ ◕ a ring with one, two or three quarters filled clockwise from twelve o'clock, ● a
+    disc, – a bar, ◌ a ring of dots, ◷ a ring with two hands (twelve and three o'clock)."""
+    ring: Polygon = [_circle(cx, cy, r), _circle(cx, cy, r - line)]
+    if kind_ == "none":
+        return [[_rect(cx - 0.8 * r, cy - line / 2, cx + 0.8 * r, cy + line / 2)]]
+    if kind_ == "insufficient":
+        dot = 0.45 * line
+        return [[_circle(x, y, dot, 4)] for x, y in _circle(cx, cy, r - line / 2, 10)]
+    if kind_ == "stale":
+        half = line / 2
+        return [
+            ring,
+            [_rect(cx - half, cy - r + line, cx + half, cy + half)],
+            [_rect(cx - half, cy - half, cx + r - line, cy + half)],
+        ]
+    quarters = int(kind_)
+    if quarters == 4:
+        return [[_circle(cx, cy, r)]]
+    if quarters == 0:
+        return [ring]
+    steps = 3 * quarters
+    arc = [
+        (cx + r * math.sin(math.pi / 2 * quarters * k / steps),
+         cy - r * math.cos(math.pi / 2 * quarters * k / steps))
+        for k in range(steps + 1)
+    ]  # fmt: skip
+    return [ring, [[(cx, cy), *arc]]]
+
+
 def draw_symbol(
     canvas: ImageDraw.ImageDraw, kind_: str, *, cx: float, cy: float, r: float, line: float
 ) -> None:
-    """A kind's symbol, centred at (cx, cy) with radius ``r`` (image px), in ink."""
-    box = (cx - r, cy - r, cx + r, cy + r)
-    width = max(1, round(line))
-    if kind_ == "none":  # –
-        canvas.rectangle((cx - r * 0.8, cy - line / 2, cx + r * 0.8, cy + line / 2), fill=INK)
-        return
-    if kind_ == "insufficient":  # ◌ a ring of dots
-        for i in range(10):
-            a = 2 * math.pi * i / 10
-            x, y = cx + (r - line / 2) * math.cos(a), cy + (r - line / 2) * math.sin(a)
-            canvas.ellipse(
-                (x - line * 0.7, y - line * 0.7, x + line * 0.7, y + line * 0.7), fill=INK
-            )
-        return
-    canvas.ellipse(box, outline=INK, width=width)
-    if kind_ == "stale":  # ◷ a clock at three o'clock
-        canvas.line((cx, cy, cx, cy - r + line), fill=INK, width=width)
-        canvas.line((cx, cy, cx + r - line, cy), fill=INK, width=width)
-        return
-    quarters = int(kind_)
-    if quarters == 4:
-        canvas.ellipse(box, fill=INK)
-    elif quarters > 0:  # ◔ ◑ ◕: clockwise from twelve o'clock
-        canvas.pieslice(box, start=-90, end=-90 + 90 * quarters, fill=INK)
+    """A kind's symbol drawn in ink on an image (holes left as they were)."""
+    for polygon in symbol_polygons(kind_, cx=cx, cy=cy, r=r, line=line):
+        mask = Image.new("L", canvas.im.size, 0)
+        pen = ImageDraw.Draw(mask)
+        pen.polygon(polygon[0], fill=255)
+        for hole in polygon[1:]:
+            pen.polygon(hole, fill=0)
+        canvas.bitmap((0, 0), mask, fill=INK)

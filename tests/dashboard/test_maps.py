@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from dashboard import maps
 from dashboard.charts import ChartMeta
@@ -182,23 +182,27 @@ def test_stale_evidence_reads_apart_from_current_statuses_and_no_data(
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
     assert luminance(stale_rgb) - luminance(none_rgb) > 0.1  # apart without hue
-    s = maps.scene_for(mixed, width=877, height=560)
-    image = overlay.symbols_overlay(s, tuple(zip(mixed["code"], kinds, strict=True)))
-    pixels = Image.open(io.BytesIO(image.png)).convert("RGBA")
-
-    def symbol(code: str) -> bytes:
-        label = next(label for label in s.labels if label.code == code)
-        cx, cy, r = overlay.symbol_at(s, label)
-        x0 = (cx - r - image.box.x0) * overlay.SCALE
-        y0 = (cy - r - image.box.y0) * overlay.SCALE
-        size = 2 * r * overlay.SCALE
-        return pixels.crop((round(x0), round(y0), round(x0 + size), round(y0 + size))).tobytes()
-
-    drawn = {k: symbol(code) for code, k in zip(mixed["code"][:8], kinds[:8], strict=True)}
-    assert len(set(drawn.values())) == 8  # eight kinds, eight different symbols
-    for kind, raw in drawn.items():  # dark ink on transparent: no colour needed to read it
-        ink = sum(1 for i in range(3, len(raw), 4) if raw[i] > 200)
-        assert ink > (0 if kind == "0" else 4), kind
+    drawn = {}
+    for kind in kinds[:8]:  # each symbol rasterised, 24 px across
+        mask = Image.new("L", (24, 24), 0)
+        pen = ImageDraw.Draw(mask)
+        for polygon in status.symbol_polygons(kind, cx=12, cy=12, r=10, line=2):
+            pen.polygon(polygon[0], fill=255)
+            for hole in polygon[1:]:
+                pen.polygon(hole, fill=0)
+        drawn[kind] = mask.tobytes()
+    assert len(set(drawn.values())) == 8  # eight kinds, eight different shapes
+    for kind, raw in drawn.items():  # ink enough to read without colour
+        assert sum(1 for v in raw if v) > 20, kind
+    spec = json.loads(maps.deck(values=mixed, synthetic=False).to_json())
+    (symbols,) = [layer for layer in spec["layers"] if layer["id"] == maps.SYMBOLS_LAYER]
+    assert symbols["@@type"] == "SolidPolygonLayer" and not symbols["pickable"]
+    s = maps.scene_for(mixed, width=round(1.57 * 560), height=560)
+    expected = sum(
+        len(status.symbol_polygons(k, cx=0, cy=0, r=5, line=1))
+        for k in (dict(zip(mixed["code"], kinds, strict=True))[label.code] for label in s.labels)
+    )
+    assert len(symbols["data"]) == expected  # one symbol in every label
     fig = maps.static_map(values=mixed, meta=ChartMeta(title="Map"))
     stale_code = mixed["code"][5]
     name = maps.scene_for(mixed, width=1380, height=760).name(stale_code)
@@ -211,8 +215,8 @@ def test_a_rerun_sends_colours_points_and_symbols_not_the_geometry_again(
     values: pd.DataFrame,
 ) -> None:
     """The outlines and the labels' image are published once (the same bytes for every layer,
-    year and filter); the deck itself carries colours, points and symbols, well under 25 kB
-    (the Overview's was 115 kB, 59 kB of it polygons)."""
+    year and filter); the deck itself carries colours, points (with their tooltips) and
+    symbols, under 30 kB however many symbols (the Overview's was 115 kB, 59 kB polygons)."""
     other = map_view.map_values(ds=ds, filters=Filters(pillars=(1,)), layer="R4", year=2020)
     published: list[tuple[str, bytes]] = []
 
@@ -225,7 +229,7 @@ def test_a_rerun_sends_colours_points_and_symbols_not_the_geometry_again(
     assert [k for k, _ in published] == ["map-fills", "map-image"] * 2
     assert published[0][1] == published[2][1] and published[1][1] == published[3][1]
     for spec_text in (first.to_json(), second.to_json()):
-        assert len(spec_text) < 25_000 and "data:image/png;base64" in spec_text  # symbols only
+        assert len(spec_text) < 30_000 and "data:image" not in spec_text  # no picture inline
         spec = json.loads(spec_text)
         by_id = {layer["id"]: layer for layer in spec["layers"]}
         assert isinstance(by_id[maps.POLYGON_LAYER]["data"], str)  # a URL, fetched once
