@@ -153,7 +153,9 @@ def _settle(page: object) -> None:
         "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
         ".every((c) => c.querySelector('.main-svg'))"
         " && [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')]"
-        ".every((c) => c.querySelector('canvas'))",
+        ".every((c) => c.querySelector('canvas'))"
+        # no element still on its way (a placeholder stands where a chart or map will be)
+        " && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')",
         timeout=TIMEOUT_MS,
     )
     p.evaluate("() => document.fonts.ready")  # type: ignore[attr-defined]
