@@ -45,8 +45,10 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
                     *(EDIT if auth.allows(identity, "editor") else [])]
         about = [*ABOUT, SIGN_IN]
         presenting = present.active()  # ?present=1: the meeting-room view, see dashboard/ui/present.py
-        # In sections, every page in sight (a collapsed menu would hide Load history behind "View more")
-        navigation = st.navigation({"Dashboard": READ, "Evidence": evidence, "About": about},
+        # One list, every page in sight (a collapsed menu would hide Load history behind "View
+        # more"), in the order dashboard, evidence, about. Not in sections: Streamlit 1.67 draws a
+        # sectioned menu as a <ul> whose children are <div>s, which axe-core rejects (serious).
+        navigation = st.navigation([*READ, *evidence, *about],
                                    position="hidden" if presenting or embedded else "sidebar", expanded=True)
         cache.require_data()
         cache.refresh_version()

@@ -121,7 +121,8 @@ def test_sample_pack_marks_every_slide_and_its_file(region_pptx: Presentation) -
 def test_pictures_have_their_charts_text_alternative(region_pptx: Presentation, region_pack: Pack) -> None:
     charts = [s.chart for s in region_pack.slides if s.chart is not None]
     pictures = [sh for s in region_pptx.slides for sh in s.shapes if sh.shape_type == 13]
-    assert len(pictures) == len(charts) >= 5
+    # standing, the map (Southeast Asia in its inset: one slide), the tracker, the pillars
+    assert len(pictures) == len(charts) >= 4
     for picture, c in zip(pictures, charts, strict=True):
         alt = picture._element.nvPicPr.cNvPr.get("descr")
         assert alt == c.alt and alt != "image.png"

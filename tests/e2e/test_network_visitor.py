@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import need
-from tests.e2e.netns import OtherHost, other_host
+from tests.e2e.netns import other_host
 from tests.e2e.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -118,8 +118,8 @@ def test_a_visitor_from_another_machine_is_a_viewer_on_an_open_install(
     port = _free_port()
     log = tmp_path / "server.log"
     with other_host(workdir=tmp_path) as there, _server(STARTS[start](port), db=db, log=log):
-        visitor = _visit_from(there, port)
-        local = _what_a_browser_sees(CHROMIUM, f"http://127.0.0.1:{port}")
+        visitor = _visit_from(there.chromium, f"http://{there.host_address}:{port}")
+        local = _visit_from(CHROMIUM, f"http://127.0.0.1:{port}")
         text = log.read_text(errors="replace")
     # The visitor from the other host: the dashboard, but no Load data page, and why.
     assert "Overview" in visitor["pages"], visitor
@@ -134,14 +134,14 @@ def test_a_visitor_from_another_machine_is_a_viewer_on_an_open_install(
     assert "Traceback" not in text, text[-3000:]
 
 
-def _visit_from(there: OtherHost, port: int) -> dict[str, Any]:
-    """The visit, made by Chromium inside the namespace (Playwright talks to it over a pipe)."""
+def _visit_from(chromium: str | Path, url: str) -> dict[str, Any]:
+    """The visit, made from a worker thread: Playwright's sync API allows one instance per
+    thread, and the session-wide ``browser`` of the other browser tests may be open in this one.
+    The namespace's Chromium is driven over a pipe like any other."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as worker:  # one Playwright instance per thread
-        return worker.submit(
-            _what_a_browser_sees, str(there.chromium), f"http://{there.host_address}:{port}"
-        ).result()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_what_a_browser_sees, str(chromium), url).result()
 
 
 def _sign_in_attempts(

@@ -8,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_browser import (  # noqa: F401 - app and browser are fixtures
-    IDLE,
-    PLOTLY_READY,
-    RENDER_TIMEOUT_MS,
-    App,
-    app,
-    browser,
-)
+from tests.e2e.test_browser import IDLE, PLOTLY_READY, RENDER_TIMEOUT_MS, App
 
 pytestmark = pytest.mark.e2e
 
