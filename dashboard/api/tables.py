@@ -24,7 +24,7 @@ from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
 from dashboard.views import (
     Dataset,
-    cell_label,
+    cell_labels,
     rec_levels,
     rec_names,
     selected_participants,
@@ -167,25 +167,7 @@ def status(*, ds: Dataset, filters: Filters, year: int | None, offset: int, limi
     frame["level"] = frame["recommendation"].map(
         lambda r: "regional" if levels.get(r) == "region" else "national"
     )
-    frame["status_label"] = [
-        cell_label(
-            result=r,
-            status=v,
-            observed=0 if pd.isna(o) else int(o),
-            expected=0 if pd.isna(e) else int(e),
-            last_known=k,
-            last_date=d,
-        )
-        for r, v, o, e, k, d in zip(
-            frame["result"],
-            frame["status"],
-            frame["n_indicators"],
-            frame["n_expected"],
-            frame["last_known"],
-            frame["last_date"],
-            strict=True,
-        )
-    ]
+    frame["status_label"] = cell_labels(frame)
     frame["result"] = frame["result"].fillna("no data")
     frame["last_date"] = pd.to_datetime(frame["last_date"]).dt.date
     frame["method_version"] = RULE_VERSION

@@ -76,6 +76,30 @@ def cell_label(
     return status_label(status)
 
 
+def cell_labels(frame: pd.DataFrame) -> list[str]:
+    """:func:`cell_label` for every row of a frame of status cells (result, status,
+    n_indicators, n_expected, last_known, last_date)."""
+    return [
+        cell_label(
+            result=r,
+            status=v,
+            observed=0 if pd.isna(o) else int(o),
+            expected=0 if pd.isna(e) else int(e),
+            last_known=k,
+            last_date=d,
+        )
+        for r, v, o, e, k, d in zip(
+            frame["result"],
+            frame["status"],
+            frame["n_indicators"],
+            frame["n_expected"],
+            frame["last_known"],
+            frame["last_date"],
+            strict=True,
+        )
+    ]
+
+
 def cell_texts(cell: pd.Series | None) -> dict[str, str]:
     """What a table shows of a cell: its label, the rule's own label, coverage and staleness."""
     if cell is None:

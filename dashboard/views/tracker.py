@@ -7,7 +7,7 @@ import pandas as pd
 from dashboard.core import scoring
 from dashboard.filters import Filters
 from dashboard.views.common import (
-    cell_label,
+    cell_labels,
     cell_texts,
     rec_levels,
     rec_names,
@@ -47,25 +47,7 @@ def tracker_matrix(*, ds: Dataset, filters: Filters, year: int, sort: str) -> pd
     info = ds.participants.set_index("code")
     frame["name"] = frame["participant_code"].map(info["name"])
     frame["grouping"] = frame["participant_code"].map(info["grouping"])
-    frame["status_label"] = [
-        cell_label(
-            result=r,
-            status=v,
-            observed=0 if pd.isna(o) else int(o),
-            expected=0 if pd.isna(e) else int(e),
-            last_known=k,
-            last_date=d,
-        )
-        for r, v, o, e, k, d in zip(
-            frame["result"],
-            frame["status"],
-            frame["n_indicators"],
-            frame["n_expected"],
-            frame["last_known"],
-            frame["last_date"],
-            strict=True,
-        )
-    ]
+    frame["status_label"] = cell_labels(frame)
     frame["synthetic"] = frame["synthetic"].fillna(False).astype(bool)
     score = frame.groupby("participant_code")["status"].mean()
     frame["score"] = frame["participant_code"].map(score)
