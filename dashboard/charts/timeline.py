@@ -86,17 +86,7 @@ def event_timeline(
     column = "pillar" if color_by == "pillar" else "kind_label"
     groups = list(dict.fromkeys(events[column]))
     # A kind keeps its colour and pattern by its stored name ('un_dialogue'), shown by its name
-    styles = (
-        dict(
-            zip(
-                events[column],
-                events["kind"].astype(str).str.replace("_", " ").replace("", "other"),
-                strict=False,
-            )
-        )
-        if column == "kind_label" and "kind" in events
-        else {}
-    )
+    styles = _lane_styles(events, column)
     # One row per event: titles repeat (yearly meetings), so the row is the title and its date.
     rows = events["title"].map(lambda t: t if len(t) <= 34 else t[:32] + "…")
     events = events.assign(row=(rows + " (" + events["when"].astype(str) + ")").map(esc))
@@ -171,17 +161,7 @@ def event_lanes(
     groups = list(dict.fromkeys(events[column]))
     counts = events[column].value_counts()
     lanes = {g: f"{esc(str(g))} ({int(counts[g])})" for g in groups}
-    styles = (
-        dict(
-            zip(
-                events[column],
-                events["kind"].astype(str).str.replace("_", " ").replace("", "other"),
-                strict=False,
-            )
-        )
-        if column == "kind_label" and "kind" in events
-        else {}
-    )
+    styles = _lane_styles(events, column)
     k = screen.scale
     fig = go.Figure()
     for group in groups:
@@ -227,3 +207,12 @@ def event_lanes(
     if names is not None:
         fig.update_layout(margin_l=margin_for(names + TICK_LABEL_ROOM, least=16))
     return anchor_source(fig)
+
+
+def _lane_styles(events: pd.DataFrame, column: str) -> dict[str, str]:
+    """A kind keeps its colour and pattern by its stored name ('un_dialogue' as 'un dialogue'),
+    whatever its lane is called; lanes by pillar have no such styles."""
+    if column != "kind_label" or "kind" not in events:
+        return {}
+    kinds = events["kind"].astype(str).str.replace("_", " ").replace("", "other")
+    return dict(zip(events[column], kinds, strict=False))
