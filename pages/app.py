@@ -50,6 +50,8 @@ with failure.shown_plainly():  # an error below: a plain message, its details in
         # sectioned menu as a <ul> whose children are <div>s, which axe-core rejects (serious).
         navigation = st.navigation([*READ, *evidence, *about],
                                    position="hidden" if presenting or embedded else "sidebar", expanded=True)
+        if presenting:
+            present.style()  # before the sidebar's filters: never shown in a meeting room
         cache.require_data()
         cache.refresh_version()
         preview.check(identity)  # a pending run's author or reviewer may preview it on every page

@@ -20,43 +20,40 @@ from dashboard import presentation
 from dashboard.charts.common import Screen
 from dashboard.core.scoring import RULE_VERSION
 from dashboard.filters import Filters
-from dashboard.presentation import SLIDE
 from dashboard.views.dataset import Dataset
 
 NEXT, PREVIOUS = "Next view", "Previous view"
 
 # The screen's size, measured in the browser and sent back to the server (a component of our
 # own, Streamlit's components v2: inline script, no sandbox, no file): the charts are drawn for
-# it, and the type scaled by --rtop-zoom at once. Our own script and values only, never data.
-SCREEN_JS = f"""
-export default function(component) {{
-  const {{ setStateValue, data }} = component;
-  const fit = () => {{
+# it (the type is scaled by CSS alone, --rtop-px below). Our own script and values only, never
+# data.
+SCREEN_JS = """
+export default function(component) {
+  const { setStateValue, data } = component;
+  const fit = () => {
     const w = window.innerWidth, h = window.innerHeight;
-    const zoom = Math.min(w / {SLIDE[0]}, h / {SLIDE[1]});
-    document.documentElement.style.setProperty(
-      '--rtop-zoom', String(Math.round(zoom * 10000) / 10000));
-    const size = `${{w}}x${{h}}`;
+    const size = `${w}x${h}`;
     if (data !== size) setStateValue('screen', size);
-  }};
+  };
   fit();
   let timer;
-  const onResize = () => {{ clearTimeout(timer); timer = setTimeout(fit, 250); }};
+  const onResize = () => { clearTimeout(timer); timer = setTimeout(fit, 250); };
   window.addEventListener('resize', onResize);
   return () => window.removeEventListener('resize', onResize);
-}}
+}
 """
 _SCREEN = st.components.v2.component("rtop_present_screen", js=SCREEN_JS)
 SCREEN_KEY = "present_screen"
 
-# Every size is the slide's (1920x1080 CSS px) times --rtop-zoom, the screen's share of it (set
-# by the script from the window's size; 0.7115 on 1366x768 before it runs): the same view on
-# every 16:9 screen, smaller on a smaller one. The charts are drawn for the screen's pixels on
-# the server (screen() reads the size the script puts in the link).
+# Every size is in the slide's pixels (1920x1080) times --rtop-px, one slide pixel on this
+# screen: the smaller of the window's width / 1920 and height / 1080, computed by CSS from the
+# viewport itself, so the type is right from the first paint, before any script runs: the same
+# view on every 16:9 screen, smaller on a smaller one. The charts are drawn for the screen's
+# pixels on the server (screen() reads the size the script puts in the link).
 CSS = """
 <style>
-:root { --rtop-zoom: 1; }
-@media (max-width: 1900px) { :root { --rtop-zoom: 0.7115; } }
+:root { --rtop-px: min(calc(100vw / 1920), calc(100vh / 1080)); }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
   display: none !important;
@@ -83,49 +80,49 @@ CSS = """
 [data-testid="stMain"] { overflow: hidden !important; }
 [data-testid="stMainBlockContainer"] {
   max-width: 100% !important;
-  padding: calc(14px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom))
-           calc(60px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom)) !important;
+  padding: calc(14 * var(--rtop-px)) calc(40 * var(--rtop-px))
+           calc(60 * var(--rtop-px)) calc(40 * var(--rtop-px)) !important;
 }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {
-  gap: calc(16px * var(--rtop-zoom)) !important;
+  gap: calc(16 * var(--rtop-px)) !important;
 }
 [data-testid="stMain"] :is(p, li, td, th, label, [data-testid="stMarkdownContainer"],
   [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"], [data-testid="stAlert"]) {
-  font-size: calc(24px * var(--rtop-zoom)) !important; line-height: 1.3 !important;
+  font-size: calc(24 * var(--rtop-px)) !important; line-height: 1.3 !important;
 }
 [data-testid="stMain"] h1 {
-  font-size: calc(48px * var(--rtop-zoom)) !important; line-height: 1.15 !important;
-  padding: 0 0 calc(6px * var(--rtop-zoom)) 0 !important;
+  font-size: calc(48 * var(--rtop-px)) !important; line-height: 1.15 !important;
+  padding: 0 0 calc(6 * var(--rtop-px)) 0 !important;
 }
-[data-testid="stMain"] h2 { font-size: calc(36px * var(--rtop-zoom)) !important; }
-[data-testid="stMain"] h3 { font-size: calc(30px * var(--rtop-zoom)) !important; }
+[data-testid="stMain"] h2 { font-size: calc(36 * var(--rtop-px)) !important; }
+[data-testid="stMain"] h3 { font-size: calc(30 * var(--rtop-px)) !important; }
 /* The headline figures: big numbers (the text rule above would make them body size) */
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] :is(p, div, span,
   [data-testid="stMarkdownContainer"]) {
-  font-size: calc(48px * var(--rtop-zoom)) !important; line-height: 1.15 !important;
+  font-size: calc(48 * var(--rtop-px)) !important; line-height: 1.15 !important;
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stMain"] [data-testid="stMetricDelta"] :is(p, div, span,
   [data-testid="stMarkdownContainer"]) {
-  font-size: calc(20px * var(--rtop-zoom)) !important;
+  font-size: calc(20 * var(--rtop-px)) !important;
 }
 [data-testid="stMain"] [data-testid="stMetricLabel"] :is(p, div, span, label,
   [data-testid="stMarkdownContainer"]),
 [data-testid="stMain"] [data-testid="stColumn"] [data-testid="stCaptionContainer"] :is(p, div),
 [data-testid="stMain"] [data-testid="stColumn"] [data-testid="stCaptionContainer"] {
-  font-size: calc(20px * var(--rtop-zoom)) !important;
+  font-size: calc(20 * var(--rtop-px)) !important;
 }
-[data-testid="stMetricLabel"] svg { width: calc(18px * var(--rtop-zoom)) !important; }
+[data-testid="stMetricLabel"] svg { width: calc(18 * var(--rtop-px)) !important; }
 .rtop-sr-only {
   position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap;
 }
 .rtop-present-footer {
   position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
-  padding: calc(8px * var(--rtop-zoom)) calc(40px * var(--rtop-zoom));
+  padding: calc(8 * var(--rtop-px)) calc(40 * var(--rtop-px));
   background: #ffffff; border-top: 2px solid #444; color: #222;
-  font-size: calc(20px * var(--rtop-zoom)); white-space: nowrap; overflow: hidden;
+  font-size: calc(20 * var(--rtop-px)); white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis;
 }
 </style>
@@ -162,10 +159,15 @@ def _current() -> dict[str, str]:
     return {k: str(st.query_params.get(k)) for k in st.query_params}
 
 
+def style() -> None:
+    """The presentation's style: drawn before anything else of the page (the sidebar's filters
+    included), so no screen shows the sidebar or the dashboard's type even for a moment."""
+    st.html(CSS)
+
+
 def controls(*, pages: Mapping[str, Any], path: str) -> None:
     """Hidden previous/next buttons (the keyboard clicks them) that switch to the neighbour
-    view, with its query; the style; and the keyboard and auto-advance script."""
-    st.html(CSS)
+    view, with its query, and the keyboard and auto-advance script (after :func:`style`)."""
     views = presentation.parse_views(st.query_params.get("views"), known=set(pages))
     _measure_screen()
     for label, by, key in ((PREVIOUS, -1, "present_prev"), (NEXT, 1, "present_next")):

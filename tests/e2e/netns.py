@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +50,21 @@ def available() -> bool:
     return os.geteuid() == 0 and shutil.which("ip") is not None
 
 
+def _settled(name: str, device: str, *, timeout: float = 10.0) -> None:
+    """Wait until the namespace's end of the pair is up with its carrier (both ends up): the
+    browser starts on a network that no longer changes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = subprocess.run(
+            ["ip", "netns", "exec", name, "ip", "-o", "link", "show", device],
+            capture_output=True, text=True, check=False,
+        ).stdout  # fmt: skip
+        if "LOWER_UP" in shown and "state UP" in shown:
+            return
+        time.sleep(0.05)  # polling with a deadline
+    raise RuntimeError(f"{device} in {name} did not come up: {shown}")
+
+
 @contextmanager
 def other_host(*, workdir: Path, chromium: str = "/usr/bin/chromium") -> Iterator[OtherHost]:
     """A namespace with a veth pair (10.231.N.1 here, 10.231.N.2 there) for the block's length."""
@@ -58,6 +74,11 @@ def other_host(*, workdir: Path, chromium: str = "/usr/bin/chromium") -> Iterato
     subnet = f"10.231.{int(tag) % 250}"
     _ip("netns", "add", name)
     try:
+        # No IPv6 in the namespace: an address arriving a moment after a link comes up (IPv6
+        # duplicate address detection) is a network change to Chromium, which then fails the
+        # page's requests in flight (net::ERR_NETWORK_CHANGED: a blank page in CI).
+        for key in ("all", "default"):
+            _ip("netns", "exec", name, "sysctl", "-qw", f"net.ipv6.conf.{key}.disable_ipv6=1")
         _ip("link", "add", here, "type", "veth", "peer", "name", there)
         _ip("link", "set", there, "netns", name)
         _ip("addr", "add", f"{subnet}.1/30", "dev", here)
@@ -65,6 +86,8 @@ def other_host(*, workdir: Path, chromium: str = "/usr/bin/chromium") -> Iterato
         _ip("netns", "exec", name, "ip", "addr", "add", f"{subnet}.2/30", "dev", there)
         _ip("netns", "exec", name, "ip", "link", "set", there, "up")
         _ip("netns", "exec", name, "ip", "link", "set", "lo", "up")
+        _ip("netns", "exec", name, "sysctl", "-qw", f"net.ipv6.conf.{there}.disable_ipv6=1")
+        _settled(name, there)
         launcher = workdir / f"chromium-in-{name}"
         launcher.write_text(f'#!/bin/sh\nexec ip netns exec {name} {chromium} "$@"\n')
         launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR)
