@@ -196,6 +196,7 @@ if (window.parent.__rtopPresentKeys) {{
   doc.removeEventListener('keydown', window.parent.__rtopPresentKeys, true);
 }}
 window.parent.__rtopPresentKeys = onKey;
+window.parent.__rtopPresentAt = {json.dumps(path)};  // the view whose keys are heard
 doc.addEventListener('keydown', onKey, true);  // capture: the map must not swallow the arrows
 clearTimeout(window.parent.__rtopPresentTimer);
 if ({every} > 0) {{

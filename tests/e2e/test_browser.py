@@ -438,6 +438,13 @@ def test_a_filter_change_updates_the_map_in_place(visit: Any) -> None:
 def _cell_centre(page: Page, *, row: str, column: str) -> tuple[float, float]:
     """Screen position of the tracker heatmap cell at a y tick label and an x tick label."""
     chart = page.locator('[data-testid="stPlotlyChart"]').first
+    # After a click the page reruns and Plotly may redraw the chart: read the ticks once the
+    # script is idle and the labels are drawn again
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    for axis, label in ((".ytick text", row), (".xtick text", column)):
+        chart.locator(axis, has_text=label).first.wait_for(
+            state="visible", timeout=RENDER_TIMEOUT_MS
+        )
     y = chart.locator(".ytick text", has_text=row).first.bounding_box()
     x = chart.locator(".xtick text", has_text=column).first.bounding_box()
     plot = chart.locator(".nsewdrag").first.bounding_box()
@@ -539,15 +546,27 @@ def test_layouts_keep_titles_buttons_and_charts_whole(
         context.close()
 
 
+def _view_ready(page: Page) -> None:
+    """The view at the page's address is drawn: its keys' script has run (it says which view it
+    serves: a key pressed before is heard by the previous view, or none) and its run, footer
+    included, has finished."""
+    here = urlsplit(page.url).path.strip("/")
+    page.wait_for_function(
+        "(here) => window.__rtopPresentAt === here", arg=here, timeout=RENDER_TIMEOUT_MS
+    )
+    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+
+
 def _footer(page: Page) -> str:
     page.wait_for_selector(".rtop-present-footer", timeout=RENDER_TIMEOUT_MS)
     return page.inner_text(".rtop-present-footer")
 
 
 def _press_and_wait(page: Page, key: str, path_part: str) -> None:
-    page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
+    _view_ready(page)
     page.keyboard.press(key)
     page.wait_for_url(f"**/{path_part}", timeout=RENDER_TIMEOUT_MS)
+    _view_ready(page)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
 
 
@@ -596,6 +615,7 @@ def test_presentation_mode_steps_through_views_with_the_keyboard(visit: Any) -> 
 
     timed = visit("pillars?present=1&views=pillars|timeline&interval=5")
     timed.page.wait_for_url("**/timeline?present=1*", timeout=RENDER_TIMEOUT_MS)
+    _view_ready(timed.page)
     assert "view 2 of 2" in _footer(timed.page)
 
 
