@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) -m ruff check dashboard loaders
+	$(PY) -m ruff check dashboard loaders tests benchmarks tools
 	$(PY) -m ruff format --check dashboard loaders
 	$(PY) -m mypy dashboard loaders
 

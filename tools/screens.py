@@ -125,8 +125,9 @@ def serve(env: dict[str, str], log: Path) -> Iterator[str]:
     """The app as `make run` starts it, on a free port, until the block ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "loaders", "serve", "--port", str(port), "--address",
-           "127.0.0.1", "--", "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    quiet = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, "-m", "loaders", "serve", "--port", str(port),
+           "--address", "127.0.0.1", "--", *quiet]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -293,9 +294,8 @@ def main() -> int:
                 shoot_app(url, written)
     index = OUT / "index.txt"
     index.write_text("\n".join(str(p.relative_to(OUT)) for p in written) + "\n")
-    print(
-        f"wrote {len(written)} files under {OUT.relative_to(ROOT)} (list: {index.relative_to(ROOT)})"
-    )
+    listed = index.relative_to(ROOT)
+    print(f"wrote {len(written)} files under {OUT.relative_to(ROOT)} (list: {listed})")
     return 0
 
 

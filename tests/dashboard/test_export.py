@@ -25,6 +25,7 @@ from dashboard.filters import this_year
 from tests.conftest import IN_CI, need
 from tests.dashboard.packs import CHROMIUM, FILTERS
 
+
 def test_png_has_requested_pixel_size_and_svg_parses(sample_ds: views.Dataset) -> None:
     need("Chromium (for kaleido)", CHROMIUM is not None)
     matrix = views.tracker_matrix(ds=sample_ds, filters=FILTERS, year=2024, sort="grouping")

@@ -20,8 +20,7 @@ def test_event_kinds_read_as_names() -> None:
 
 
 def test_values_read_as_words(sample_ds: object) -> None:
-    from dashboard.export.words import value_text
-    from dashboard.export.words import day_text, when_text
+    from dashboard.export.words import day_text, value_text, when_text
 
     assert value_text(sample_ds, code="TR.GEN", value=2.0, unit="level") == "party (ratification, accession or succession)"  # type: ignore[arg-type]
     assert value_text(sample_ds, code="R6.2", value=1.0, unit="events per year") == "1 event per year"  # type: ignore[arg-type]

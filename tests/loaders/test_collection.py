@@ -151,11 +151,11 @@ def test_a_contributor_submits_for_their_scope_only(ref_engine: Engine) -> None:
     """Outside the scope: refused with the row named and nothing written; inside it: held for a
     reviewer whatever RTOP_REVIEW says, then published by another account."""
     csv = (
-        "participant,indicator,date,value,source,note\n"
-        "VNM,R2.1,2025,1,Contributor source,\n"
-        "Thailand,R2.1,2025,2,Contributor source,\n"
-        "Cambodia,R2.1,2025,1,Contributor source,\n"
-    ).encode()
+        b"participant,indicator,date,value,source,note\n"
+        b"VNM,R2.1,2025,1,Contributor source,\n"
+        b"Thailand,R2.1,2025,2,Contributor source,\n"
+        b"Cambodia,R2.1,2025,1,Contributor source,\n"
+    )
     runs = _count(ref_engine, models.LoadRun)
     with pytest.raises(Rejected) as info:
         collection.submit(engine=ref_engine, data=csv, name="mine.csv", user="vnmfp",

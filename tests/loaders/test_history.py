@@ -27,7 +27,7 @@ from dashboard.core.models import table
 from loaders.errors import Rejected
 from loaders.history import UndoRefused, undo
 from loaders.review import ReviewRefused, decline, preview, publish
-from loaders.sample import add_sample, remove_sample
+from loaders.sample import remove_sample
 from loaders.store import load_bytes
 from tests.loaders.test_readmodel import HEADER, assert_current, csv_bytes
 

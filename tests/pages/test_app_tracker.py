@@ -96,7 +96,7 @@ def test_heatmap_track_and_evidence(open_page: OpenPage, sqlite_reference_path: 
     names = {"R1.1": "National RtoP focal point", "R1.2": "Focal point engaged in RtoP dialogue"}
     assert list(ev["Indicator"]) == [names[c] for c in shipped["indicator"]]
     levels = {"3": "appointed", "4": "appointed and a member of the Global Network of R2P Focal Points"}
-    words = [levels[v] if c == "R1.1" else "yes" for c, v in zip(shipped["indicator"], shipped["value"])]
+    words = [levels[v] if c == "R1.1" else "yes" for c, v in zip(shipped["indicator"], shipped["value"], strict=True)]
     assert list(ev["Value"]) == words
     assert list(ev["When"])[:2] == ["9 Sep 2021", "9 Sep 2021"]
     # why this status: R1.1 (3, 2021: its focal point named at the APPAP meeting, a stock)
