@@ -5,8 +5,6 @@ module that imported them would get its own (a second Playwright in the same thr
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import need
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT, App, serve_app
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT, App, sample_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -23,11 +21,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """The app (`rtop serve`) on a free port over a private copy of the sample database."""
-    work = tmp_path_factory.mktemp("e2e")
-    db = work / "app.sqlite"
-    shutil.copy(template_dir / "sample.sqlite", db)
-    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
-    with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
+    with sample_server(template_dir, tmp_path_factory, name="e2e") as running:
         yield running
 
 

@@ -6,8 +6,6 @@ once, from this machine). Screenshots go to test-artifacts/screenshots/map-*.png
 from __future__ import annotations
 
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from tests.e2e.test_browser import (
     App,
     idle,
     in_own_chromium,
-    serve_app,
+    sample_server,
 )
 
 pytestmark = pytest.mark.e2e
@@ -42,11 +40,7 @@ DECK_LIMIT = 25_000  # bytes of the deck's message on a rerun (the Overview's wa
 
 @pytest.fixture(scope="module")
 def map_app(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    work = tmp_path_factory.mktemp("map-e2e")
-    db = work / "app.sqlite"
-    shutil.copy(template_dir / "sample.sqlite", db)
-    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
-    with serve_app(env=env, log_path=work / "streamlit.log", db=db) as running:
+    with sample_server(template_dir, tmp_path_factory, name="map-e2e") as running:
         yield running
 
 

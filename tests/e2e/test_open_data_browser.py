@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +29,7 @@ from tests.e2e.test_browser import (
     VIEWPORT,
     App,
     in_own_chromium,
-    serve_app,
+    sample_server,
 )
 
 pytestmark = pytest.mark.e2e
@@ -41,11 +39,7 @@ LINK = "participants=VNM,THA&from=2011&to=2024&sample=1"
 
 @pytest.fixture(scope="module")
 def served(template_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    work = tmp_path_factory.mktemp("e2e-open-data")
-    db = work / "app.sqlite"
-    shutil.copy(template_dir / "sample.sqlite", db)
-    env = {**os.environ, "RTOP_DATABASE_URL": f"sqlite:///{db}"}
-    with serve_app(env=env, log_path=work / "serve.log", db=db) as running:
+    with sample_server(template_dir, tmp_path_factory, name="e2e-open-data") as running:
         yield running
 
 
