@@ -9,7 +9,7 @@ from dashboard.views import map as map_view
 
 filters = state.current_filters()
 ds = cache.dataset(include_sample=filters.sample)
-st.title("Implementation map")
+heading = st.empty()  # the title; in the meeting room it also says what is shown (no widgets there)
 widgets.notices(ds)
 
 layers = cache.compute(map_view.map_layers, filters=filters)
@@ -24,6 +24,7 @@ with c2:
     year = int(st.select_slider("Year", options=year_options, key="p_year"))
 state.sync_param("layer", layer)
 state.sync_param("year", str(year))
+heading.title(f"Implementation map: {layers[layer]}, {year}" if present.active() else "Implementation map")
 
 values = cache.compute(map_view.map_values, filters=filters, layer=layer, year=year)
 regional = cache.compute(map_view.regional_value, filters=filters, layer=layer, year=year)

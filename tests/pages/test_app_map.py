@@ -213,3 +213,14 @@ def test_the_map_names_participants_not_codes(
     tooltip = json.loads(element.proto.tooltip)["html"]
     assert "{code}" not in tooltip and "{name}" in tooltip
     assert any("Southeast Asia is enlarged in the inset" in c.value for c in at.caption)
+
+
+def test_the_meeting_room_map_says_what_it_shows(open_page: OpenPage, sqlite_reference_path: Path) -> None:
+    """?present=1 hides the map's 'Show' and 'Year' widgets, so the title names the layer and the
+    year (an audience saw 'Implementation map' and no word of which recommendation); at the desk
+    the widgets say it."""
+    at = open_page(sqlite_reference_path, "map.py", query={"present": "1", "layer": "R6"})
+    assert_ok(at)
+    assert titles(at) == [f"Implementation map: R6 Standing regional capacity, {this_year()}"]
+    desk = open_page(sqlite_reference_path, "map.py", query={"layer": "R6"})
+    assert titles(desk) == ["Implementation map"]
