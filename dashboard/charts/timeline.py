@@ -103,16 +103,7 @@ def event_timeline(
                 y=grp["row"],
                 orientation="h",
                 name=esc(str(group)),
-                marker={
-                    "color": color,
-                    "pattern": {
-                        "shape": pattern,
-                        "solidity": 0.4,
-                        "fgcolor": "#FFFFFF",
-                        "fillmode": "overlay",  # white hatching over the kind's colour
-                    },
-                    "line": {"width": 1, "color": "#333333"},
-                },
+                marker=_bar_marker(color, pattern, line=(1, "#333333")),
                 customdata=grp[["when", "source", "kind_label"]].map(esc).values,
                 hovertemplate="<b>%{y}</b><br>%{customdata[0]} · %{customdata[2]}"
                 "<br>Source: %{customdata[1]}<extra></extra>",
@@ -178,16 +169,7 @@ def event_lanes(
                 name=esc(str(group)),
                 showlegend=False,
                 opacity=0.85,
-                marker={
-                    "color": color,
-                    "pattern": {
-                        "shape": pattern,
-                        "solidity": 0.4,
-                        "fgcolor": "#FFFFFF",
-                        "fillmode": "overlay",
-                    },
-                    "line": {"width": 1.5, "color": "#222222"},
-                },  # fmt: skip
+                marker=_bar_marker(color, pattern, line=(1.5, "#222222")),
                 customdata=grp[["when", "title"]].map(esc).values,
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra></extra>",
             )
@@ -216,3 +198,12 @@ def _lane_styles(events: pd.DataFrame, column: str) -> dict[str, str]:
         return {}
     kinds = events["kind"].astype(str).str.replace("_", " ").replace("", "other")
     return dict(zip(events[column], kinds, strict=False))
+
+
+def _bar_marker(color: str, pattern: str, *, line: tuple[float, str]) -> dict[str, object]:
+    """An event bar's fill: the kind's colour with white hatching over it, and its outline."""
+    return {
+        "color": color,
+        "pattern": {"shape": pattern, "solidity": 0.4, "fgcolor": "#FFFFFF", "fillmode": "overlay"},
+        "line": {"width": line[0], "color": line[1]},
+    }
