@@ -110,3 +110,14 @@ def interval_seconds(text: str | None) -> int:
     except ValueError:
         return 0
     return max(seconds, 5) if seconds > 0 else 0
+
+
+GRID_ROW = 37  # a table row as Streamlit's grid draws it (px: not scaled with the slide's type)
+
+
+def table_height(*, room: int, rows_above: int) -> int:
+    """The height (px) of a table that takes the room a view has left (``room``, px on this
+    screen) under a table of ``rows_above`` rows (none: no table; at most ten shown), at least
+    three rows and its header."""
+    above = 0 if rows_above == 0 else GRID_ROW * (min(rows_above, 10) + 1) + 3
+    return max(4 * GRID_ROW, room - above)

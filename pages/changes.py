@@ -5,6 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard import presentation
 from dashboard.ui import cache, downloads, present, state, widgets
 from dashboard.views import changes
 from dashboard.views import happened as happened_view
@@ -46,11 +47,10 @@ else:
                                   "now": "Now", "direction": "Change", "evidence": "Evidence dated since"})
 if not happened.evidence.empty:
     st.markdown(f"**Evidence dated since {since:%d %b %Y}** ({len(happened.evidence)} records)")
-    rows = 37  # a grid row as drawn (px: the grid is not scaled with the slide's type)
-    shown = 0 if happened.statuses.empty else rows * (min(len(happened.statuses), 10) + 1) + 3
-    # In the meeting room the evidence takes the room the view has left (the slide's 600 px
-    # under the heading, less the table above), at least three rows; at the desk 280 px
-    height = (max(4 * rows, present.room((1840, 600)).height - shown) if present.active() else 280)
+    # In the meeting room the evidence takes the room the view has left (the slide's 600 px under
+    # the heading, less the table above); at the desk 280 px
+    height = (presentation.table_height(room=present.room((1840, 600)).height, rows_above=len(happened.statuses))
+              if present.active() else 280)
     widgets.status_table(happened.evidence, key="happened_evidence", height=height,
                          title=f"Evidence dated since {since}",
                          columns={"when": "Dated", "name": "Participant", "indicator_name": "Indicator",
